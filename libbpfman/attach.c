@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Attach and detach. A link row is written first (state attaching) so its
+ * ID names the pin; a crash before the final commit leaves a row reconcile
+ * rolls back. */
+#include "internal.h"
+#include "db.h"
+#include "lock.h"
+#include "paths.h"
+#include "attach.h"
+#include "program_query.h"
+#include "prog_types.h"
+#include "unload.h"
+#include "util/fsutil.h"
+
+#include <bpf/bpf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void bpfman_attach_opts_init(struct bpfman_attach_opts *opts, size_t sz)
+{
+	bpfman_opts_init(opts, sz);
+}
+
+/* Creates the kernel side of an already recorded link and pins it. Shared
+ * with restore. */
+int link_attach_kernel(struct bpfman_ctx *ctx, const struct bpfman_program *p,
+		       struct bpfman_link *link)
+{
+	const struct prog_type_desc *desc = prog_type_desc(p->type);
+	_cleanup_close_ int prog_fd = -1;
+	_cleanup_free_ char *links_root = path_links_root(ctx);
+	struct attach_req req = { .prog = p, .link = link };
+	int err;
+
+	if (!links_root)
+		return -ENOMEM;
+	prog_fd = bpf_obj_get(p->pin_path);
+	if (prog_fd < 0)
+		return bpfman_err(ctx, -errno,
+				  "program %u is recorded but its pin %s is gone (%s); run 'bpfmanctl restore' after a reboot",
+				  p->id, p->pin_path, strerror(errno));
+	if ((err = mkdir_p(links_root, 0700)))
+		return bpfman_err(ctx, err, "cannot create %s: %s", links_root, strerror(-err));
+	req.prog_fd = prog_fd;
+	return desc->attach(ctx, &req);
+}
+
+int bpfman_program__attach(uint64_t *ret_link_id, struct bpfman_ctx *ctx,
+			   uint32_t prog_id, const struct bpfman_attach_opts *opts)
+{
+	_cleanup_(bpfman_unlockp) struct bpfman_ctx *locked = NULL;
+	const struct prog_type_desc *desc;
+	struct bpfman_program p = { 0 };
+	struct bpfman_link link = { 0 };
+	int err;
+
+	if (!ret_link_id)
+		return bpfman_err(ctx, -EINVAL, "ret_link_id is required");
+	if (!OPTS_VALID(ctx, opts, bpfman_attach_opts))
+		return -EINVAL;
+	if ((err = bpfman_lock(ctx)))
+		return err;
+	locked = ctx;
+	err = db_prog_get(ctx, prog_id, &p);
+	if (err == -ENOENT)
+		return bpfman_err(ctx, -ENOENT,
+				  "no program with ID %u is managed by bpfman; load it first or see 'bpfmanctl list programs'",
+				  prog_id);
+	if (err)
+		return err;
+
+	desc = prog_type_desc(p.type);
+	if (!desc || !desc->attach) {
+		err = bpfman_err(ctx, -EOPNOTSUPP,
+				 "attaching %s programs is not supported by this libbpfman %s (network attach points arrive with the XDP/TC/TCX dispatchers); the program stays loaded",
+				 desc ? desc->name : "unknown", BPFMAN_VERSION_STRING);
+		goto out;
+	}
+	link.prog_id = p.id;
+	link.type = p.type;
+	link.retprobe = p.retprobe;
+	link.position = -1;
+	link.state = strdup(ROW_ATTACHING);
+	link.boot_id = strdup(ctx->boot_id);
+	if (!link.state || !link.boot_id) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if ((err = validate_metadata(ctx, OPTS_GET(opts, metadata, NULL),
+				     OPTS_GET(opts, metadata_cnt, 0), &link.metadata)) ||
+	    (err = desc->prepare_attach(ctx, &p, opts, &link)))
+		goto out;
+
+	if ((err = db_link_insert(ctx, &link)))
+		goto out;
+	link.pin_path = path_link_pin(ctx, link.id);
+	if (!link.pin_path || (err = db_link_update(ctx, &link))) {
+		err = err ? err : -ENOMEM;
+		db_link_delete(ctx, link.id);
+		goto out;
+	}
+	err = link_attach_kernel(ctx, &p, &link);
+	if (!err) {
+		free(link.state);
+		link.state = strdup(ROW_ATTACHED);
+		err = link.state ? db_link_update(ctx, &link) : -ENOMEM;
+	}
+	if (err) {
+		/* Nothing half done: no pin, no row. */
+		unlink_missing_ok(link.pin_path);
+		db_link_delete(ctx, link.id);
+		goto out;
+	}
+	*ret_link_id = link.id;
+out:
+	program_clear(&p);
+	link_clear(&link);
+	return err;
+}
+
+int bpfman_link__detach(struct bpfman_ctx *ctx, uint64_t link_id)
+{
+	_cleanup_(bpfman_unlockp) struct bpfman_ctx *locked = NULL;
+	struct bpfman_link link = { 0 };
+	int err;
+
+	if ((err = bpfman_lock(ctx)))
+		return err;
+	locked = ctx;
+	err = db_link_get(ctx, link_id, &link);
+	if (err == -ENOENT)
+		return bpfman_err(ctx, -ENOENT,
+				  "no link with ID %llu; see 'bpfmanctl list links'",
+				  (unsigned long long)link_id);
+	if (err)
+		return err;
+	free(link.state);
+	link.state = strdup(ROW_DETACHING);
+	if (!link.state || (err = db_link_update(ctx, &link))) {
+		err = err ? err : -ENOMEM;
+		goto out;
+	}
+	err = detach_finish(ctx, &link);
+out:
+	link_clear(&link);
+	return err;
+}

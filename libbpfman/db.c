@@ -1,0 +1,650 @@
+// SPDX-License-Identifier: Apache-2.0
+/* SQLite state store. One transaction per operation; WAL so readers never
+ * wait for writers; a busy timeout because the CLI and the daemon share it. */
+#include "internal.h"
+#include "db.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SCHEMA_VERSION 1
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS meta ("
+	"  key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS programs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  seq INTEGER NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  type INTEGER NOT NULL,"
+	"  retprobe INTEGER NOT NULL DEFAULT 0,"
+	"  name TEXT NOT NULL,"
+	"  attach_func TEXT,"
+	"  path TEXT NOT NULL,"
+	"  bytecode TEXT,"
+	"  application TEXT,"
+	"  map_owner_id INTEGER NOT NULL DEFAULT 0,"
+	"  map_pin_dir TEXT,"
+	"  pin_path TEXT NOT NULL,"
+	"  boot_id TEXT,"
+	"  metadata TEXT,"
+	"  globals TEXT);"
+	"CREATE TABLE IF NOT EXISTS links ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  prog_id INTEGER NOT NULL REFERENCES programs(id) ON UPDATE CASCADE,"
+	"  state TEXT NOT NULL,"
+	"  type INTEGER NOT NULL,"
+	"  retprobe INTEGER NOT NULL DEFAULT 0,"
+	"  tracepoint TEXT, fn_name TEXT, offset INTEGER NOT NULL DEFAULT 0,"
+	"  target TEXT, pid INTEGER NOT NULL DEFAULT 0,"
+	"  iface TEXT, priority INTEGER NOT NULL DEFAULT 0,"
+	"  proceed_on INTEGER NOT NULL DEFAULT 0, direction INTEGER NOT NULL DEFAULT 0,"
+	"  netns TEXT, position INTEGER NOT NULL DEFAULT -1,"
+	"  pin_path TEXT, boot_id TEXT, metadata TEXT);"
+	"CREATE INDEX IF NOT EXISTS links_prog ON links(prog_id);"
+	"CREATE TABLE IF NOT EXISTS pending ("
+	"  token TEXT PRIMARY KEY, dir TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS counters ("
+	"  name TEXT PRIMARY KEY, value INTEGER NOT NULL);";
+
+static int db_error(struct bpfman_ctx *ctx, const char *what)
+{
+	int code = sqlite3_errcode(ctx->db);
+	int err = code == SQLITE_BUSY || code == SQLITE_LOCKED ? -EBUSY :
+		  code == SQLITE_FULL ? -ENOSPC :
+		  code == SQLITE_READONLY || code == SQLITE_PERM ? -EACCES : -EIO;
+
+	return bpfman_err(ctx, err, "state database %s: %s failed: %s",
+			  ctx->db_path, what, sqlite3_errmsg(ctx->db));
+}
+
+static int exec(struct bpfman_ctx *ctx, const char *sql)
+{
+	if (sqlite3_exec(ctx->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(ctx, sql);
+	return 0;
+}
+
+int bpfman_db_open(struct bpfman_ctx *ctx)
+{
+	int err;
+
+	if (sqlite3_open_v2(ctx->db_path, &ctx->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				    SQLITE_OPEN_FULLMUTEX,
+			    NULL) != SQLITE_OK) {
+		err = bpfman_err(ctx, -EIO, "cannot open state database %s: %s",
+				 ctx->db_path,
+				 ctx->db ? sqlite3_errmsg(ctx->db) : "out of memory");
+		bpfman_db_close(ctx);
+		return err;
+	}
+	sqlite3_busy_timeout(ctx->db, 30000);
+	if ((err = exec(ctx, "PRAGMA journal_mode=WAL;")) ||
+	    (err = exec(ctx, "PRAGMA synchronous=NORMAL;")) ||
+	    (err = exec(ctx, "PRAGMA foreign_keys=ON;")))
+		return err;
+	/* Schema creation races with other processes opening a new database;
+	 * IMMEDIATE makes them take turns. */
+	if ((err = exec(ctx, "BEGIN IMMEDIATE;")))
+		return err;
+	if ((err = exec(ctx, schema))) {
+		db_rollback(ctx);
+		return err;
+	}
+	if ((err = exec(ctx, "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1');")) ||
+	    (err = exec(ctx, "COMMIT;"))) {
+		db_rollback(ctx);
+		return err;
+	}
+	return 0;
+}
+
+void bpfman_db_close(struct bpfman_ctx *ctx)
+{
+	if (ctx->db) {
+		sqlite3_close_v2(ctx->db);
+		ctx->db = NULL;
+	}
+}
+
+int db_begin(struct bpfman_ctx *ctx)
+{
+	return exec(ctx, "BEGIN IMMEDIATE;");
+}
+
+int db_commit(struct bpfman_ctx *ctx)
+{
+	int err = exec(ctx, "COMMIT;");
+
+	if (err)
+		db_rollback(ctx);
+	return err;
+}
+
+void db_rollback(struct bpfman_ctx *ctx)
+{
+	if (!sqlite3_get_autocommit(ctx->db))
+		sqlite3_exec(ctx->db, "ROLLBACK;", NULL, NULL, NULL);
+}
+
+/* Statement helpers: prepare, bind by position, step. */
+static int prepare(struct bpfman_ctx *ctx, sqlite3_stmt **stmt, const char *sql)
+{
+	if (sqlite3_prepare_v2(ctx->db, sql, -1, stmt, NULL) != SQLITE_OK)
+		return db_error(ctx, sql);
+	return 0;
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static int step_done(struct bpfman_ctx *ctx, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	int err = 0;
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		err = db_error(ctx, what);
+	sqlite3_finalize(s);
+	return err;
+}
+
+static char *col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? strdup((const char *)t) : NULL;
+}
+
+static int64_t next_counter(struct bpfman_ctx *ctx, const char *name)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t v = 1;
+
+	if (prepare(ctx, &s,
+		    "INSERT INTO counters(name, value) VALUES (?1, 1) "
+		    "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value;"))
+		return -1;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	else
+		v = -1;
+	sqlite3_finalize(s);
+	return v;
+}
+
+#define PROG_COLUMNS                                                           \
+	"id, seq, state, type, retprobe, name, attach_func, path, bytecode, "  \
+	"application, map_owner_id, map_pin_dir, pin_path, boot_id, metadata, globals"
+
+static int read_prog(sqlite3_stmt *s, struct bpfman_program *p)
+{
+	_cleanup_free_ char *md = NULL, *gl = NULL;
+
+	memset(p, 0, sizeof(*p));
+	p->managed = true;
+	p->id = (uint32_t)sqlite3_column_int64(s, 0);
+	p->seq = sqlite3_column_int64(s, 1);
+	p->state = col_text(s, 2);
+	p->type = sqlite3_column_int(s, 3);
+	p->retprobe = sqlite3_column_int(s, 4);
+	p->name = col_text(s, 5);
+	p->attach_func = col_text(s, 6);
+	p->path = col_text(s, 7);
+	p->bytecode = col_text(s, 8);
+	p->application = col_text(s, 9);
+	p->map_owner_id = (uint32_t)sqlite3_column_int64(s, 10);
+	p->map_pin_dir = col_text(s, 11);
+	p->pin_path = col_text(s, 12);
+	p->boot_id = col_text(s, 13);
+	md = col_text(s, 14);
+	gl = col_text(s, 15);
+	if (kv_list_from_json(&p->metadata, md) ||
+	    global_list_from_json(&p->globals, gl))
+		return -EIO;
+	return 0;
+}
+
+int db_prog_insert(struct bpfman_ctx *ctx, const struct bpfman_program *p)
+{
+	_cleanup_free_ char *md = kv_list_to_json(&p->metadata);
+	_cleanup_free_ char *gl = global_list_to_json(&p->globals);
+	sqlite3_stmt *s = NULL;
+	int64_t seq = next_counter(ctx, "program_seq");
+	int err;
+
+	if (!md || !gl)
+		return -ENOMEM;
+	if (seq < 0)
+		return db_error(ctx, "allocating a sequence number");
+	err = prepare(ctx, &s,
+		      "INSERT INTO programs(" PROG_COLUMNS ") VALUES "
+		      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16);");
+	if (err)
+		return err;
+	sqlite3_bind_int64(s, 1, p->id);
+	sqlite3_bind_int64(s, 2, p->seq ? p->seq : seq);
+	bind_text(s, 3, p->state);
+	sqlite3_bind_int(s, 4, p->type);
+	sqlite3_bind_int(s, 5, p->retprobe);
+	bind_text(s, 6, p->name);
+	bind_text(s, 7, p->attach_func);
+	bind_text(s, 8, p->path);
+	bind_text(s, 9, p->bytecode);
+	bind_text(s, 10, p->application);
+	sqlite3_bind_int64(s, 11, p->map_owner_id);
+	bind_text(s, 12, p->map_pin_dir);
+	bind_text(s, 13, p->pin_path);
+	bind_text(s, 14, p->boot_id);
+	bind_text(s, 15, md);
+	bind_text(s, 16, gl);
+	return step_done(ctx, s, "inserting a program");
+}
+
+int db_prog_set_state(struct bpfman_ctx *ctx, uint32_t id, const char *state)
+{
+	sqlite3_stmt *s = NULL;
+	int err = prepare(ctx, &s, "UPDATE programs SET state = ?2 WHERE id = ?1;");
+
+	if (err)
+		return err;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, state);
+	return step_done(ctx, s, "updating a program");
+}
+
+int db_prog_change_id(struct bpfman_ctx *ctx, uint32_t old_id,
+		      const struct bpfman_program *p)
+{
+	sqlite3_stmt *s = NULL;
+	int err;
+
+	err = prepare(ctx, &s,
+		      "UPDATE programs SET id = ?2, pin_path = ?3, boot_id = ?4, "
+		      "map_pin_dir = ?5, map_owner_id = ?6, state = ?7 WHERE id = ?1;");
+	if (err)
+		return err;
+	sqlite3_bind_int64(s, 1, old_id);
+	sqlite3_bind_int64(s, 2, p->id);
+	bind_text(s, 3, p->pin_path);
+	bind_text(s, 4, p->boot_id);
+	bind_text(s, 5, p->map_pin_dir);
+	sqlite3_bind_int64(s, 6, p->map_owner_id);
+	bind_text(s, 7, p->state);
+	if ((err = step_done(ctx, s, "renumbering a program")))
+		return err;
+	/* Dependants follow their map owner. */
+	err = prepare(ctx, &s, "UPDATE programs SET map_owner_id = ?2 WHERE map_owner_id = ?1;");
+	if (err)
+		return err;
+	sqlite3_bind_int64(s, 1, old_id);
+	sqlite3_bind_int64(s, 2, p->id);
+	return step_done(ctx, s, "renumbering map owners");
+}
+
+int db_prog_delete(struct bpfman_ctx *ctx, uint32_t id)
+{
+	sqlite3_stmt *s = NULL;
+	int err = prepare(ctx, &s, "DELETE FROM programs WHERE id = ?1;");
+
+	if (err)
+		return err;
+	sqlite3_bind_int64(s, 1, id);
+	return step_done(ctx, s, "deleting a program");
+}
+
+int db_prog_get(struct bpfman_ctx *ctx, uint32_t id, struct bpfman_program *ret)
+{
+	sqlite3_stmt *s = NULL;
+	int err = prepare(ctx, &s, "SELECT " PROG_COLUMNS " FROM programs WHERE id = ?1;");
+	int rc;
+
+	if (err)
+		return err;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		err = read_prog(s, ret);
+	else if (rc == SQLITE_DONE)
+		err = -ENOENT;
+	else
+		err = db_error(ctx, "reading a program");
+	sqlite3_finalize(s);
+	if (err && err != -ENOENT)
+		program_clear(ret);
+	return err;
+}
+
+int db_prog_all(struct bpfman_ctx *ctx, struct bpfman_program **ret, size_t *ret_cnt)
+{
+	sqlite3_stmt *s = NULL;
+	struct bpfman_program *arr = NULL, *tmp;
+	size_t cnt = 0, cap = 0;
+	int err = prepare(ctx, &s, "SELECT " PROG_COLUMNS " FROM programs ORDER BY seq;");
+	int rc;
+
+	if (err)
+		return err;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 16;
+			tmp = realloc(arr, cap * sizeof(*arr));
+			if (!tmp) {
+				err = -ENOMEM;
+				break;
+			}
+			arr = tmp;
+		}
+		err = read_prog(s, &arr[cnt]);
+		cnt++;
+		if (err)
+			break;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = db_error(ctx, "listing programs");
+	sqlite3_finalize(s);
+	if (err) {
+		db_prog_array_free(arr, cnt);
+		return err;
+	}
+	*ret = arr;
+	*ret_cnt = cnt;
+	return 0;
+}
+
+void db_prog_array_free(struct bpfman_program *arr, size_t cnt)
+{
+	for (size_t i = 0; i < cnt; i++)
+		program_clear(&arr[i]);
+	free(arr);
+}
+
+static int count_where(struct bpfman_ctx *ctx, const char *sql, const char *text,
+		       uint32_t except, int *ret_cnt)
+{
+	sqlite3_stmt *s = NULL;
+	int err = prepare(ctx, &s, sql);
+
+	if (err)
+		return err;
+	bind_text(s, 1, text);
+	sqlite3_bind_int64(s, 2, except);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		err = db_error(ctx, "counting");
+		sqlite3_finalize(s);
+		return err;
+	}
+	*ret_cnt = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return 0;
+}
+
+int db_prog_count_map_users(struct bpfman_ctx *ctx, const char *map_pin_dir,
+			    uint32_t except, int *ret_cnt)
+{
+	return count_where(ctx,
+			   "SELECT COUNT(*) FROM programs WHERE map_pin_dir = ?1 AND id != ?2;",
+			   map_pin_dir, except, ret_cnt);
+}
+
+int db_prog_count_bytecode_users(struct bpfman_ctx *ctx, const char *bytecode,
+				 uint32_t except, int *ret_cnt)
+{
+	return count_where(ctx,
+			   "SELECT COUNT(*) FROM programs WHERE bytecode = ?1 AND id != ?2;",
+			   bytecode, except, ret_cnt);
+}
+
+#define LINK_COLUMNS                                                           \
+	"id, prog_id, state, type, retprobe, tracepoint, fn_name, offset, target, pid, " \
+	"iface, priority, proceed_on, direction, netns, position, pin_path, boot_id, metadata"
+
+static int read_link(sqlite3_stmt *s, struct bpfman_link *l)
+{
+	_cleanup_free_ char *md = NULL;
+
+	memset(l, 0, sizeof(*l));
+	l->id = (uint64_t)sqlite3_column_int64(s, 0);
+	l->prog_id = (uint32_t)sqlite3_column_int64(s, 1);
+	l->state = col_text(s, 2);
+	l->type = sqlite3_column_int(s, 3);
+	l->retprobe = sqlite3_column_int(s, 4);
+	l->tracepoint = col_text(s, 5);
+	l->fn_name = col_text(s, 6);
+	l->offset = (uint64_t)sqlite3_column_int64(s, 7);
+	l->target = col_text(s, 8);
+	l->pid = sqlite3_column_int(s, 9);
+	l->iface = col_text(s, 10);
+	l->priority = sqlite3_column_int(s, 11);
+	l->proceed_on = (uint32_t)sqlite3_column_int64(s, 12);
+	l->direction = sqlite3_column_int(s, 13);
+	l->netns = col_text(s, 14);
+	l->position = sqlite3_column_int(s, 15);
+	l->pin_path = col_text(s, 16);
+	l->boot_id = col_text(s, 17);
+	md = col_text(s, 18);
+	return kv_list_from_json(&l->metadata, md) ? -EIO : 0;
+}
+
+static void bind_link(sqlite3_stmt *s, const struct bpfman_link *l, const char *md)
+{
+	sqlite3_bind_int64(s, 2, l->prog_id);
+	bind_text(s, 3, l->state);
+	sqlite3_bind_int(s, 4, l->type);
+	sqlite3_bind_int(s, 5, l->retprobe);
+	bind_text(s, 6, l->tracepoint);
+	bind_text(s, 7, l->fn_name);
+	sqlite3_bind_int64(s, 8, (int64_t)l->offset);
+	bind_text(s, 9, l->target);
+	sqlite3_bind_int(s, 10, l->pid);
+	bind_text(s, 11, l->iface);
+	sqlite3_bind_int(s, 12, l->priority);
+	sqlite3_bind_int64(s, 13, l->proceed_on);
+	sqlite3_bind_int(s, 14, l->direction);
+	bind_text(s, 15, l->netns);
+	sqlite3_bind_int(s, 16, l->position);
+	bind_text(s, 17, l->pin_path);
+	bind_text(s, 18, l->boot_id);
+	bind_text(s, 19, md);
+}
+
+int db_link_insert(struct bpfman_ctx *ctx, struct bpfman_link *l)
+{
+	_cleanup_free_ char *md = kv_list_to_json(&l->metadata);
+	sqlite3_stmt *s = NULL;
+	int err;
+
+	if (!md)
+		return -ENOMEM;
+	err = prepare(ctx, &s,
+		      "INSERT INTO links(" LINK_COLUMNS ") VALUES "
+		      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19);");
+	if (err)
+		return err;
+	if (l->id)
+		sqlite3_bind_int64(s, 1, (int64_t)l->id);
+	else
+		sqlite3_bind_null(s, 1);
+	bind_link(s, l, md);
+	err = step_done(ctx, s, "inserting a link");
+	if (!err)
+		l->id = (uint64_t)sqlite3_last_insert_rowid(ctx->db);
+	return err;
+}
+
+int db_link_update(struct bpfman_ctx *ctx, const struct bpfman_link *l)
+{
+	_cleanup_free_ char *md = kv_list_to_json(&l->metadata);
+	sqlite3_stmt *s = NULL;
+	int err;
+
+	if (!md)
+		return -ENOMEM;
+	err = prepare(ctx, &s,
+		      "UPDATE links SET prog_id = ?2, state = ?3, type = ?4, retprobe = ?5, "
+		      "tracepoint = ?6, fn_name = ?7, offset = ?8, target = ?9, pid = ?10, "
+		      "iface = ?11, priority = ?12, proceed_on = ?13, direction = ?14, "
+		      "netns = ?15, position = ?16, pin_path = ?17, boot_id = ?18, "
+		      "metadata = ?19 WHERE id = ?1;");
+	if (err)
+		return err;
+	sqlite3_bind_int64(s, 1, (int64_t)l->id);
+	bind_link(s, l, md);
+	return step_done(ctx, s, "updating a link");
+}
+
+int db_link_delete(struct bpfman_ctx *ctx, uint64_t id)
+{
+	sqlite3_stmt *s = NULL;
+	int err = prepare(ctx, &s, "DELETE FROM links WHERE id = ?1;");
+
+	if (err)
+		return err;
+	sqlite3_bind_int64(s, 1, (int64_t)id);
+	return step_done(ctx, s, "deleting a link");
+}
+
+int db_link_get(struct bpfman_ctx *ctx, uint64_t id, struct bpfman_link *ret)
+{
+	sqlite3_stmt *s = NULL;
+	int err = prepare(ctx, &s, "SELECT " LINK_COLUMNS " FROM links WHERE id = ?1;");
+	int rc;
+
+	if (err)
+		return err;
+	sqlite3_bind_int64(s, 1, (int64_t)id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		err = read_link(s, ret);
+	else if (rc == SQLITE_DONE)
+		err = -ENOENT;
+	else
+		err = db_error(ctx, "reading a link");
+	sqlite3_finalize(s);
+	if (err && err != -ENOENT)
+		link_clear(ret);
+	return err;
+}
+
+int db_link_all(struct bpfman_ctx *ctx, uint32_t prog_id,
+		struct bpfman_link **ret, size_t *ret_cnt)
+{
+	sqlite3_stmt *s = NULL;
+	struct bpfman_link *arr = NULL, *tmp;
+	size_t cnt = 0, cap = 0;
+	int err = prepare(ctx, &s,
+			  "SELECT " LINK_COLUMNS " FROM links WHERE ?1 = 0 OR prog_id = ?1 ORDER BY id;");
+	int rc;
+
+	if (err)
+		return err;
+	sqlite3_bind_int64(s, 1, prog_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 16;
+			tmp = realloc(arr, cap * sizeof(*arr));
+			if (!tmp) {
+				err = -ENOMEM;
+				break;
+			}
+			arr = tmp;
+		}
+		err = read_link(s, &arr[cnt]);
+		cnt++;
+		if (err)
+			break;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = db_error(ctx, "listing links");
+	sqlite3_finalize(s);
+	if (err) {
+		db_link_array_free(arr, cnt);
+		return err;
+	}
+	*ret = arr;
+	*ret_cnt = cnt;
+	return 0;
+}
+
+void db_link_array_free(struct bpfman_link *arr, size_t cnt)
+{
+	for (size_t i = 0; i < cnt; i++)
+		link_clear(&arr[i]);
+	free(arr);
+}
+
+int db_pending_insert(struct bpfman_ctx *ctx, const char *token, const char *dir)
+{
+	sqlite3_stmt *s = NULL;
+	int err = prepare(ctx, &s, "INSERT INTO pending(token, dir) VALUES (?1, ?2);");
+
+	if (err)
+		return err;
+	bind_text(s, 1, token);
+	bind_text(s, 2, dir);
+	return step_done(ctx, s, "recording an operation");
+}
+
+int db_pending_delete(struct bpfman_ctx *ctx, const char *token)
+{
+	sqlite3_stmt *s = NULL;
+	int err = prepare(ctx, &s, "DELETE FROM pending WHERE token = ?1;");
+
+	if (err)
+		return err;
+	bind_text(s, 1, token);
+	return step_done(ctx, s, "finishing an operation");
+}
+
+int db_pending_all(struct bpfman_ctx *ctx, char ***ret_dirs, char ***ret_tokens,
+		   size_t *ret_cnt)
+{
+	sqlite3_stmt *s = NULL;
+	char **dirs = NULL, **tokens = NULL;
+	size_t cnt = 0;
+	int err = prepare(ctx, &s, "SELECT token, dir FROM pending;");
+
+	if (err)
+		return err;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		char **d = realloc(dirs, (cnt + 1) * sizeof(*d));
+		char **t;
+
+		if (!d) {
+			err = -ENOMEM;
+			break;
+		}
+		dirs = d;
+		t = realloc(tokens, (cnt + 1) * sizeof(*t));
+		if (!t) {
+			err = -ENOMEM;
+			break;
+		}
+		tokens = t;
+		tokens[cnt] = col_text(s, 0);
+		dirs[cnt] = col_text(s, 1);
+		cnt++;
+	}
+	sqlite3_finalize(s);
+	if (err) {
+		for (size_t i = 0; i < cnt; i++) {
+			free(dirs[i]);
+			free(tokens[i]);
+		}
+		free(dirs);
+		free(tokens);
+		return err;
+	}
+	*ret_dirs = dirs;
+	*ret_tokens = tokens;
+	*ret_cnt = cnt;
+	return 0;
+}

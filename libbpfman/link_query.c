@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Get and list links, and their accessors. */
+#include "internal.h"
+#include "db.h"
+#include "kernel_info.h"
+#include "program_query.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int bpfman_link__get(struct bpfman_link **ret_link, struct bpfman_ctx *ctx,
+		     uint64_t link_id)
+{
+	_cleanup_free_ struct bpfman_link *l = calloc(1, sizeof(*l));
+	int err;
+
+	if (!ret_link)
+		return bpfman_err(ctx, -EINVAL, "ret_link is required");
+	if (!l)
+		return -ENOMEM;
+	err = db_link_get(ctx, link_id, l);
+	if (err == -ENOENT)
+		return bpfman_err(ctx, -ENOENT, "no link with ID %llu; see 'bpfmanctl list links'",
+				  (unsigned long long)link_id);
+	if (err)
+		return err;
+	l->kernel_link_id = kernel_link_id_of_pin(l->pin_path);
+	*ret_link = TAKE_PTR(l);
+	return 0;
+}
+
+int bpfman_link__list(struct bpfman_link ***ret_links, size_t *ret_cnt,
+		      struct bpfman_ctx *ctx, const struct bpfman_list_opts *opts)
+{
+	struct bpfman_link *rows = NULL, **out = NULL;
+	enum bpfman_program_type type;
+	uint32_t prog_id;
+	size_t n = 0, cnt = 0;
+	struct bpfman_program owner = { 0 };
+	const char *app;
+	int err;
+
+	if (!ret_links || !ret_cnt)
+		return bpfman_err(ctx, -EINVAL, "ret_links and ret_cnt are required");
+	if (!OPTS_VALID(ctx, opts, bpfman_list_opts))
+		return -EINVAL;
+	type = OPTS_GET(opts, type, BPFMAN_PROG_TYPE_UNSPEC);
+	prog_id = OPTS_GET(opts, program_id, 0);
+	app = OPTS_GET(opts, application, NULL);
+	if ((err = db_link_all(ctx, prog_id, &rows, &n)))
+		return err;
+	out = calloc(n ? n : 1, sizeof(*out));
+	if (!out) {
+		db_link_array_free(rows, n);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (type && rows[i].type != type)
+			continue;
+		if (!metadata_matches(&rows[i].metadata, opts))
+			continue;
+		if (app) {
+			bool match = !db_prog_get(ctx, rows[i].prog_id, &owner) &&
+				     !strcmp(app, str_or_empty(owner.application));
+
+			program_clear(&owner);
+			if (!match)
+				continue;
+		}
+		out[cnt] = malloc(sizeof(**out));
+		if (!out[cnt]) {
+			err = -ENOMEM;
+			break;
+		}
+		*out[cnt] = rows[i];
+		memset(&rows[i], 0, sizeof(rows[i]));
+		out[cnt]->kernel_link_id = kernel_link_id_of_pin(out[cnt]->pin_path);
+		cnt++;
+	}
+	db_link_array_free(rows, n);
+	if (err) {
+		bpfman_link_list__free(out, cnt);
+		return err;
+	}
+	*ret_links = out;
+	*ret_cnt = cnt;
+	return 0;
+}
+
+void bpfman_link__free(struct bpfman_link *l)
+{
+	if (!l)
+		return;
+	link_clear(l);
+	free(l);
+}
+
+void bpfman_link_list__free(struct bpfman_link **links, size_t cnt)
+{
+	if (!links)
+		return;
+	for (size_t i = 0; i < cnt; i++)
+		bpfman_link__free(links[i]);
+	free(links);
+}
+
+uint64_t bpfman_link__id(const struct bpfman_link *l) { return l->id; }
+uint32_t bpfman_link__program_id(const struct bpfman_link *l) { return l->prog_id; }
+enum bpfman_program_type bpfman_link__type(const struct bpfman_link *l) { return l->type; }
+bool bpfman_link__retprobe(const struct bpfman_link *l) { return l->retprobe; }
+const char *bpfman_link__tracepoint(const struct bpfman_link *l) { return str_or_empty(l->tracepoint); }
+const char *bpfman_link__fn_name(const struct bpfman_link *l) { return str_or_empty(l->fn_name); }
+uint64_t bpfman_link__offset(const struct bpfman_link *l) { return l->offset; }
+const char *bpfman_link__target(const struct bpfman_link *l) { return str_or_empty(l->target); }
+int32_t bpfman_link__pid(const struct bpfman_link *l) { return l->pid; }
+const char *bpfman_link__iface(const struct bpfman_link *l) { return str_or_empty(l->iface); }
+int32_t bpfman_link__priority(const struct bpfman_link *l) { return l->priority; }
+uint32_t bpfman_link__proceed_on(const struct bpfman_link *l) { return l->proceed_on; }
+enum bpfman_direction bpfman_link__direction(const struct bpfman_link *l) { return l->direction; }
+const char *bpfman_link__netns(const struct bpfman_link *l) { return str_or_empty(l->netns); }
+int32_t bpfman_link__position(const struct bpfman_link *l) { return l->position; }
+const char *bpfman_link__pin_path(const struct bpfman_link *l) { return str_or_empty(l->pin_path); }
+uint32_t bpfman_link__kernel_link_id(const struct bpfman_link *l) { return l->kernel_link_id; }
+size_t bpfman_link__metadata_cnt(const struct bpfman_link *l) { return l->metadata.cnt; }
+
+const char *bpfman_link__metadata_key(const struct bpfman_link *l, size_t i)
+{
+	return i < l->metadata.cnt ? l->metadata.keys[i] : NULL;
+}
+
+const char *bpfman_link__metadata_value(const struct bpfman_link *l, size_t i)
+{
+	return i < l->metadata.cnt ? l->metadata.values[i] : NULL;
+}

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "internal.h"
+#include "load.h"
+#include "db.h"
+#include "globals.h"
+#include "kernel_info.h"
+#include "libbpf_glue.h"
+#include "paths.h"
+#include "prog_types.h"
+#include "util/fsutil.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+static int new_token(char out[33])
+{
+	unsigned char raw[16];
+
+	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
+		return -errno;
+	hex_encode(raw, sizeof(raw), out);
+	return 0;
+}
+
+static char *program_names(struct bpf_object *obj)
+{
+	struct bpf_program *p;
+	char *s = strdup(""), *t;
+
+	bpf_object__for_each_program(p, obj) {
+		if (!s)
+			return NULL;
+		t = str_printf("%s%s%s", s, *s ? ", " : "", bpf_program__name(p));
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+/* Checks one requested program against the object and prepares it. */
+static int setup_program(struct bpfman_ctx *ctx, struct bpf_object *obj,
+			 const char *path, const struct prog_request *req,
+			 bool *ret_retprobe)
+{
+	const struct prog_type_desc *desc = prog_type_desc(req->type);
+	struct bpf_program *prog = bpf_object__find_program_by_name(obj, req->func);
+	const char *sec;
+
+	if (!prog) {
+		_cleanup_free_ char *names = program_names(obj);
+
+		return bpfman_err(ctx, -ENOENT,
+				  "function '%s' not found in %s; it has: %s",
+				  req->func, path, names ? names : "?");
+	}
+	sec = bpf_program__section_name(prog);
+	if (!prog_type_section_fits(desc, sec, ret_retprobe)) {
+		if (bpf_program__type(prog) != BPF_PROG_TYPE_UNSPEC ||
+		    desc->kernel_type == BPF_PROG_TYPE_TRACING)
+			return bpfman_err(ctx, -EINVAL,
+					  "program '%s' is in ELF section '%s', which does not make it a %s program; load it with the type its section names, or fix the SEC() in its source",
+					  req->func, sec, desc->name);
+		/* A custom section libbpf does not know: trust the caller. */
+		bpf_program__set_type(prog, desc->kernel_type);
+	}
+	if (desc->kernel_type == BPF_PROG_TYPE_TRACING) {
+		if (req->attach_func) {
+			int err = bpf_program__set_attach_target(prog, 0, req->attach_func);
+
+			if (err)
+				return bpfman_err(ctx, err, "cannot set attach function '%s' of '%s': %s",
+						  req->attach_func, req->func, strerror(-err));
+		} else if (!strchr(sec, '/')) {
+			return bpfman_err(ctx, -EINVAL,
+					  "%s program '%s' needs a kernel function to attach to; write %s:%s:FUNCTION",
+					  desc->name, req->func, desc->name, req->func);
+		}
+	}
+	bpf_program__set_autoload(prog, true);
+	return 0;
+}
+
+static int check_map_compat(struct bpfman_ctx *ctx, struct bpf_map *map, int fd,
+			    const char *pin)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return bpfman_err(ctx, -errno, "cannot read map %s: %s", pin, strerror(errno));
+	if (info.type != bpf_map__type(map) || info.key_size != bpf_map__key_size(map) ||
+	    info.value_size != bpf_map__value_size(map) ||
+	    info.max_entries != bpf_map__max_entries(map))
+		return bpfman_err(ctx, -EINVAL,
+				  "shared map %s (type %u, key %u, value %u, entries %u) does not match map '%s' of this object (type %u, key %u, value %u, entries %u); programs sharing maps must declare them identically",
+				  pin, info.type, info.key_size, info.value_size, info.max_entries,
+				  bpf_map__name(map), bpf_map__type(map), bpf_map__key_size(map),
+				  bpf_map__value_size(map), bpf_map__max_entries(map));
+	return 0;
+}
+
+static int reuse_maps(struct bpfman_ctx *ctx, struct bpf_object *obj,
+		      const struct load_plan *plan)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj) {
+		_cleanup_free_ char *pin = NULL;
+		_cleanup_close_ int fd = -1;
+		int err;
+
+		if (bpf_map__is_internal(map) && !plan->reuse_internal_maps)
+			continue;
+		pin = str_printf("%s/%s", plan->reuse_map_dir, bpf_map__name(map));
+		if (!pin)
+			return -ENOMEM;
+		fd = bpf_obj_get(pin);
+		if (fd < 0)
+			continue; /* the owner has no such map: this one stays private */
+		if ((err = check_map_compat(ctx, map, fd, pin)))
+			return err;
+		err = bpf_map__reuse_fd(map, fd);
+		if (err)
+			return bpfman_err(ctx, err, "cannot reuse map %s: %s", pin, strerror(-err));
+	}
+	return 0;
+}
+
+static int pin_maps(struct bpfman_ctx *ctx, struct bpf_object *obj, const char *dir)
+{
+	struct bpf_map *map;
+	int err;
+
+	if ((err = mkdir_p(dir, 0700)))
+		return bpfman_err(ctx, err, "cannot create %s: %s", dir, strerror(-err));
+	bpf_object__for_each_map(map, obj) {
+		_cleanup_free_ char *pin = NULL;
+
+		if (bpf_map__fd(map) < 0 || strchr(bpf_map__name(map), '/'))
+			continue;
+		pin = str_printf("%s/%s", dir, bpf_map__name(map));
+		if (!pin)
+			return -ENOMEM;
+		if (bpf_obj_pin(bpf_map__fd(map), pin))
+			return bpfman_err(ctx, -errno, "cannot pin map at %s: %s", pin, strerror(errno));
+	}
+	return 0;
+}
+
+static int stage_object(struct bpfman_ctx *ctx, const struct load_plan *plan,
+			struct load_result *res)
+{
+	struct libbpf_capture cap __attribute__((cleanup(libbpf_capture_end)));
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	int err;
+
+	libbpf_capture_begin(&cap, ctx);
+	obj = bpf_object__open_file(plan->elf_path, NULL);
+	if (!obj) {
+		err = -errno;
+		return bpfman_err(ctx, err, "cannot open BPF object %s: %s%s%s", plan->elf_path,
+				  strerror(-err), cap.len ? "\n" : "", libbpf_capture_text(&cap));
+	}
+	bpf_object__for_each_program(prog, obj)
+		bpf_program__set_autoload(prog, false);
+	for (size_t i = 0; i < plan->cnt; i++)
+		if ((err = setup_program(ctx, obj, plan->elf_path, &plan->reqs[i],
+					 &res->retprobe[i])))
+			goto out;
+	if (plan->globals && (err = globals_apply(ctx, obj, plan->globals)))
+		goto out;
+	if (plan->reuse_map_dir && (err = reuse_maps(ctx, obj, plan)))
+		goto out;
+
+	err = bpf_object__load(obj);
+	if (err) {
+		bpfman_err(ctx, err, "the kernel refused %s (%s): %s\n%s", plan->elf_path,
+			   plan->cnt == 1 ? plan->reqs[0].func : "several programs",
+			   strerror(-err), libbpf_capture_text(&cap));
+		goto out;
+	}
+	for (size_t i = 0; i < plan->cnt; i++) {
+		_cleanup_free_ char *pin = NULL;
+		int fd = bpf_program__fd(bpf_object__find_program_by_name(obj, plan->reqs[i].func));
+
+		res->ids[i] = kernel_prog_id(fd);
+		pin = str_printf("%s/prog_%u", res->staging, res->ids[i]);
+		if (!pin) {
+			err = -ENOMEM;
+			goto out;
+		}
+		if (bpf_obj_pin(fd, pin)) {
+			err = bpfman_err(ctx, -errno, "cannot pin program at %s: %s", pin,
+					 strerror(errno));
+			goto out;
+		}
+	}
+	if (!plan->reuse_map_dir) {
+		_cleanup_free_ char *dir = str_printf("%s/maps", res->staging);
+
+		if (!dir) {
+			err = -ENOMEM;
+			goto out;
+		}
+		if ((err = pin_maps(ctx, obj, dir)))
+			goto out;
+		res->maps_pinned = true;
+	}
+out:
+	bpf_object__close(obj);
+	return err;
+}
+
+int load_stage(struct bpfman_ctx *ctx, const struct load_plan *plan,
+	       struct load_result *res)
+{
+	_cleanup_free_ char *root = path_staging_root(ctx);
+	char token[33];
+	int err;
+
+	memset(res, 0, sizeof(*res));
+	if (!root)
+		return -ENOMEM;
+	if ((err = new_token(token)))
+		return bpfman_err(ctx, err, "getrandom failed: %s", strerror(-err));
+	res->token = strdup(token);
+	res->staging = str_printf("%s/%s", root, token);
+	res->ids = calloc(plan->cnt, sizeof(*res->ids));
+	res->retprobe = calloc(plan->cnt, sizeof(*res->retprobe));
+	res->cnt = plan->cnt;
+	if (!res->token || !res->staging || !res->ids || !res->retprobe)
+		return -ENOMEM;
+	/* Record the staging directory before creating it: after a crash,
+	 * reconcile removes whatever it holds. */
+	if ((err = db_pending_insert(ctx, res->token, res->staging)))
+		return err;
+	if ((err = mkdir_p(res->staging, 0700)))
+		return bpfman_err(ctx, err, "cannot create %s: %s", res->staging, strerror(-err));
+	return stage_object(ctx, plan, res);
+}
+
+int load_publish(struct bpfman_ctx *ctx, struct load_result *res)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < res->cnt; i++) {
+		_cleanup_free_ char *from = str_printf("%s/prog_%u", res->staging, res->ids[i]);
+		_cleanup_free_ char *to = path_prog_pin(ctx, res->ids[i]);
+
+		if (!from || !to)
+			return -ENOMEM;
+		if (rename(from, to))
+			return bpfman_err(ctx, -errno, "cannot move %s to %s: %s", from, to,
+					  strerror(errno));
+	}
+	if (res->maps_pinned) {
+		_cleanup_free_ char *root = path_maps_root(ctx);
+		_cleanup_free_ char *from = str_printf("%s/maps", res->staging);
+		_cleanup_free_ char *to = path_map_dir(ctx, res->ids[0]);
+
+		if (!root || !from || !to)
+			return -ENOMEM;
+		if ((err = mkdir_p(root, 0700)))
+			return bpfman_err(ctx, err, "cannot create %s: %s", root, strerror(-err));
+		/* A leftover from an earlier program with the same ID (IDs are
+		 * reused after a reboot) would make rename fail. */
+		rm_rf(to);
+		if (rename(from, to))
+			return bpfman_err(ctx, -errno, "cannot move %s to %s: %s", from, to,
+					  strerror(errno));
+	}
+	return 0;
+}
+
+void load_unpublish(struct bpfman_ctx *ctx, struct load_result *res)
+{
+	for (size_t i = 0; i < res->cnt; i++) {
+		_cleanup_free_ char *pin = path_prog_pin(ctx, res->ids[i]);
+
+		if (pin && res->ids[i])
+			unlink_missing_ok(pin);
+	}
+	if (res->maps_pinned && res->cnt) {
+		_cleanup_free_ char *dir = path_map_dir(ctx, res->ids[0]);
+
+		if (dir)
+			rm_rf(dir);
+	}
+}
+
+void load_finish(struct bpfman_ctx *ctx, struct load_result *res)
+{
+	if (res->staging)
+		rm_rf(res->staging);
+	if (res->token)
+		db_pending_delete(ctx, res->token);
+	free(res->token);
+	free(res->staging);
+	free(res->ids);
+	free(res->retprobe);
+	memset(res, 0, sizeof(*res));
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* One table entry per program type bpfman manages: its name, what the
+ * kernel calls it, which ELF sections fit it, and how to attach it.
+ * Adding a type is one new attach_<type>.c plus one entry in prog_types.c. */
+#ifndef BPFMAN_PROG_TYPES_H
+#define BPFMAN_PROG_TYPES_H
+
+#include <stdbool.h>
+#include <linux/bpf.h>
+
+#include "model.h"
+
+struct bpfman_ctx;
+
+/* Everything an attach function needs; it fills link (kernel side) and
+ * pins the kernel link at link->pin_path. */
+struct attach_req {
+	const struct bpfman_program *prog;
+	int prog_fd;
+	struct bpfman_link *link;
+};
+
+struct prog_type_desc {
+	enum bpfman_program_type type;
+	const char *name;
+	enum bpf_prog_type kernel_type;
+	/* ELF section prefixes libbpf maps to this type (before any '/'). */
+	const char *const *sections;
+	/* Section prefixes meaning a return probe. */
+	const char *const *ret_sections;
+	/* Checks the request before anything changes; fills link fields. */
+	int (*prepare_attach)(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
+			      const struct bpfman_attach_opts *opts,
+			      struct bpfman_link *link);
+	/* Creates the kernel link and pins it at link->pin_path. */
+	int (*attach)(struct bpfman_ctx *ctx, struct attach_req *req);
+};
+
+const struct prog_type_desc *prog_type_desc(enum bpfman_program_type type);
+/* Splits a section name's prefix (up to '/' or end) and finds whether it
+ * fits desc; sets *retprobe for return-probe sections. */
+bool prog_type_section_fits(const struct prog_type_desc *desc, const char *sec,
+			    bool *retprobe);
+
+/* Implemented in attach_*.c */
+int tracepoint_prepare(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
+		       const struct bpfman_attach_opts *opts, struct bpfman_link *link);
+int tracepoint_attach(struct bpfman_ctx *ctx, struct attach_req *req);
+int kprobe_prepare(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
+		   const struct bpfman_attach_opts *opts, struct bpfman_link *link);
+int kprobe_attach(struct bpfman_ctx *ctx, struct attach_req *req);
+int uprobe_prepare(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
+		   const struct bpfman_attach_opts *opts, struct bpfman_link *link);
+int uprobe_attach(struct bpfman_ctx *ctx, struct attach_req *req);
+int tracing_prepare(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
+		    const struct bpfman_attach_opts *opts, struct bpfman_link *link);
+int tracing_attach(struct bpfman_ctx *ctx, struct attach_req *req);
+
+/* Pins a kernel link fd at path, closing nothing. */
+int pin_link_fd(struct bpfman_ctx *ctx, int link_fd, const char *path);
+
+#endif

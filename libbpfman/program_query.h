@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef BPFMAN_PROGRAM_QUERY_H
+#define BPFMAN_PROGRAM_QUERY_H
+
+#include "model.h"
+
+struct bpfman_ctx;
+
+/* Fills p->kernel from the program's pin; leaves kernel.loaded false when
+ * the pin is gone (after a reboot, before restore). */
+void program_fill_kernel(struct bpfman_program *p);
+/* Validates and copies caller metadata (shared by load and attach). */
+int validate_metadata(struct bpfman_ctx *ctx, const struct bpfman_kv *md, size_t cnt,
+		      struct kv_list *ret);
+/* Whether list selectors (metadata pairs, application) match. */
+bool metadata_matches(const struct kv_list *have, const struct bpfman_list_opts *opts);
+
+#endif

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Unload: mark, take apart, forget. Marking first means a crash midway
+ * leaves a row reconcile knows to finish. */
+#include "internal.h"
+#include "bytecode.h"
+#include "db.h"
+#include "lock.h"
+#include "unload.h"
+#include "util/fsutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void bpfman_unload_opts_init(struct bpfman_unload_opts *opts, size_t sz)
+{
+	bpfman_opts_init(opts, sz);
+}
+
+int detach_finish(struct bpfman_ctx *ctx, const struct bpfman_link *l)
+{
+	int err;
+
+	/* Removing the pin drops the last reference: the kernel detaches. */
+	if (!str_empty(l->pin_path) && (err = unlink_missing_ok(l->pin_path)))
+		return bpfman_err(ctx, err, "cannot remove link pin %s: %s", l->pin_path,
+				  strerror(-err));
+	return db_link_delete(ctx, l->id);
+}
+
+int unload_finish(struct bpfman_ctx *ctx, const struct bpfman_program *p)
+{
+	struct bpfman_link *links = NULL;
+	size_t cnt = 0;
+	int users = 1, err;
+
+	if ((err = db_link_all(ctx, p->id, &links, &cnt)))
+		return err;
+	for (size_t i = 0; i < cnt && !err; i++)
+		err = detach_finish(ctx, &links[i]);
+	db_link_array_free(links, cnt);
+	if (err)
+		return err;
+	if (!str_empty(p->pin_path) && (err = unlink_missing_ok(p->pin_path)))
+		return bpfman_err(ctx, err, "cannot remove program pin %s: %s", p->pin_path,
+				  strerror(-err));
+	if (!str_empty(p->map_pin_dir) &&
+	    !db_prog_count_map_users(ctx, p->map_pin_dir, p->id, &users) && users == 0)
+		rm_rf(p->map_pin_dir);
+	if ((err = db_prog_delete(ctx, p->id)))
+		return err;
+	bytecode_release(ctx, p->bytecode, p->id);
+	return 0;
+}
+
+static int dependants(struct bpfman_ctx *ctx, uint32_t id, char **ret_list)
+{
+	struct bpfman_program *rows = NULL;
+	size_t cnt = 0;
+	char *list = NULL;
+	int err = db_prog_all(ctx, &rows, &cnt);
+
+	if (err)
+		return err;
+	for (size_t i = 0; i < cnt; i++) {
+		char *n;
+
+		if (rows[i].map_owner_id != id || rows[i].id == id)
+			continue;
+		n = str_printf("%s%s%u", list ? list : "", list ? ", " : "", rows[i].id);
+		free(list);
+		list = n;
+		if (!list) {
+			err = -ENOMEM;
+			break;
+		}
+	}
+	db_prog_array_free(rows, cnt);
+	*ret_list = list;
+	return err;
+}
+
+int bpfman_program__unload(struct bpfman_ctx *ctx, uint32_t prog_id,
+			   const struct bpfman_unload_opts *opts)
+{
+	_cleanup_(bpfman_unlockp) struct bpfman_ctx *locked = NULL;
+	_cleanup_free_ char *users = NULL;
+	struct bpfman_program p = { 0 };
+	int err;
+
+	if (!OPTS_VALID(ctx, opts, bpfman_unload_opts))
+		return -EINVAL;
+	if ((err = bpfman_lock(ctx)))
+		return err;
+	locked = ctx;
+	err = db_prog_get(ctx, prog_id, &p);
+	if (err == -ENOENT)
+		return bpfman_err(ctx, -ENOENT,
+				  "no program with ID %u is managed by bpfman; see 'bpfmanctl list programs'",
+				  prog_id);
+	if (err)
+		return err;
+	if ((err = dependants(ctx, prog_id, &users)))
+		goto out;
+	if (users && !OPTS_GET(opts, force, false)) {
+		err = bpfman_err(ctx, -EBUSY,
+				 "program %u owns maps that programs %s use; unload those first, or force it (the maps stay until their last user is gone)",
+				 prog_id, users);
+		goto out;
+	}
+	if ((err = db_prog_set_state(ctx, prog_id, ROW_UNLOADING)))
+		goto out;
+	if ((err = db_begin(ctx)))
+		goto out;
+	err = unload_finish(ctx, &p);
+	if (err)
+		db_rollback(ctx);
+	else
+		err = db_commit(ctx);
+out:
+	program_clear(&p);
+	return err;
+}

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Making the database, bpffs and kernel agree after a crash. The rules:
+ *  - a pending load's staging directory is removed;
+ *  - a row left mid-unload/detach/attach is finished or rolled back;
+ *  - a row of this boot whose pin is gone is forgotten (someone removed it);
+ *    rows of an earlier boot wait for restore;
+ *  - a pin under our root that no row names is removed.
+ * Everything done is reported and logged at WARN. */
+#include "internal.h"
+#include "db.h"
+#include "lock.h"
+#include "paths.h"
+#include "reconcile.h"
+#include "report.h"
+#include "unload.h"
+#include "util/fsutil.h"
+
+#include <dirent.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int clean_pending(struct bpfman_ctx *ctx, struct bpfman_report *report)
+{
+	char **dirs = NULL, **tokens = NULL;
+	size_t cnt = 0;
+	int err = db_pending_all(ctx, &dirs, &tokens, &cnt);
+
+	if (err)
+		return err;
+	for (size_t i = 0; i < cnt; i++) {
+		rm_rf(dirs[i]);
+		db_pending_delete(ctx, tokens[i]);
+		report_add(ctx, report, BPFMAN_REPORT_PIN, 0, 0, 0,
+			   "removed %s left by an interrupted load", dirs[i]);
+		free(dirs[i]);
+		free(tokens[i]);
+	}
+	free(dirs);
+	free(tokens);
+	return 0;
+}
+
+static bool same_boot(struct bpfman_ctx *ctx, const char *boot_id)
+{
+	return boot_id && !strcmp(boot_id, ctx->boot_id);
+}
+
+static int reconcile_programs(struct bpfman_ctx *ctx, struct bpfman_report *report)
+{
+	struct bpfman_program *rows = NULL;
+	size_t cnt = 0;
+	int err = db_prog_all(ctx, &rows, &cnt);
+
+	if (err)
+		return err;
+	for (size_t i = 0; i < cnt; i++) {
+		struct bpfman_program *p = &rows[i];
+		bool interrupted = !strcmp(p->state, ROW_UNLOADING);
+
+		if (!interrupted && !(same_boot(ctx, p->boot_id) && !path_exists(p->pin_path)))
+			continue;
+		db_prog_set_state(ctx, p->id, ROW_UNLOADING);
+		err = unload_finish(ctx, p);
+		report_add(ctx, report, BPFMAN_REPORT_PROGRAM, err, p->id, 0,
+			   "%s program %u%s", interrupted ? "finished unloading" : "forgot",
+			   p->id, interrupted ? ", interrupted earlier" :
+			   ": it was recorded but its pin is gone from bpffs");
+	}
+	db_prog_array_free(rows, cnt);
+	return 0;
+}
+
+static int reconcile_links(struct bpfman_ctx *ctx, struct bpfman_report *report)
+{
+	struct bpfman_link *rows = NULL;
+	size_t cnt = 0;
+	int err = db_link_all(ctx, 0, &rows, &cnt);
+
+	if (err)
+		return err;
+	for (size_t i = 0; i < cnt; i++) {
+		struct bpfman_link *l = &rows[i];
+		const char *verb, *why;
+
+		if (!strcmp(l->state, ROW_ATTACHING)) {
+			verb = "rolled back";
+			why = ": its attach was interrupted";
+		} else if (!strcmp(l->state, ROW_DETACHING)) {
+			verb = "finished detaching";
+			why = ", interrupted earlier";
+		} else if (same_boot(ctx, l->boot_id) && !path_exists(str_or_empty(l->pin_path))) {
+			verb = "forgot";
+			why = ": its pin is gone from bpffs";
+		} else {
+			continue;
+		}
+		err = detach_finish(ctx, l);
+		report_add(ctx, report, BPFMAN_REPORT_LINK, err, l->id, 0, "%s link %" PRIu64 "%s",
+			   verb, l->id, why);
+	}
+	db_link_array_free(rows, cnt);
+	return 0;
+}
+
+/* Names in dir that no row accounts for are removed. */
+static void sweep_dir(struct bpfman_ctx *ctx, struct bpfman_report *report,
+		      const char *dir, const char *prefix,
+		      bool (*known)(struct bpfman_ctx *, const char *path, void *),
+		      void *data, enum bpfman_report_kind kind)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		_cleanup_free_ char *path = NULL;
+
+		if (de->d_name[0] == '.' && (!de->d_name[1] || !strcmp(de->d_name, "..")))
+			continue;
+		if (prefix && strncmp(de->d_name, prefix, strlen(prefix)))
+			continue;
+		path = str_printf("%s/%s", dir, de->d_name);
+		if (!path || known(ctx, path, data))
+			continue;
+		rm_rf(path);
+		report_add(ctx, report, kind, 0, 0, 0, "removed %s: no record refers to it", path);
+	}
+	closedir(d);
+}
+
+struct known_sets {
+	struct bpfman_program *progs;
+	size_t nprogs;
+	struct bpfman_link *links;
+	size_t nlinks;
+};
+
+static bool known_prog_pin(struct bpfman_ctx *ctx, const char *path, void *data)
+{
+	struct known_sets *k = data;
+
+	(void)ctx;
+	for (size_t i = 0; i < k->nprogs; i++)
+		if (!strcmp(str_or_empty(k->progs[i].pin_path), path))
+			return true;
+	return false;
+}
+
+static bool known_map_dir(struct bpfman_ctx *ctx, const char *path, void *data)
+{
+	struct known_sets *k = data;
+
+	(void)ctx;
+	for (size_t i = 0; i < k->nprogs; i++)
+		if (!strcmp(str_or_empty(k->progs[i].map_pin_dir), path))
+			return true;
+	return false;
+}
+
+static bool known_link_pin(struct bpfman_ctx *ctx, const char *path, void *data)
+{
+	struct known_sets *k = data;
+
+	(void)ctx;
+	for (size_t i = 0; i < k->nlinks; i++)
+		if (!strcmp(str_or_empty(k->links[i].pin_path), path))
+			return true;
+	return false;
+}
+
+static bool known_nothing(struct bpfman_ctx *ctx, const char *path, void *data)
+{
+	(void)ctx;
+	(void)path;
+	(void)data;
+	return false;
+}
+
+static bool known_bytecode(struct bpfman_ctx *ctx, const char *path, void *data)
+{
+	int users = 0;
+
+	(void)data;
+	return db_prog_count_bytecode_users(ctx, path, 0, &users) || users > 0;
+}
+
+static int sweep_pins(struct bpfman_ctx *ctx, struct bpfman_report *report)
+{
+	struct known_sets k = { 0 };
+	_cleanup_free_ char *maps = path_maps_root(ctx), *links = path_links_root(ctx);
+	_cleanup_free_ char *staging = path_staging_root(ctx), *bytecode = path_bytecode_dir(ctx);
+	int err;
+
+	if (!maps || !links || !staging || !bytecode)
+		return -ENOMEM;
+	if ((err = db_prog_all(ctx, &k.progs, &k.nprogs)))
+		return err;
+	if ((err = db_link_all(ctx, 0, &k.links, &k.nlinks))) {
+		db_prog_array_free(k.progs, k.nprogs);
+		return err;
+	}
+	sweep_dir(ctx, report, ctx->bpffs_root, "prog_", known_prog_pin, &k, BPFMAN_REPORT_PIN);
+	sweep_dir(ctx, report, maps, NULL, known_map_dir, &k, BPFMAN_REPORT_MAP);
+	sweep_dir(ctx, report, links, NULL, known_link_pin, &k, BPFMAN_REPORT_PIN);
+	/* Pending loads were cleaned above, so anything staged is stale. */
+	sweep_dir(ctx, report, staging, NULL, known_nothing, NULL, BPFMAN_REPORT_PIN);
+	sweep_dir(ctx, NULL, bytecode, NULL, known_bytecode, NULL, BPFMAN_REPORT_PIN);
+	db_prog_array_free(k.progs, k.nprogs);
+	db_link_array_free(k.links, k.nlinks);
+	return 0;
+}
+
+int reconcile_locked(struct bpfman_ctx *ctx, struct bpfman_report *report)
+{
+	int err;
+
+	if ((err = db_begin(ctx)))
+		return err;
+	if ((err = clean_pending(ctx, report)) || (err = reconcile_links(ctx, report)) ||
+	    (err = reconcile_programs(ctx, report)) || (err = sweep_pins(ctx, report))) {
+		db_rollback(ctx);
+		return err;
+	}
+	return db_commit(ctx);
+}
+
+int bpfman_reconcile_on_open(struct bpfman_ctx *ctx)
+{
+	int err = bpfman_trylock(ctx);
+
+	if (err == -EWOULDBLOCK) {
+		pr_debug(ctx, "another process is working on %s; not reconciling now",
+			 ctx->state_dir);
+		return 0;
+	}
+	if (err)
+		return err;
+	err = reconcile_locked(ctx, NULL);
+	bpfman_unlock(ctx);
+	return err;
+}
+
+int bpfman_reconcile(struct bpfman_report **ret_report, struct bpfman_ctx *ctx)
+{
+	struct bpfman_report *report = calloc(1, sizeof(*report));
+	int err;
+
+	if (!ret_report || !report) {
+		free(report);
+		return bpfman_err(ctx, ret_report ? -ENOMEM : -EINVAL,
+				  "ret_report is required");
+	}
+	if ((err = bpfman_lock(ctx))) {
+		free(report);
+		return err;
+	}
+	err = reconcile_locked(ctx, report);
+	bpfman_unlock(ctx);
+	if (err) {
+		bpfman_report__free(report);
+		return err;
+	}
+	*ret_report = report;
+	return 0;
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* File-system helpers: directories, bpffs checks, recursive removal. */
+#ifndef BPFMAN_UTIL_FSUTIL_H
+#define BPFMAN_UTIL_FSUTIL_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* mkdir -p with the given mode for created components. */
+int mkdir_p(const char *path, mode_t mode);
+/* True when path is on a bpf file system. */
+bool is_bpffs(const char *path);
+/* Removes a directory tree (pins are plain files to unlink). Missing is ok. */
+int rm_rf(const char *path);
+/* unlink() that treats a missing file as success. */
+int unlink_missing_ok(const char *path);
+/* rmdir() that treats missing or not-empty as success. */
+int rmdir_if_empty(const char *path);
+bool path_exists(const char *path);
+
+#endif

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every system package libbpfman needs to build and test, on Debian.
+# Idempotent: exits quietly when everything is already present.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential meson ninja-build pkg-config clang llvm
+  # libraries (DESIGN.md)
+  libbpf-dev libxdp-dev libelf-dev zlib1g-dev libsqlite3-dev libjansson-dev libyaml-dev
+  libcurl4-openssl-dev libgpgme-dev libssl-dev libarchive-dev libnghttp2-dev
+  libprotobuf-c-dev protobuf-c-compiler check
+  # sanitizer runtime for clang builds
+  libclang-rt-14-dev
+  # kernel-facing tools used by tests and benchmarks
+  bpftool xdp-tools iproute2 iputils-ping kmod
+  # VM test tier
+  qemu-system-x86 busybox-static cpio
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
