@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * bpfmanctl: what every command shares. Each command parses its whole
+ * command line into its own config struct first (cmd_<verb>.c, parse_*),
+ * and only then opens a context and calls libbpfman (operate_*), so a usage
+ * error never touches the library.
+ */
+#ifndef BPFMANCTL_H
+#define BPFMANCTL_H
+
+#include <stdbool.h>
+
+#include <bpfman/bpfman.h>
+
+/* Exit codes scripts can rely on (doc/bpfmanctl.md, --help). */
+enum ctl_exit {
+	CTL_EXIT_OK = 0,
+	CTL_EXIT_FAILED = 1,     /* the library reported a failure */
+	CTL_EXIT_USAGE = 2,      /* bad flags or arguments; library untouched */
+	CTL_EXIT_NOT_FOUND = 3,  /* -ENOENT */
+	CTL_EXIT_PERMISSION = 4, /* -EPERM, -EACCES */
+	CTL_EXIT_BUSY = 5,       /* -EBUSY, -EEXIST */
+};
+
+/* Returned by parsers when --help was printed: the command exits 0. */
+#define CTL_HELP_SHOWN (-1)
+
+enum ctl_output {
+	CTL_OUTPUT_TABLE = 0,
+	CTL_OUTPUT_JSON,
+	CTL_OUTPUT_YAML,
+};
+
+/* Options that come before the subcommand (and -o after it). */
+struct ctl_global {
+	const char *state_dir;
+	const char *bpffs_root;
+	const char *runtime_dir;
+	const char *config_path;
+	enum ctl_output output;
+	int verbose;
+};
+
+/* A command's entry point: argv[0] is the command's own name. */
+typedef int (*ctl_cmd_fn)(int argc, char **argv, struct ctl_global *g);
+
+int cmd_load(int argc, char **argv, struct ctl_global *g);
+int cmd_attach(int argc, char **argv, struct ctl_global *g);
+int cmd_detach(int argc, char **argv, struct ctl_global *g);
+int cmd_unload(int argc, char **argv, struct ctl_global *g);
+int cmd_list(int argc, char **argv, struct ctl_global *g);
+int cmd_get(int argc, char **argv, struct ctl_global *g);
+int cmd_restore(int argc, char **argv, struct ctl_global *g);
+int cmd_reconcile(int argc, char **argv, struct ctl_global *g);
+
+/* main.c: opens a context from the global options; on failure prints the
+ * library's sentence and returns the exit code, else 0. */
+int ctl_open(struct bpfman_ctx **ret_ctx, const struct ctl_global *g);
+/* main.c: prints "bpfmanctl: error: <errmsg>" for a failed call (err is the
+ * negative errno it returned) and returns the matching exit code. */
+int ctl_fail(struct bpfman_ctx *ctx, int err);
+/* Exit code for a negative errno. */
+int ctl_exit_code(int err);
+
+#endif /* BPFMANCTL_H */

@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * bpfmanctl: global options, then one command (cmd_<verb>.c). Daemonless:
+ * every command opens its own libbpfman context.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* asprintf, reallocarray, open_memstream */
+#endif
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "bpfmanctl.h"
+
+enum {
+	KEY_STATE_DIR = OPT_LONG(1),
+	KEY_BPFFS_ROOT,
+	KEY_RUNTIME_DIR,
+	KEY_CONFIG,
+	KEY_VERSION,
+};
+
+static const struct opt global_opts[] = {
+	OPT("state-dir", KEY_STATE_DIR, OPT_ARG_ONE, "DIR",
+	  "State database and kept bytecode [env BPFMAN_STATE_DIR;\n"
+	  "default /var/lib/bpfman]."),
+	OPT("bpffs-root", KEY_BPFFS_ROOT, OPT_ARG_ONE, "DIR",
+	  "bpffs directory for pins [env BPFMAN_BPFFS_ROOT;\n"
+	  "default /sys/fs/bpf/bpfman]."),
+	OPT("runtime-dir", KEY_RUNTIME_DIR, OPT_ARG_ONE, "DIR",
+	  "Locks and sockets [env BPFMAN_RUNTIME_DIR; default /run/bpfman]."),
+	OPT("config", KEY_CONFIG, OPT_ARG_ONE, "FILE",
+	  "Config file [default /etc/bpfman/bpfman.yaml]."),
+	OPT_OUTPUT_ENTRY('o'),
+	OPT("verbose", 'v', OPT_ARG_NONE, NULL,
+	  "More library messages on stderr: -v info, -vv debug\n"
+	  "(default: warnings and errors)."),
+	OPT("version", KEY_VERSION, OPT_ARG_NONE, NULL, "Show the version and exit."),
+	OPT_HELP_ENTRY,
+	OPT_END,
+};
+
+static const struct cmd_spec global_spec = {
+	.name = "",
+	.usage = "[GLOBAL OPTIONS] COMMAND [ARGS...]",
+	.summary =
+		"Load, attach, list and manage eBPF programs through libbpfman, without a\n"
+		"daemon (needs root or CAP_BPF and CAP_SYS_ADMIN).\n"
+		"\n"
+		"Commands:\n"
+		"  load file     Load programs from a local ELF object file.\n"
+		"  attach        Attach a loaded program to a hook (xdp, tc, tcx, tracepoint,\n"
+		"                kprobe, uprobe, fentry, fexit).\n"
+		"  detach        Detach a link.\n"
+		"  unload        Unload a program and detach its links.\n"
+		"  list          List programs or links.\n"
+		"  get           Show one program or link in detail.\n"
+		"  restore       Re-create recorded programs and links after a reboot.\n"
+		"  reconcile     Repair what a crash left half done.\n"
+		"  help COMMAND  Same as COMMAND --help.\n"
+		"\n"
+		"Global options go before the command; -o/--output also works after it.",
+	.opts = global_opts,
+	.examples =
+		"bpfmanctl load file -p counter.bpf.o --programs tracepoint:count_getpid\n"
+		"bpfmanctl attach 4321 tracepoint -t syscalls/sys_enter_getpid\n"
+		"bpfmanctl -o json list programs\n"
+		"BPFMAN_STATE_DIR=/tmp/s bpfmanctl list links",
+	.stop_at_positional = true,
+};
+
+struct command {
+	const char *name;
+	ctl_cmd_fn fn;
+};
+
+static const struct command commands[] = {
+	{ "load", cmd_load },
+	{ "attach", cmd_attach },
+	{ "detach", cmd_detach },
+	{ "unload", cmd_unload },
+	{ "list", cmd_list },
+	{ "get", cmd_get },
+	{ "restore", cmd_restore },
+	{ "reconcile", cmd_reconcile },
+	{ NULL, NULL },
+};
+
+static int global_opt(void *cfg, int key, const char *arg)
+{
+	struct ctl_global *g = cfg;
+
+	switch (key) {
+	case KEY_STATE_DIR:
+		g->state_dir = arg;
+		break;
+	case KEY_BPFFS_ROOT:
+		g->bpffs_root = arg;
+		break;
+	case KEY_RUNTIME_DIR:
+		g->runtime_dir = arg;
+		break;
+	case KEY_CONFIG:
+		g->config_path = arg;
+		break;
+	case 'v':
+		g->verbose++;
+		break;
+	case KEY_VERSION:
+		printf("bpfmanctl %s (libbpfman %s)\n", BPFMAN_VERSION_STRING,
+		       bpfman_version_string());
+		return CTL_HELP_SHOWN;
+	default:
+		return usage_err("unexpected argument '%s'", arg);
+	}
+	return 0;
+}
+
+static const char *env_or_null(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+static void log_to_stderr(enum bpfman_log_level level, const char *msg,
+			  void *user_data)
+{
+	static const char *const names[] = {
+		[BPFMAN_LOG_ERROR] = "error",
+		[BPFMAN_LOG_WARN] = "warning",
+		[BPFMAN_LOG_INFO] = "info",
+		[BPFMAN_LOG_DEBUG] = "debug",
+	};
+	const char *name = (unsigned)level <= BPFMAN_LOG_DEBUG ? names[level] : "log";
+
+	(void)user_data;
+	fprintf(stderr, "bpfmanctl: %s: %s\n", name, msg);
+}
+
+int ctl_exit_code(int err)
+{
+	switch (-err) {
+	case 0:
+		return CTL_EXIT_OK;
+	case ENOENT:
+		return CTL_EXIT_NOT_FOUND;
+	case EPERM:
+	case EACCES:
+		return CTL_EXIT_PERMISSION;
+	case EBUSY:
+	case EEXIST:
+		return CTL_EXIT_BUSY;
+	default:
+		return CTL_EXIT_FAILED;
+	}
+}
+
+int ctl_fail(struct bpfman_ctx *ctx, int err)
+{
+	const char *msg = bpfman_errmsg(ctx);
+
+	if (!msg || !*msg)
+		msg = strerror(err < 0 ? -err : err);
+	fprintf(stderr, "bpfmanctl: error: %s\n", msg);
+	return ctl_exit_code(err);
+}
+
+int ctl_open(struct bpfman_ctx **ret_ctx, const struct ctl_global *g)
+{
+	int level = BPFMAN_LOG_WARN + g->verbose;
+	int err;
+
+	BPFMAN_OPTS(bpfman_ctx_opts, opts,
+		    .state_dir = g->state_dir,
+		    .bpffs_root = g->bpffs_root,
+		    .runtime_dir = g->runtime_dir,
+		    .config_path = g->config_path,
+		    .log_fn = log_to_stderr,
+		    .log_level = level > BPFMAN_LOG_DEBUG ? BPFMAN_LOG_DEBUG
+							  : (enum bpfman_log_level)level);
+
+	err = bpfman_ctx_new(ret_ctx, &opts);
+	if (err)
+		return ctl_fail(NULL, err);
+	return 0;
+}
+
+/* "help load file" -> "load file --help". */
+static int run_help(int argc, char **argv, struct ctl_global *g)
+{
+	char **args;
+	int ret;
+
+	if (argc < 2) {
+		opts_help(&global_spec);
+		return CTL_EXIT_OK;
+	}
+	for (const struct command *c = commands; c->name; c++) {
+		if (strcmp(c->name, argv[1]))
+			continue;
+		args = calloc((size_t)argc + 1, sizeof(*args));
+		if (!args)
+			return CTL_EXIT_FAILED;
+		memcpy(args, argv + 1, (size_t)(argc - 1) * sizeof(*args));
+		args[argc - 1] = (char *)"--help";
+		ret = c->fn(argc, args, g);
+		free(args);
+		return ret;
+	}
+	usage_err("unknown command '%s'", argv[1]);
+	fprintf(stderr, "Try 'bpfmanctl --help'.\n");
+	return CTL_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	struct ctl_global g = {
+		.state_dir = env_or_null("BPFMAN_STATE_DIR"),
+		.bpffs_root = env_or_null("BPFMAN_BPFFS_ROOT"),
+		.runtime_dir = env_or_null("BPFMAN_RUNTIME_DIR"),
+	};
+	int next = 0, err;
+
+	err = opts_parse(&global_spec, argc, argv, &g, global_opt, &g, &next);
+	if (err == CTL_HELP_SHOWN)
+		return CTL_EXIT_OK;
+	if (err)
+		return err;
+	if (next >= argc) {
+		usage_err("missing command");
+		fprintf(stderr, "Try 'bpfmanctl --help'.\n");
+		return CTL_EXIT_USAGE;
+	}
+	if (!strcmp(argv[next], "help"))
+		return run_help(argc - next, argv + next, &g);
+	for (const struct command *c = commands; c->name; c++) {
+		if (!strcmp(c->name, argv[next])) {
+			err = c->fn(argc - next, argv + next, &g);
+			return err == CTL_HELP_SHOWN ? CTL_EXIT_OK : err;
+		}
+	}
+	usage_err("unknown command '%s'", argv[next]);
+	fprintf(stderr, "Try 'bpfmanctl --help'.\n");
+	return CTL_EXIT_USAGE;
+}

@@ -1,0 +1,457 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Printers: json and yaml write the model as is; table reads the same model
+ * and lays it out for people (key/value blocks for get, columns for list).
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* asprintf, reallocarray, open_memstream */
+#endif
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+
+#define LABEL_WIDTH 34
+#define LIST_MAX_LINKS 3
+
+static void emit(const struct ctl_global *g, json_t *v)
+{
+	if (g->output == CTL_OUTPUT_JSON) {
+		json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+	} else {
+		yaml_write(stdout, v);
+	}
+}
+
+/* ---- key/value blocks (get) ---- */
+
+struct label {
+	const char *key;
+	const char *text;
+};
+
+static const struct label program_labels[] = {
+	{ "id", "Program ID" },
+	{ "name", "BPF Function" },
+	{ "type", "Program Type" },
+	{ "managed", "Managed" },
+	{ "retprobe", "Retprobe" },
+	{ "attach_func", "Attach Function" },
+	{ "path", "Path" },
+	{ "application", "Application" },
+	{ "pin_path", "Pin Path" },
+	{ "map_pin_dir", "Map Pin Path" },
+	{ "map_owner_id", "Map Owner ID" },
+	{ "globals", "Global" },
+	{ "metadata", "Metadata" },
+	{ "links", "Links" },
+	{ NULL, NULL },
+};
+
+static const struct label kernel_labels[] = {
+	{ "loaded", "Loaded In Kernel" },
+	{ "name", "BPF Function" },
+	{ "type", "Kernel Type" },
+	{ "type_id", "Kernel Type ID" },
+	{ "tag", "Tag" },
+	{ "loaded_at", "Loaded At" },
+	{ "gpl_compatible", "GPL Compatible" },
+	{ "map_ids", "Map IDs" },
+	{ "btf_id", "BTF ID" },
+	{ "bytes_xlated", "Size Translated (bytes)" },
+	{ "jited", "JITted" },
+	{ "bytes_jited", "Size JITted (bytes)" },
+	{ "bytes_memlock", "Kernel Allocated Memory (bytes)" },
+	{ "verified_insns", "Verified Instruction Count" },
+	{ NULL, NULL },
+};
+
+static const struct label link_labels[] = {
+	{ "id", "Link ID" },
+	{ "program_id", "Program ID" },
+	{ "type", "Program Type" },
+	{ "retprobe", "Retprobe" },
+	{ "tracepoint", "Tracepoint" },
+	{ "target", "Target" },
+	{ "fn_name", "Attach Function" },
+	{ "offset", "Offset" },
+	{ "pid", "PID" },
+	{ "iface", "Interface" },
+	{ "direction", "Direction" },
+	{ "priority", "Priority" },
+	{ "position", "Position" },
+	{ "proceed_on", "Proceed On" },
+	{ "netns", "Network Namespace" },
+	{ "kernel_link_id", "Kernel Link ID" },
+	{ "pin_path", "Pin Path" },
+	{ "metadata", "Metadata" },
+	{ NULL, NULL },
+};
+
+/* A scalar as text into buf. */
+static const char *scalar_text(const json_t *v, char *buf, size_t size)
+{
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		return json_string_value(v);
+	case JSON_INTEGER:
+		snprintf(buf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return buf;
+	case JSON_REAL:
+		snprintf(buf, size, "%g", json_real_value(v));
+		return buf;
+	case JSON_TRUE:
+		return "true";
+	case JSON_FALSE:
+		return "false";
+	case JSON_NULL:
+	case JSON_OBJECT:
+	case JSON_ARRAY:
+		break;
+	}
+	return "None";
+}
+
+static void kv_line(const char *label, const char *value)
+{
+	char lab[64];
+
+	snprintf(lab, sizeof(lab), "%s%s", label, *label ? ":" : "");
+	printf(" %-*s %s\n", LABEL_WIDTH, lab, value);
+}
+
+/* Objects become one "key=value" line each; arrays one joined line. */
+static void kv_value(const char *label, const json_t *v)
+{
+	char buf[64];
+
+	if (json_is_object(v) && json_object_size(v)) {
+		const char *key;
+		json_t *val;
+		bool first = true;
+
+		json_object_foreach((json_t *)v, key, val) {
+			char *line;
+
+			if (asprintf(&line, "%s=%s", key,
+				     scalar_text(val, buf, sizeof(buf))) < 0)
+				return;
+			kv_line(first ? label : "", line);
+			free(line);
+			first = false;
+		}
+	} else if (json_is_array(v) && json_array_size(v)) {
+		size_t i, len = 0;
+		json_t *item;
+		char *line = NULL;
+		FILE *m = open_memstream(&line, &len);
+
+		if (!m)
+			return;
+		json_array_foreach((json_t *)v, i, item)
+			fprintf(m, "%s%s", i ? ", " : "",
+				scalar_text(item, buf, sizeof(buf)));
+		fclose(m);
+		kv_line(label, line);
+		free(line);
+	} else {
+		kv_line(label, scalar_text(v, buf, sizeof(buf)));
+	}
+}
+
+static void kv_block(const char *title, const json_t *obj,
+		     const struct label *labels, enum bpfman_program_type link_type)
+{
+	printf(" %s\n", title);
+	for (const struct label *l = labels; l->key; l++) {
+		if (link_type != BPFMAN_PROG_TYPE_UNSPEC &&
+		    !model_link_field_applies(l->key, link_type))
+			continue;
+		kv_value(l->text, json_object_get(obj, l->key));
+	}
+}
+
+void print_programs(const struct ctl_global *g,
+		    struct bpfman_program *const *progs, size_t cnt, bool single)
+{
+	json_t *all = json_array();
+
+	for (size_t i = 0; i < cnt; i++)
+		json_array_append_new(all, model_program(progs[i]));
+	if (g->output != CTL_OUTPUT_TABLE) {
+		emit(g, single && cnt == 1 ? json_array_get(all, 0) : all);
+		json_decref(all);
+		return;
+	}
+	for (size_t i = 0; i < cnt; i++) {
+		json_t *p = json_array_get(all, i);
+
+		if (i)
+			putchar('\n');
+		kv_block("Bpfman State", p, program_labels, BPFMAN_PROG_TYPE_UNSPEC);
+		putchar('\n');
+		kv_block("Kernel State", json_object_get(p, "kernel"),
+			 kernel_labels, BPFMAN_PROG_TYPE_UNSPEC);
+	}
+	json_decref(all);
+}
+
+void print_link(const struct ctl_global *g, const struct bpfman_link *link)
+{
+	json_t *l = model_link(link);
+	enum bpfman_program_type t = bpfman_link__type(link);
+
+	if (g->output != CTL_OUTPUT_TABLE)
+		emit(g, l);
+	else /* a link of no known type (UNSPEC) shows every field */
+		kv_block("Bpfman State", l, link_labels, t);
+	json_decref(l);
+}
+
+/* ---- column tables (list, reports) ---- */
+
+struct table {
+	size_t cols, rows;
+	char **cells; /* rows * cols, row-major */
+};
+
+static void table_add(struct table *t, const char *const *row)
+{
+	char **cells = reallocarray(t->cells, (t->rows + 1) * t->cols,
+				    sizeof(*cells));
+
+	if (!cells)
+		return;
+	t->cells = cells;
+	for (size_t c = 0; c < t->cols; c++)
+		cells[t->rows * t->cols + c] = strdup(row[c] ? row[c] : "");
+	t->rows++;
+}
+
+static void table_print_free(struct table *t)
+{
+	size_t *width = calloc(t->cols, sizeof(*width));
+
+	for (size_t r = 0; width && r < t->rows; r++)
+		for (size_t c = 0; c < t->cols; c++) {
+			const char *s = t->cells[r * t->cols + c];
+			size_t len = s ? strlen(s) : 0;
+
+			if (len > width[c])
+				width[c] = len;
+		}
+	for (size_t r = 0; width && r < t->rows; r++) {
+		for (size_t c = 0; c < t->cols; c++) {
+			const char *s = t->cells[r * t->cols + c];
+
+			if (c + 1 < t->cols)
+				printf(" %-*s ", (int)width[c], s ? s : "");
+			else
+				printf(" %s\n", s ? s : "");
+		}
+	}
+	for (size_t i = 0; i < t->rows * t->cols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	free(width);
+}
+
+static const char *str_or(const json_t *obj, const char *key, const char *dflt)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	return s ? s : dflt;
+}
+
+/* "kretprobe" for a kprobe with retprobe set, and so on. */
+static const char *shown_type(const json_t *o)
+{
+	const char *type = str_or(o, "type", NULL);
+	bool ret = json_is_true(json_object_get(o, "retprobe"));
+
+	if (!type)
+		return str_or(json_object_get(o, "kernel"), "type", "unknown");
+	if (ret && !strcmp(type, "kprobe"))
+		return "kretprobe";
+	if (ret && !strcmp(type, "uprobe"))
+		return "uretprobe";
+	return type;
+}
+
+static void links_text(char *buf, size_t size, const json_t *links)
+{
+	size_t n = json_array_size(links), len;
+
+	buf[0] = '\0';
+	if (!n)
+		return;
+	len = (size_t)snprintf(buf, size, "(%zu)", n);
+	for (size_t i = 0; i < n && i < LIST_MAX_LINKS && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%" JSON_INTEGER_FORMAT,
+					i ? ", " : " ",
+					json_integer_value(json_array_get(links, i)));
+	if (n > LIST_MAX_LINKS && len < size)
+		snprintf(buf + len, size - len, ", ...");
+}
+
+void print_program_list(const struct ctl_global *g,
+			struct bpfman_program *const *progs, size_t cnt,
+			bool show_managed)
+{
+	struct table t = { .cols = show_managed ? 6 : 5 };
+	const char *head[] = { "Program ID", "Application", "Type",
+			       "Function Name", "Links", "Managed" };
+	json_t *all = json_array();
+
+	for (size_t i = 0; i < cnt; i++)
+		json_array_append_new(all, model_program(progs[i]));
+	if (g->output != CTL_OUTPUT_TABLE) {
+		emit(g, all);
+		json_decref(all);
+		return;
+	}
+	table_add(&t, head);
+	for (size_t i = 0; i < cnt; i++) {
+		json_t *p = json_array_get(all, i);
+		char id[24], links[128];
+		const char *row[6];
+
+		snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT,
+			 json_integer_value(json_object_get(p, "id")));
+		links_text(links, sizeof(links), json_object_get(p, "links"));
+		row[0] = id;
+		row[1] = str_or(p, "application", "");
+		row[2] = shown_type(p);
+		row[3] = str_or(p, "name",
+				str_or(json_object_get(p, "kernel"), "name", ""));
+		row[4] = links;
+		row[5] = json_is_true(json_object_get(p, "managed")) ? "yes" : "no";
+		table_add(&t, row);
+	}
+	table_print_free(&t);
+	json_decref(all);
+}
+
+/* One line saying where a link is attached. */
+static void attachment_text(char *buf, size_t size, const json_t *l)
+{
+	const char *type = str_or(l, "type", "");
+	const char *fn = str_or(l, "fn_name", "");
+	json_int_t off = json_integer_value(json_object_get(l, "offset"));
+	const json_t *pos = json_object_get(l, "position");
+	char posbuf[24] = "";
+
+	if (json_is_integer(pos))
+		snprintf(posbuf, sizeof(posbuf), " pos-%" JSON_INTEGER_FORMAT,
+			 json_integer_value(pos));
+
+	if (!strcmp(type, "tracepoint")) {
+		snprintf(buf, size, "%s", str_or(l, "tracepoint", ""));
+	} else if (!strcmp(type, "kprobe") || !strcmp(type, "uprobe")) {
+		const json_t *pid = json_object_get(l, "pid");
+		int n = 0;
+
+		if (!strcmp(type, "uprobe"))
+			n = snprintf(buf, size, "%s%s", str_or(l, "target", ""),
+				     *fn ? ":" : "");
+		n += snprintf(buf + n, size - (size_t)n, "%s", fn);
+		if (off && (size_t)n < size)
+			n += snprintf(buf + n, size - (size_t)n, "+0x%llx",
+				      (unsigned long long)off);
+		if (json_is_integer(pid) && (size_t)n < size)
+			snprintf(buf + n, size - (size_t)n, " pid %" JSON_INTEGER_FORMAT,
+				 json_integer_value(pid));
+	} else if (!strcmp(type, "xdp")) {
+		snprintf(buf, size, "%s%s", str_or(l, "iface", ""), posbuf);
+	} else if (!strcmp(type, "tc") || !strcmp(type, "tcx")) {
+		snprintf(buf, size, "%s %s%s", str_or(l, "iface", ""),
+			 str_or(l, "direction", ""), posbuf);
+	} else {
+		snprintf(buf, size, "%s", fn);
+	}
+}
+
+void print_link_list(const struct ctl_global *g,
+		     struct bpfman_link *const *links, size_t cnt)
+{
+	struct table t = { .cols = 4 };
+	const char *head[] = { "Link ID", "Program ID", "Type", "Attachment" };
+	json_t *all = json_array();
+
+	for (size_t i = 0; i < cnt; i++)
+		json_array_append_new(all, model_link(links[i]));
+	if (g->output != CTL_OUTPUT_TABLE) {
+		emit(g, all);
+		json_decref(all);
+		return;
+	}
+	table_add(&t, head);
+	for (size_t i = 0; i < cnt; i++) {
+		json_t *l = json_array_get(all, i);
+		char id[24], prog[24], attach[512];
+		const char *row[4] = { id, prog, shown_type(l), attach };
+
+		snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT,
+			 json_integer_value(json_object_get(l, "id")));
+		snprintf(prog, sizeof(prog), "%" JSON_INTEGER_FORMAT,
+			 json_integer_value(json_object_get(l, "program_id")));
+		attachment_text(attach, sizeof(attach), l);
+		table_add(&t, row);
+	}
+	table_print_free(&t);
+	json_decref(all);
+}
+
+static void id_text(char *buf, size_t size, const json_t *v)
+{
+	if (json_is_integer(v))
+		snprintf(buf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	else
+		snprintf(buf, size, "-");
+}
+
+void print_report(const struct ctl_global *g,
+		  const struct bpfman_report *report, const char *empty)
+{
+	json_t *all = model_report(report);
+	struct table t = { .cols = 3 };
+	const char *head[] = { "Kind", "Old ID -> New ID", "Result" };
+	size_t i;
+	json_t *item;
+
+	if (g->output != CTL_OUTPUT_TABLE) {
+		emit(g, all);
+		json_decref(all);
+		return;
+	}
+	if (!json_array_size(all)) {
+		printf("%s\n", empty);
+		json_decref(all);
+		return;
+	}
+	table_add(&t, head);
+	json_array_foreach(all, i, item) {
+		char old_id[24], new_id[24], ids[64], *result = NULL;
+		const char *msg = str_or(item, "message", "");
+		const char *row[3];
+		int n;
+
+		id_text(old_id, sizeof(old_id), json_object_get(item, "old_id"));
+		id_text(new_id, sizeof(new_id), json_object_get(item, "new_id"));
+		snprintf(ids, sizeof(ids), "%s -> %s", old_id, new_id);
+		if (json_is_true(json_object_get(item, "ok")))
+			n = asprintf(&result, "ok%s%s", *msg ? ": " : "", msg);
+		else
+			n = asprintf(&result, "error: %s", *msg ? msg
+				     : str_or(item, "error", "failed"));
+		row[0] = str_or(item, "kind", "");
+		row[1] = ids;
+		row[2] = n < 0 ? "?" : result;
+		table_add(&t, row);
+		if (n >= 0)
+			free(result);
+	}
+	table_print_free(&t);
+	json_decref(all);
+}
