@@ -17,12 +17,14 @@ static int find_var(struct bpf_object *obj, const char *name,
 	if (!btf)
 		return -ENOENT;
 	bpf_object__for_each_map(map, obj) {
-		const char *sec = bpf_map__name(map);
+		/* libbpf names internal maps "<obj prefix>.rodata" (or just
+		 * ".rodata"); the section is from the first dot on. */
+		const char *sec = strchr(bpf_map__name(map), '.');
 		const struct btf_type *t;
 		const struct btf_var_secinfo *vs;
 		int id;
 
-		if (!bpf_map__is_internal(map))
+		if (!bpf_map__is_internal(map) || !sec)
 			continue;
 		/* libbpf names internal maps after their section. */
 		id = btf__find_by_name_kind(btf, sec, BTF_KIND_DATASEC);

@@ -84,6 +84,17 @@ static int setup_program(struct bpfman_ctx *ctx, struct bpf_object *obj,
 	return 0;
 }
 
+/* bpffs refuses names containing '.', which libbpf's internal maps have. */
+static char *map_pin_path(const char *dir, const struct bpf_map *map)
+{
+	char *path = str_printf("%s/%s", dir, bpf_map__name(map));
+
+	for (char *c = path ? path + strlen(dir) + 1 : NULL; c && *c; c++)
+		if (*c == '.' || *c == '/')
+			*c = '_';
+	return path;
+}
+
 static int check_map_compat(struct bpfman_ctx *ctx, struct bpf_map *map, int fd,
 			    const char *pin)
 {
@@ -116,7 +127,7 @@ static int reuse_maps(struct bpfman_ctx *ctx, struct bpf_object *obj,
 
 		if (bpf_map__is_internal(map) && !plan->reuse_internal_maps)
 			continue;
-		pin = str_printf("%s/%s", plan->reuse_map_dir, bpf_map__name(map));
+		pin = map_pin_path(plan->reuse_map_dir, map);
 		if (!pin)
 			return -ENOMEM;
 		fd = bpf_obj_get(pin);
@@ -141,9 +152,9 @@ static int pin_maps(struct bpfman_ctx *ctx, struct bpf_object *obj, const char *
 	bpf_object__for_each_map(map, obj) {
 		_cleanup_free_ char *pin = NULL;
 
-		if (bpf_map__fd(map) < 0 || strchr(bpf_map__name(map), '/'))
+		if (bpf_map__fd(map) < 0)
 			continue;
-		pin = str_printf("%s/%s", dir, bpf_map__name(map));
+		pin = map_pin_path(dir, map);
 		if (!pin)
 			return -ENOMEM;
 		if (bpf_obj_pin(bpf_map__fd(map), pin))

@@ -31,7 +31,7 @@ char *path_link_pin(const struct bpfman_ctx *ctx, uint64_t link_id)
 
 char *path_staging_root(const struct bpfman_ctx *ctx)
 {
-	return str_printf("%s/.staging", ctx->bpffs_root);
+	return str_printf("%s/staging", ctx->bpffs_root);
 }
 
 char *path_bytecode_dir(const struct bpfman_ctx *ctx)

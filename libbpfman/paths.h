@@ -3,7 +3,9 @@
  *   <bpffs_root>/prog_<id>            a program
  *   <bpffs_root>/maps/<owner id>/<n>  maps of a program and its sharers
  *   <bpffs_root>/links/<link id>      a link
- *   <bpffs_root>/.staging/<token>/    a load in progress
+ *   <bpffs_root>/staging/<token>/     a load in progress
+ * bpffs refuses names with a dot, so map pins replace dots with
+ * underscores (".rodata" is pinned as "_rodata").
  *   <state_dir>/bytecode/<sha256>.o   ELF kept for restore
  * All return malloc'ed strings (NULL on ENOMEM). */
 #ifndef BPFMAN_PATHS_H
