@@ -8,6 +8,7 @@
 #include "unload.h"
 #include "util/fsutil.h"
 
+#include <bpf/bpf.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,12 +19,22 @@ void bpfman_unload_opts_init(struct bpfman_unload_opts *opts, size_t sz)
 
 int detach_finish(struct bpfman_ctx *ctx, const struct bpfman_link *l)
 {
+	_cleanup_close_ int fd = -1;
 	int err;
 
-	/* Removing the pin drops the last reference: the kernel detaches. */
-	if (!str_empty(l->pin_path) && (err = unlink_missing_ok(l->pin_path)))
-		return bpfman_err(ctx, err, "cannot remove link pin %s: %s", l->pin_path,
-				  strerror(-err));
+	if (!str_empty(l->pin_path)) {
+		/* The kernel drops a link whose last reference was a bpffs pin
+		 * from a deferred context, so the program could still run for a
+		 * moment after unlink. Detach explicitly where the link type
+		 * allows it, and make our own close() the last reference, which
+		 * releases the link before this call returns. */
+		fd = bpf_obj_get(l->pin_path);
+		if (fd >= 0)
+			bpf_link_detach(fd);
+		if ((err = unlink_missing_ok(l->pin_path)))
+			return bpfman_err(ctx, err, "cannot remove link pin %s: %s", l->pin_path,
+					  strerror(-err));
+	}
 	return db_link_delete(ctx, l->id);
 }
 

@@ -247,6 +247,34 @@ bool kernel_prog_gone(uint32_t id)
 	return false;
 }
 
+void lifecycle_check(struct harness *h, const char *obj, const char *spec,
+		     const struct bpfman_attach_opts *attach, void (*trigger)(void))
+{
+	struct bpfman_program *p = NULL;
+	uint64_t link = 0, before, after;
+	uint32_t id = load_one(h, obj, spec);
+	int err;
+
+	ck_assert_int_eq(bpfman_program__get(&p, h->ctx, id), 0);
+	ck_assert(bpfman_program__kernel_loaded(p));
+	bpfman_program__free(p);
+	before = read_counter(h, id, "counter");
+	err = bpfman_program__attach(&link, h->ctx, id, attach);
+	ck_assert_msg(err == 0, "attach %s: %d %s", spec, err, bpfman_errmsg(h->ctx));
+	for (int i = 0; i < 5; i++)
+		trigger();
+	after = read_counter(h, id, "counter");
+	ck_assert_msg(after >= before + 5, "%s: counter %llu -> %llu after 5 triggers", spec,
+		      (unsigned long long)before, (unsigned long long)after);
+	ck_assert_int_eq(bpfman_link__detach(h->ctx, link), 0);
+	before = read_counter(h, id, "counter");
+	for (int i = 0; i < 5; i++)
+		trigger();
+	ck_assert_uint_eq(read_counter(h, id, "counter"), before);
+	ck_assert_int_eq(bpfman_program__unload(h->ctx, id, NULL), 0);
+	ck_assert(kernel_prog_gone(id));
+}
+
 int run_suite(void *suite)
 {
 	SRunner *sr = srunner_create(suite);

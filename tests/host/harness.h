@@ -45,6 +45,12 @@ struct snapshot {
 void snapshot_take(struct harness *h, struct snapshot *s);
 void snapshot_assert_same(struct harness *h, const struct snapshot *before);
 
+/* The whole lifecycle of one program on one hook, observed through its
+ * `counter` map: load, get, attach, trigger -> counter rises, detach,
+ * trigger -> counter still, unload, gone from kernel and bpffs. */
+void lifecycle_check(struct harness *h, const char *obj, const char *spec,
+		     const struct bpfman_attach_opts *attach, void (*trigger)(void));
+
 /* Waits (up to 3 s: the kernel frees programs after an RCU grace period)
  * for a program ID to disappear from the kernel. */
 bool kernel_prog_gone(uint32_t id);
