@@ -22,7 +22,7 @@ enum {
 	  "Required: interface to attach to. Example: -i eth0")
 #define O_PRIORITY                                                             \
 	OPT("priority", 'p', OPT_ARG_ONE, "N",                                   \
-	  "Required: priority in the chain, 0-1000; lower runs\nfirst.")
+	  "Required: priority in the chain, 0-1000; lower runs first.")
 #define O_DIRECTION                                                            \
 	OPT("direction", 'd', OPT_ARG_ONE, "DIR",                                \
 	  "Required: ingress or egress.")
@@ -41,9 +41,9 @@ enum {
 static const struct opt xdp_opts[] = {
 	O_IFACE, O_PRIORITY,
 	OPT("proceed-on", KEY_PROCEED_ON, OPT_ARG_MANY, "ACTION",
-	  "Go on to the next program in the chain when this one\n"
+	  "Go on to the next program in the chain when this one "
 	  "returns ACTION; repeat or list several.\n"
-	  "ACTION: aborted, drop, pass, tx, redirect,\n"
+	  "ACTION: aborted, drop, pass, tx, redirect, "
 	  "dispatcher_return. Default: pass, dispatcher_return."),
 	O_NETNS, O_METADATA, OPT_OUTPUT_ENTRY('o'), OPT_HELP_ENTRY, OPT_END,
 };
@@ -51,9 +51,9 @@ static const struct opt xdp_opts[] = {
 static const struct opt tc_opts[] = {
 	O_DIRECTION, O_IFACE, O_PRIORITY,
 	OPT("proceed-on", KEY_PROCEED_ON, OPT_ARG_MANY, "ACTION",
-	  "Go on to the next program in the chain when this one\n"
+	  "Go on to the next program in the chain when this one "
 	  "returns ACTION; repeat or list several.\n"
-	  "ACTION: unspec, ok, reclassify, shot, pipe, stolen,\n"
+	  "ACTION: unspec, ok, reclassify, shot, pipe, stolen, "
 	  "queued, repeat, redirect, trap, dispatcher_return.\n"
 	  "Default: pipe, dispatcher_return."),
 	O_NETNS, O_METADATA, OPT_OUTPUT_ENTRY('o'), OPT_HELP_ENTRY, OPT_END,
@@ -76,7 +76,7 @@ static const struct opt kprobe_opts[] = {
 	OPT("fn-name", 'f', OPT_ARG_ONE, "FUNC",
 	  "Required: kernel function to probe."),
 	OPT("offset", 'o', OPT_ARG_ONE, "OFFSET",
-	  "Offset from the function start (decimal or 0x-hex);\n"
+	  "Offset from the function start (decimal or 0x-hex); "
 	  "not for kretprobes."),
 	O_CONTAINER_PID, O_METADATA, OPT_OUTPUT_ENTRY(KEY_OUTPUT_LONG),
 	OPT_HELP_ENTRY, OPT_END,
@@ -84,13 +84,13 @@ static const struct opt kprobe_opts[] = {
 
 static const struct opt uprobe_opts[] = {
 	OPT("target", 't', OPT_ARG_ONE, "TARGET",
-	  "Required: library name or path of a binary or\n"
+	  "Required: library name or path of a binary or "
 	  "library. Example: --target libc"),
 	OPT("fn-name", 'f', OPT_ARG_ONE, "FUNC",
-	  "Function to probe; without it the offset counts from\n"
+	  "Function to probe; without it the offset counts from "
 	  "the start of the file."),
 	OPT("offset", 'o', OPT_ARG_ONE, "OFFSET",
-	  "Offset from the function (or file) start; decimal\n"
+	  "Offset from the function (or file) start; decimal "
 	  "or 0x-hex."),
 	OPT("pid", 'p', OPT_ARG_ONE, "PID",
 	  "Only for this process; default: all processes."),
@@ -292,7 +292,16 @@ static int parse_attach(struct attach_cfg *cfg, int argc, char **argv,
 {
 	int err;
 
-	/* "attach --help", "attach", "attach xdp --help" */
+	/* --help anywhere: the help of the TYPE named ("attach 5 xdp --help",
+	 * "attach xdp --help", "attach PROGRAM_ID xdp --help"), else attach's. */
+	if (args_want_help(argc, argv)) {
+		const struct attach_kind *k = argc > 1 ? kind_by_name(argv[1]) : NULL;
+
+		if (!k && argc > 2)
+			k = kind_by_name(argv[2]);
+		opts_help(k ? &k->spec : &attach_spec);
+		return CTL_HELP_SHOWN;
+	}
 	if (argc < 2 || argv[1][0] == '-') {
 		err = opts_parse(&attach_spec, argc, argv, g, attach_opt, cfg, NULL);
 		if (err)
@@ -301,16 +310,8 @@ static int parse_attach(struct attach_cfg *cfg, int argc, char **argv,
 		fprintf(stderr, "Try 'bpfmanctl attach --help'.\n");
 		return CTL_EXIT_USAGE;
 	}
-	if (kind_by_name(argv[1]) && args_want_help(argc, argv)) {
-		opts_help(&kind_by_name(argv[1])->spec);
-		return CTL_HELP_SHOWN;
-	}
 	err = args_u32_id(&cfg->prog_id, argv[1], "PROGRAM_ID");
 	if (!err && argc < 3) {
-		if (args_want_help(argc, argv)) {
-			opts_help(&attach_spec);
-			return CTL_HELP_SHOWN;
-		}
 		err = usage_err("missing TYPE after the program ID: xdp, tc, tcx, "
 				"tracepoint, kprobe, uprobe, fentry or fexit");
 	}

@@ -29,7 +29,7 @@ enum {
 
 static const struct opt programs_opts[] = {
 	OPT("all", 'a', OPT_ARG_NONE, NULL,
-	  "Also list programs bpfman does not manage (read from\n"
+	  "Also list programs bpfman does not manage (read from "
 	  "the kernel; Managed column says which)."),
 	O_PROGRAM_TYPE("programs"), O_SELECTOR, O_APPLICATION,
 	OPT_OUTPUT_ENTRY('o'), OPT_HELP_ENTRY, OPT_END,

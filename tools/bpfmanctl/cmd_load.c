@@ -20,27 +20,27 @@ static const struct opt load_file_opts[] = {
 	  "Required: the ELF object file (bytecode).\n"
 	  "Example: --path /usr/share/bpf/counter.bpf.o"),
 	OPT("programs", KEY_PROGRAMS, OPT_ARG_MANY, "TYPE:FUNC[:ATTACH_FUNC]",
-	  "Required: program type and function to load; several\n"
-	  "after one flag or by repeating it. fentry and fexit\n"
+	  "Required: program type and function to load; several "
+	  "after one flag or by repeating it. fentry and fexit "
 	  "also name the kernel function they attach to.\n"
-	  "TYPE: xdp, tc, tcx, tracepoint, kprobe, kretprobe,\n"
+	  "TYPE: xdp, tc, tcx, tracepoint, kprobe, kretprobe, "
 	  "uprobe, uretprobe, fentry, fexit.\n"
 	  "Example: --programs xdp:xdp_stats kprobe:kprobe_counter\n"
 	  "Example: --programs fentry:test_fentry:do_unlinkat"),
 	OPT("global", 'g', OPT_ARG_MANY, "NAME=HEX",
-	  "Set a global variable (.rodata/.data/.bss) to these\n"
-	  "bytes before loading; HEX may start with 0x. The\n"
+	  "Set a global variable (.rodata/.data/.bss) to these "
+	  "bytes before loading; HEX may start with 0x. The "
 	  "caller supplies size and endianness.\n"
 	  "Example: -g GLOBAL_u8=01 GLOBAL_u32=0A0B0C0D"),
 	OPT("metadata", 'm', OPT_ARG_MANY, "KEY=VALUE",
-	  "Metadata to record with the programs (also comma\n"
+	  "Metadata to record with the programs (also comma "
 	  "separated), used to select them in list.\n"
 	  "Example: --metadata owner=acme"),
 	OPT("application", 'a', OPT_ARG_ONE, "NAME",
 	  "Group the programs under this application name.\n"
 	  "Example: --application TestEbpfApp"),
 	OPT("map-owner-id", KEY_MAP_OWNER_ID, OPT_ARG_ONE, "ID",
-	  "Share the maps of this already loaded program instead\n"
+	  "Share the maps of this already loaded program instead "
 	  "of creating new ones. Example: --map-owner-id 63178"),
 	OPT_OUTPUT_ENTRY('o'),
 	OPT_HELP_ENTRY,
@@ -49,15 +49,15 @@ static const struct opt load_file_opts[] = {
 
 static const struct cmd_spec load_file_spec = {
 	.name = "load file",
-	.usage = "-p PATH --programs TYPE:FUNC[:ATTACH_FUNC]... [OPTIONS]",
+	.usage = "-p PATH --programs TYPE:FUNC[:ATTACH]... [OPTIONS]",
 	.summary =
 		"Load programs from a local ELF object: verify, pin and record them. All or\n"
 		"nothing: on failure nothing stays loaded. Prints the loaded programs like\n"
 		"'get program' (json/yaml: a list).",
 	.opts = load_file_opts,
 	.examples =
-		"bpfmanctl load file -p tracepoint_counter.bpf.o --programs tracepoint:count_getpid\n"
-		"bpfmanctl load file --path xdp.o --programs xdp:pass -g GLOBAL_u8=01 -m owner=acme\n"
+		"bpfmanctl load file -p counter.bpf.o --programs tracepoint:count_getpid\n"
+		"bpfmanctl load file -p xdp.o --programs xdp:pass -g GLOBAL_u8=01 -m owner=x\n"
 		"bpfmanctl load file -p fentry.o --programs fentry:test_fentry:do_unlinkat",
 };
 

@@ -11,7 +11,7 @@ enum { KEY_FORCE = OPT_LONG(1) };
 
 static const struct opt unload_opts[] = {
 	OPT("force", KEY_FORCE, OPT_ARG_NONE, NULL,
-	  "Unload a map owner even while other programs share\n"
+	  "Unload a map owner even while other programs share "
 	  "its maps (the maps stay until their last user goes)."),
 	OPT_OUTPUT_ENTRY('o'),
 	OPT_HELP_ENTRY,

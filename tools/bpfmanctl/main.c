@@ -24,10 +24,10 @@ enum {
 
 static const struct opt global_opts[] = {
 	OPT("state-dir", KEY_STATE_DIR, OPT_ARG_ONE, "DIR",
-	  "State database and kept bytecode [env BPFMAN_STATE_DIR;\n"
+	  "State database and kept bytecode [env BPFMAN_STATE_DIR; "
 	  "default /var/lib/bpfman]."),
 	OPT("bpffs-root", KEY_BPFFS_ROOT, OPT_ARG_ONE, "DIR",
-	  "bpffs directory for pins [env BPFMAN_BPFFS_ROOT;\n"
+	  "bpffs directory for pins [env BPFMAN_BPFFS_ROOT; "
 	  "default /sys/fs/bpf/bpfman]."),
 	OPT("runtime-dir", KEY_RUNTIME_DIR, OPT_ARG_ONE, "DIR",
 	  "Locks and sockets [env BPFMAN_RUNTIME_DIR; default /run/bpfman]."),
@@ -35,7 +35,7 @@ static const struct opt global_opts[] = {
 	  "Config file [default /etc/bpfman/bpfman.yaml]."),
 	OPT_OUTPUT_ENTRY('o'),
 	OPT("verbose", 'v', OPT_ARG_NONE, NULL,
-	  "More library messages on stderr: -v info, -vv debug\n"
+	  "More library messages on stderr: -v info, -vv debug "
 	  "(default: warnings and errors)."),
 	OPT("version", KEY_VERSION, OPT_ARG_NONE, NULL, "Show the version and exit."),
 	OPT_HELP_ENTRY,
@@ -208,7 +208,7 @@ static int run_help(int argc, char **argv, struct ctl_global *g)
 		args[argc - 1] = (char *)"--help";
 		ret = c->fn(argc, args, g);
 		free(args);
-		return ret;
+		return ret == CTL_HELP_SHOWN ? CTL_EXIT_OK : ret;
 	}
 	usage_err("unknown command '%s'", argv[1]);
 	fprintf(stderr, "Try 'bpfmanctl --help'.\n");

@@ -18,6 +18,7 @@
 #include "args.h"
 
 #define HELP_COLUMN 30
+#define HELP_WIDTH (80 - HELP_COLUMN)
 
 int usage_err(const char *fmt, ...)
 {
@@ -55,34 +56,50 @@ static bool is_short(int key)
 	return key > ' ' && key < 127;
 }
 
+/* Prints help text from column HELP_COLUMN (the cursor is at column
+ * `col`), word-wrapped to HELP_WIDTH; '\n' in the text starts a new line. */
+static void print_help_text(int col, const char *h)
+{
+	int used = 0;
+
+	if (col + 2 > HELP_COLUMN) {
+		putchar('\n');
+		col = 0;
+	}
+	printf("%*s", HELP_COLUMN - col, "");
+	while (h && *h) {
+		size_t len = strcspn(h, " \n");
+
+		if (len) {
+			if (used && used + 1 + (int)len > HELP_WIDTH) {
+				printf("\n%*s", HELP_COLUMN, "");
+				used = 0;
+			}
+			printf("%s%.*s", used ? " " : "", (int)len, h);
+			used += (used ? 1 : 0) + (int)len;
+			h += len;
+		}
+		if (*h == '\n' && h[1]) {
+			printf("\n%*s", HELP_COLUMN, "");
+			used = 0;
+		}
+		if (*h)
+			h++;
+	}
+	putchar('\n');
+}
+
 static void print_flag(const struct opt *o)
 {
-	char buf[160];
 	int n;
 
 	if (is_short(o->key))
-		n = snprintf(buf, sizeof(buf), "  -%c, --%s", o->key, o->name);
+		n = printf("  -%c, --%s", o->key, o->name);
 	else
-		n = snprintf(buf, sizeof(buf), "      --%s", o->name);
+		n = printf("      --%s", o->name);
 	if (o->metavar)
-		n += snprintf(buf + n, sizeof(buf) - n, " %s%s", o->metavar,
-			      o->arg == OPT_ARG_MANY ? "..." : "");
-	fputs(buf, stdout);
-
-	/* Help text starts at HELP_COLUMN, or on the next line when the flag
-	 * is too wide; continuation lines are indented the same. */
-	const char *h = o->help;
-	if (n + 2 > HELP_COLUMN) {
-		putchar('\n');
-		n = 0;
-	}
-	while (h && *h) {
-		const char *nl = strchr(h, '\n');
-		int len = nl ? (int)(nl - h) : (int)strlen(h);
-		printf("%*s%.*s\n", HELP_COLUMN - n, "", len, h);
-		n = 0;
-		h = nl ? nl + 1 : NULL;
-	}
+		n += printf(" %s%s", o->metavar, o->arg == OPT_ARG_MANY ? "..." : "");
+	print_help_text(n, o->help);
 }
 
 static void print_indented(const char *title, const char *text)

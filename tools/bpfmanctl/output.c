@@ -11,7 +11,7 @@
 
 #include "output.h"
 
-#define LABEL_WIDTH 34
+#define LABEL_WIDTH 32
 #define LIST_MAX_LINKS 3
 
 static void emit(const struct ctl_global *g, json_t *v)
@@ -242,14 +242,19 @@ static void table_print_free(struct table *t)
 				width[c] = len;
 		}
 	for (size_t r = 0; width && r < t->rows; r++) {
+		int pad = 0; /* owed spaces, written only before more text */
+
 		for (size_t c = 0; c < t->cols; c++) {
 			const char *s = t->cells[r * t->cols + c];
 
-			if (c + 1 < t->cols)
-				printf(" %-*s ", (int)width[c], s ? s : "");
-			else
-				printf(" %s\n", s ? s : "");
+			if (s && *s) {
+				printf("%*s%s", pad + 1, "", s);
+				pad = (int)(width[c] - strlen(s)) + 1;
+			} else {
+				pad += (int)width[c] + 2;
+			}
 		}
+		putchar('\n');
 	}
 	for (size_t i = 0; i < t->rows * t->cols; i++)
 		free(t->cells[i]);
