@@ -162,6 +162,7 @@ int bpfman_program__load_file(struct bpfman_program ***ret_progs, size_t *ret_cn
 	struct load_input in = { 0 };
 	struct load_result res = { 0 };
 	struct bpfman_program **progs = NULL;
+	_cleanup_free_ char *abs_path = NULL;
 	uint32_t owner_id;
 	int err;
 
@@ -171,6 +172,13 @@ int bpfman_program__load_file(struct bpfman_program ***ret_progs, size_t *ret_cn
 		return -EINVAL;
 	if ((err = parse_input(ctx, opts, &in)) || (err = bytecode_check_elf(ctx, path)))
 		goto out;
+	/* Record where the bytecode came from as an absolute path. */
+	abs_path = realpath(path, NULL);
+	if (!abs_path) {
+		err = bpfman_err(ctx, -errno, "cannot resolve %s: %s", path, strerror(errno));
+		goto out;
+	}
+	path = abs_path;
 
 	if ((err = bpfman_lock(ctx)))
 		goto out;

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Crash consistency: bpfmanctl is killed with SIGKILL at random points of
+ * load, attach, detach and unload, many times. After each kill the next
+ * context open repairs, and the database, bpffs and kernel agree. */
+#include "invariants.h"
+
+#include <check.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ROUNDS 150
+
+static void run_killed(struct harness *h, char *const argv[], unsigned delay_us)
+{
+	pid_t pid = fork();
+	int status;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setenv("BPFMAN_STATE_DIR", h->state_dir, 1);
+		setenv("BPFMAN_BPFFS_ROOT", h->bpffs_root, 1);
+		setenv("BPFMAN_RUNTIME_DIR", h->state_dir, 1);
+		int null = open("/dev/null", 1);
+		dup2(null, 1);
+		dup2(null, 2);
+		execv(BPFMANCTL, argv);
+		_exit(127);
+	}
+	usleep(delay_us);
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(!(WIFEXITED(status) && WEXITSTATUS(status) == 127), "cannot exec %s", BPFMANCTL);
+}
+
+START_TEST(kill9_anywhere_is_repaired)
+{
+	struct harness h;
+	char id[32], link[32];
+	unsigned seed = (unsigned)time(NULL);
+	size_t killed_mid = 0;
+
+	fprintf(stderr, "crash test seed %u\n", seed);
+	srand(seed);
+	harness_open(&h);
+	for (int round = 0; round < ROUNDS; round++) {
+		struct bpfman_program **progs = NULL;
+		struct bpfman_link **links = NULL;
+		size_t np = 0, nl = 0;
+		/* Kill anywhere from before exec to after completion. */
+		unsigned delay = (unsigned)(rand() % 60000);
+		int op = rand() % 4;
+
+		ck_assert_int_eq(bpfman_program__list(&progs, &np, h.ctx, NULL), 0);
+		ck_assert_int_eq(bpfman_link__list(&links, &nl, h.ctx, NULL), 0);
+		if (np)
+			snprintf(id, sizeof(id), "%u", bpfman_program__id(progs[rand() % np]));
+		if (nl)
+			snprintf(link, sizeof(link), "%llu",
+				 (unsigned long long)bpfman_link__id(links[rand() % nl]));
+		bpfman_program_list__free(progs, np);
+		bpfman_link_list__free(links, nl);
+
+		if (op == 0 || np == 0) {
+			char *argv[] = { "bpfmanctl", "load", "file", "-p",
+					 (char *)bpf_obj("tracepoint_counter"), "--programs",
+					 "tracepoint:count_getpid", NULL };
+			run_killed(&h, argv, delay);
+		} else if (op == 1) {
+			char *argv[] = { "bpfmanctl", "attach", id, "tracepoint", "-t",
+					 "syscalls/sys_enter_getpid", NULL };
+			run_killed(&h, argv, delay);
+		} else if (op == 2 && nl) {
+			char *argv[] = { "bpfmanctl", "detach", link, NULL };
+			run_killed(&h, argv, delay);
+		} else {
+			char *argv[] = { "bpfmanctl", "unload", id, "--force", NULL };
+			run_killed(&h, argv, delay);
+		}
+		/* The next command (here: our reopen) repairs. */
+		harness_reopen(&h);
+		killed_mid += assert_consistent(&h) > 0;
+	}
+	fprintf(stderr, "%d rounds, %zu with programs loaded\n", ROUNDS, killed_mid);
+	unload_all(&h);
+	assert_consistent(&h);
+	harness_close(&h);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("crash");
+	TCase *tc = tcase_create("crash");
+
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, kill9_anywhere_is_repaired);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
