@@ -1,0 +1,117 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# bpfmanctl checks that need no privileges (usage errors never reach the
+# library): every command has --help with an example and lines of at most
+# 80 columns, every option in --help is documented in doc/bpfmanctl.md
+# (like curl's test1139), and malformed command lines exit 2.
+# Usage: test-cli.sh BPFMANCTL DOC
+set -u
+bin=$1
+doc=$2
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# Never touch real state, even if a case wrongly reached the library.
+export BPFMAN_STATE_DIR="$tmp/state" BPFMAN_BPFFS_ROOT="$tmp/bpffs" \
+	BPFMAN_RUNTIME_DIR="$tmp/run"
+
+bad() {
+	echo "FAIL: $*"
+	fail=1
+}
+
+for cmd in "" "load" "load file" "attach" "attach 1 xdp" "attach 1 tc" \
+	"attach 1 tcx" "attach 1 tracepoint" "attach 1 kprobe" \
+	"attach 1 uprobe" "attach 1 fentry" "attach 1 fexit" "detach" \
+	"unload" "list" "list programs" "list links" "get" "get program" \
+	"get link" "restore" "reconcile"; do
+	# shellcheck disable=SC2086 # word splitting of $cmd is intended
+	"$bin" $cmd --help >"$tmp/help" 2>&1 || bad "'$cmd --help' exit $?"
+	grep -q '^Examples:' "$tmp/help" || bad "'$cmd --help' has no example"
+	grep -q "^  bpfmanctl" "$tmp/help" || bad "'$cmd --help' has no example line"
+	awk -v c="$cmd" 'length($0) > 80 { print "FAIL: '\''" c " --help'\'' line over 80: " $0; f = 1 }
+		END { exit f }' "$tmp/help" || fail=1
+	for opt in $(grep -oE -- '--[a-z][a-z-]+' "$tmp/help" | sort -u); do
+		grep -qE -- "$opt([^a-z-]|\$)" "$doc" || bad "$opt (in '$cmd --help') is not in $doc"
+	done
+done
+
+usage() {
+	"$bin" "$@" >/dev/null 2>"$tmp/err"
+	rc=$?
+	[ "$rc" = 2 ] || bad "'$*' exit $rc, expected 2"
+	[ -s "$tmp/err" ] || bad "'$*' printed no message"
+}
+
+usage
+usage nosuchcommand
+usage --nosuchoption list programs
+usage -o xml list programs
+usage list programs -o xml
+usage load
+usage load file --programs tracepoint:f
+usage load file -p x
+usage load file -p x --programs f
+usage load file -p x --programs nosuchtype:f
+usage load file -p x --programs tracepoint:
+usage load file -p x --programs fentry:f
+usage load file -p x --programs tracepoint:f:g
+usage load file -p x --programs tracepoint:f -g A=1
+usage load file -p x --programs tracepoint:f -g A=0xzz
+usage load file -p x --programs tracepoint:f -g =01
+usage load file -p x --programs tracepoint:f -m novalue
+usage load file -p x --programs tracepoint:f -m =v
+usage load file -p x --programs tracepoint:f -m a=1,b
+usage load file -p x --programs tracepoint:f --map-owner-id 12x
+usage load file -p x --programs tracepoint:f --map-owner-id -1
+usage load file -p x --programs tracepoint:f extra
+usage load image -i quay.io/x --programs xdp:f
+usage attach
+usage attach 1
+usage attach x tracepoint -t a/b
+usage attach 0 tracepoint -t a/b
+usage attach 1 nosuchtype
+usage attach 1 tracepoint
+usage attach 1 tracepoint -t nogroup
+usage attach 1 tracepoint -t a/b/c
+usage attach 1 kprobe
+usage attach 1 kprobe -f f -o 12q
+usage attach 1 kprobe -f f -c 5
+usage attach 1 uprobe -f f
+usage attach 1 uprobe -t libc -p 0
+usage attach 1 uprobe -t libc --pid x
+usage attach 1 xdp -i eth0
+usage attach 1 xdp -p 1
+usage attach 1 xdp -i eth0 -p 1001
+usage attach 1 xdp -i eth0 -p 1 --proceed-on nosuchaction
+usage attach 1 xdp -i eth0 -p 1 --proceed-on pass ok
+usage attach 1 tc -i eth0 -p 1
+usage attach 1 tc -d sideways -i eth0 -p 1
+usage attach 1 tc -d ingress -i eth0 -p 1 --proceed-on aborted
+usage attach 1 tcx -d egress -i eth0 -p 1 --proceed-on pass
+usage attach 1 fentry extra
+usage detach
+usage detach x
+usage detach 1 2
+usage unload
+usage unload 0
+usage unload 4294967296
+usage list
+usage list nosuchthing
+usage list programs -p nosuchtype
+usage list programs -m novalue
+usage list links --program-id x
+usage list links --all
+usage get
+usage get program
+usage get program x
+usage get link 1 2
+usage get nosuchthing 1
+usage restore extra
+usage reconcile --force
+
+"$bin" --version >/dev/null || bad "--version exit $?"
+"$bin" help attach >/dev/null || bad "help attach exit $?"
+
+[ "$fail" = 0 ] && echo "all bpfmanctl CLI checks passed"
+exit "$fail"
