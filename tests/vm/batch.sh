@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs INSIDE the test VM (tests/vm/vm-run): every kernel-level test, where
+# BPFMAN_TEST_REQUIRE_ALL makes a missing feature a failure, not a skip.
+#   tests/vm/vm-run --kernel 6.12 -- tests/vm/batch.sh "$PWD/build"
+set -u
+builddir=${1:?usage: batch.sh BUILDDIR}
+[ -n "${BPFMAN_IN_VM:-}" ] || { echo "batch.sh runs inside the test VM (tests/vm/vm-run)" >&2; exit 2; }
+cd "$(dirname "$0")/../.."
+export BPFMAN_TEST_REQUIRE_ALL=1
+export BPFMANCTL=$builddir/tools/bpfmanctl/bpfmanctl BPF_OBJ_DIR=$builddir/tests/bpf
+export LD_LIBRARY_PATH=$builddir/libbpfman
+pass=0 fail=0 failed=()
+
+run() {
+  local name=$1; shift
+  echo "=== vm $BPFMAN_VM_KERNEL: $name"
+  if "$@"; then pass=$((pass + 1)); echo "--- PASS $name"
+  else fail=$((fail + 1)); failed+=("$name"); echo "--- FAIL $name"; fi
+}
+
+for t in tracepoint uprobe kprobe fentry crash concurrency; do
+  run "$t" "$builddir/tests/host/test-$t"
+done
+run cli tests/cli/test-cli.sh
+run smoke tests/vm/smoke.sh
+
+[ $fail -eq 0 ] || echo "failed in VM $BPFMAN_VM_KERNEL: ${failed[*]}"
+echo "vm-batch: $pass passed, $fail failed"
+[ $fail -eq 0 ]
