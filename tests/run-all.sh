@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): installs what it needs, builds,
+# and runs every tier:
+#   unit   no privileges (check), ABI checks
+#   host   this machine's kernel (root)
+#   asan   unit + host again under AddressSanitizer/UBSan
+#   vm     every kernel-level test inside Debian 6.1 and 6.12 under qemu,
+#          where nothing may skip, plus the reboot-restore scenario
+# Ends with one line "N passed, N failed, N skipped" counting test programs.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+
+passed=0 failed=0 skipped=0
+failures=()
+
+note() { printf '\n==== %s\n' "$*"; }
+tally() {  # name rc pass fail skip
+  passed=$((passed + $3)) failed=$((failed + $4)) skipped=$((skipped + $5))
+  [ "$2" -eq 0 ] && [ "$4" -eq 0 ] || failures+=("$1")
+}
+
+# meson's summary lines -> tally
+meson_suite() {  # label builddir suites...
+  local label=$1 dir=$2; shift 2
+  local args=() log rc
+  for s in "$@"; do args+=(--suite "$s"); done
+  log=$(mktemp)
+  meson test -C "$dir" --print-errorlogs --no-rebuild "${args[@]}" 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  local ok fail skip to
+  ok=$(awk '/^Ok:/{print $2}' "$log"); fail=$(awk '/^Fail:/{print $2}' "$log")
+  skip=$(awk '/^Skipped:/{print $2}' "$log"); to=$(awk '/^Timeout:/{print $2}' "$log")
+  rm -f "$log"
+  tally "$label" "$rc" "${ok:-0}" "$(( ${fail:-0} + ${to:-0} + (rc != 0 && ${fail:-0} == 0 ? 1 : 0) ))" "${skip:-0}"
+}
+
+note "dependencies"
+scripts/install-deps.sh || { echo "installing dependencies failed"; exit 1; }
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing
+
+build() {  # dir extra-meson-args...
+  local dir=$1; shift
+  if [ -f "$dir/build.ninja" ]; then
+    meson setup --reconfigure "$dir" "$@" >/dev/null
+  else
+    meson setup "$dir" "$@" >/dev/null
+  fi && ninja -C "$dir"
+}
+
+note "build (gcc)"
+if ! build build; then echo "build failed"; echo "0 passed, 1 failed"; exit 1; fi
+
+note "unit tier"
+meson_suite unit build unit
+note "host tier (kernel $(uname -r))"
+meson_suite host build host
+
+note "sanitizer build (clang, ASan+UBSan): unit and host tiers"
+if CC=clang build build-asan -Db_sanitize=address,undefined -Db_lundef=false; then
+  # ptrace-less LeakSanitizer is fine as root; halt on any UBSan report.
+  export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+  export ASAN_OPTIONS=detect_leaks=1
+  meson_suite asan build-asan unit host
+  unset UBSAN_OPTIONS ASAN_OPTIONS
+else
+  tally asan-build 1 0 1 0
+fi
+
+if [ "${BPFMAN_SKIP_VM:-}" = 1 ]; then
+  echo "*** BPFMAN_SKIP_VM=1: VM tier NOT run; do not count this as a full run ***"
+  tally vm-skipped 0 0 0 1
+else
+  for k in 6.1 6.12; do
+    note "vm tier (Debian kernel $k under qemu)"
+    out=$(mktemp)
+    tests/vm/vm-run --kernel "$k" --timeout 1500 -- tests/vm/batch.sh "$top/build" 2>&1 | tee "$out"
+    rc=${PIPESTATUS[0]}
+    line=$(grep -E '^vm-batch: [0-9]+ passed, [0-9]+ failed' "$out" | tail -n1)
+    p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+    [ -n "$line" ] || { p=0; f=1; }
+    tally "vm-$k" "$rc" "${p:-0}" "${f:-1}" 0
+    rm -f "$out"
+
+    note "reboot restore (Debian kernel $k, two boots)"
+    persist=$(mktemp -d /tmp/bpfman-restore-XXXXXX)
+    env="BPFMANCTL=$top/build/tools/bpfmanctl/bpfmanctl BPF_OBJ_DIR=$top/build/tests/bpf"
+    if tests/vm/vm-run --kernel "$k" --rw "$persist" -- env $env tests/cli/restore.sh setup "$persist" &&
+       tests/vm/vm-run --kernel "$k" --rw "$persist" -- env $env tests/cli/restore.sh check "$persist"; then
+      tally "restore-$k" 0 1 0 0
+    else
+      tally "restore-$k" 1 0 1 0
+    fi
+    rm -rf "$persist"
+  done
+fi
+
+note "summary"
+[ ${#failures[@]} -eq 0 ] || echo "failed tiers: ${failures[*]}"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ ${#failures[@]} -eq 0 ]
