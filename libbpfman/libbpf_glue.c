@@ -15,6 +15,8 @@ static __thread struct libbpf_capture *current;
 static libbpf_print_fn_t previous_print;
 static pthread_once_t install_once = PTHREAD_ONCE_INIT;
 
+/* libbpf hands us its format string: not a literal by nature. */
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
 static int glue_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	struct libbpf_capture *cap = current;
