@@ -6,7 +6,7 @@
 #include "util/fsutil.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -35,27 +35,28 @@ int bytecode_check_elf(struct bpfman_ctx *ctx, const char *path)
 	return 0;
 }
 
+/* OpenSSL's low-level SHA-256, deprecated in 3.0 in favour of EVP. EVP's
+ * first digest initialises the provider machinery, which costs more than
+ * every other part of a CLI load together (measured with callgrind: 5 of
+ * 14 million instructions); this call hashes one small file per load. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 static int sha256_file(int fd, char hex[65])
 {
-	unsigned char buf[65536], md[32];
-	unsigned int mdlen = 0;
-	EVP_MD_CTX *mdctx = EVP_MD_CTX_new();
+	unsigned char buf[65536], md[SHA256_DIGEST_LENGTH];
+	SHA256_CTX sha;
 	ssize_t n;
-	int err = 0;
 
-	if (!mdctx)
-		return -ENOMEM;
-	EVP_DigestInit_ex(mdctx, EVP_sha256(), NULL);
+	SHA256_Init(&sha);
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		EVP_DigestUpdate(mdctx, buf, (size_t)n);
+		SHA256_Update(&sha, buf, (size_t)n);
 	if (n < 0)
-		err = -errno;
-	EVP_DigestFinal_ex(mdctx, md, &mdlen);
-	EVP_MD_CTX_free(mdctx);
-	if (!err)
-		hex_encode(md, sizeof(md), hex);
-	return err;
+		return -errno;
+	SHA256_Final(md, &sha);
+	hex_encode(md, sizeof(md), hex);
+	return 0;
 }
+#pragma GCC diagnostic pop
 
 static int copy_fd(int in, int out)
 {

@@ -39,6 +39,10 @@ int db_prog_count_map_users(struct bpfman_ctx *ctx, const char *map_pin_dir,
 int db_prog_count_bytecode_users(struct bpfman_ctx *ctx, const char *bytecode,
 				 uint32_t except, int *ret_cnt);
 
+/* True when an operation was interrupted: a pending load, or a row not in
+ * its resting state. One query; decides whether opening must reconcile. */
+int db_needs_reconcile(struct bpfman_ctx *ctx, bool *ret);
+
 /* Links. db_link_insert assigns the ID. */
 int db_link_insert(struct bpfman_ctx *ctx, struct bpfman_link *l);
 int db_link_update(struct bpfman_ctx *ctx, const struct bpfman_link *l);

@@ -3,6 +3,8 @@
 #include "kernel_info.h"
 
 #include <bpf/bpf.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -22,21 +24,41 @@ static uint64_t boot_ns_to_epoch_s(uint64_t boot_ns)
 	return (uint64_t)((int64_t)boot_ns + offset_ns) / 1000000000ULL;
 }
 
+/* Enough map IDs for nearly every program in one bpf() call; programs
+ * using more take a second call. */
+#define MAP_IDS_GUESS 32
+
+static int read_memlock(int prog_fd, uint32_t *ret)
+{
+	char path[64], buf[512];
+	ssize_t n;
+	char *line;
+	int fd;
+
+	/* bpf_prog_info has no memlock field; fdinfo does. */
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", prog_fd);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	line = strstr(buf, "memlock:");
+	return line && sscanf(line, "memlock: %u", ret) == 1 ? 0 : -ENOENT;
+}
+
 int kernel_prog_info_fill(int prog_fd, struct kernel_prog_info *ret)
 {
 	struct bpf_prog_info info;
 	__u32 len = sizeof(info);
-	uint32_t *ids = NULL;
-	__u32 nr;
+	uint32_t *ids = calloc(MAP_IDS_GUESS, sizeof(*ids));
+	__u32 nr = MAP_IDS_GUESS;
 
-	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
-		return -errno;
-	nr = info.nr_map_ids;
-	if (nr) {
-		ids = calloc(nr, sizeof(*ids));
-		if (!ids)
-			return -ENOMEM;
+	if (!ids)
+		return -ENOMEM;
+	for (;;) {
 		memset(&info, 0, sizeof(info));
 		info.nr_map_ids = nr;
 		info.map_ids = (__u64)(unsigned long)ids;
@@ -45,8 +67,14 @@ int kernel_prog_info_fill(int prog_fd, struct kernel_prog_info *ret)
 			free(ids);
 			return -errno;
 		}
-		if (info.nr_map_ids < nr)
-			nr = info.nr_map_ids;
+		if (info.nr_map_ids <= nr)
+			break;
+		/* More maps than the guess: the kernel told us how many. */
+		nr = info.nr_map_ids;
+		free(ids);
+		ids = calloc(nr, sizeof(*ids));
+		if (!ids)
+			return -ENOMEM;
 	}
 	free(ret->map_ids);
 	ret->loaded = true;
@@ -57,26 +85,13 @@ int kernel_prog_info_fill(int prog_fd, struct kernel_prog_info *ret)
 	ret->loaded_at = boot_ns_to_epoch_s(info.load_time);
 	ret->gpl_compatible = info.gpl_compatible;
 	ret->map_ids = ids;
-	ret->map_ids_cnt = nr;
+	ret->map_ids_cnt = info.nr_map_ids;
 	ret->btf_id = info.btf_id;
 	ret->bytes_xlated = info.xlated_prog_len;
 	ret->bytes_jited = info.jited_prog_len;
 	ret->verified_insns = info.verified_insns;
 	ret->bytes_memlock = 0;
-	/* bpf_prog_info has no memlock field; fdinfo does. */
-	{
-		char path[64], line[128];
-		FILE *f;
-
-		snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", prog_fd);
-		f = fopen(path, "re");
-		if (f) {
-			while (fgets(line, sizeof(line), f))
-				if (sscanf(line, "memlock: %u", &ret->bytes_memlock) == 1)
-					break;
-			fclose(f);
-		}
-	}
+	read_memlock(prog_fd, &ret->bytes_memlock);
 	return 0;
 }
 

@@ -305,6 +305,13 @@ void load_unpublish(struct bpfman_ctx *ctx, struct load_result *res)
 	}
 }
 
+void load_drop_staging(struct bpfman_ctx *ctx, struct load_result *res)
+{
+	(void)ctx;
+	if (res->staging)
+		rm_rf(res->staging);
+}
+
 void load_finish(struct bpfman_ctx *ctx, struct load_result *res)
 {
 	if (res->staging)

@@ -42,7 +42,12 @@ int load_stage(struct bpfman_ctx *ctx, const struct load_plan *plan,
 int load_publish(struct bpfman_ctx *ctx, struct load_result *res);
 /* Undoes load_publish (after a failed database commit). */
 void load_unpublish(struct bpfman_ctx *ctx, struct load_result *res);
-/* Removes the staging directory and its database record. */
+/* After a successful publish the staging directory is empty: remove it
+ * before the commit that deletes the pending row, so no crash can leave a
+ * staging directory that no pending row points to. */
+void load_drop_staging(struct bpfman_ctx *ctx, struct load_result *res);
+/* Removes the staging directory and its database record (a no-op for the
+ * record once the commit deleted it), and frees res. */
 void load_finish(struct bpfman_ctx *ctx, struct load_result *res);
 
 #endif

@@ -193,9 +193,6 @@ int bpfman_program__load_file(struct bpfman_program ***ret_progs, size_t *ret_cn
 		if (err)
 			goto out;
 	}
-	if ((err = bytecode_keep(ctx, path, &in.kept)))
-		goto out;
-
 	struct load_plan plan = {
 		.elf_path = path,
 		.reqs = in.reqs,
@@ -204,16 +201,25 @@ int bpfman_program__load_file(struct bpfman_program ***ret_progs, size_t *ret_cn
 		.reuse_map_dir = owner_id ? in.owner.map_pin_dir : NULL,
 		.reuse_internal_maps = false,
 	};
+	/* The pending row load_stage writes first also covers the kept
+	 * bytecode copy: a crash after it triggers a full reconcile, which
+	 * removes copies no program uses. */
 	err = load_stage(ctx, &plan, &res);
 	if (!err)
+		err = bytecode_keep(ctx, path, &in.kept);
+	if (!err)
 		err = load_publish(ctx, &res);
-	if (!err && (err = record_programs(ctx, path, opts, &in, &res)))
-		load_unpublish(ctx, &res);
+	if (!err) {
+		load_drop_staging(ctx, &res);
+		if ((err = record_programs(ctx, path, opts, &in, &res)))
+			load_unpublish(ctx, &res);
+	}
 	if (err) {
 		load_finish(ctx, &res);
 		bytecode_release(ctx, in.kept, 0);
 		goto out;
 	}
+
 	progs = calloc(in.cnt, sizeof(*progs));
 	for (size_t i = 0; progs && i < in.cnt; i++) {
 		err = bpfman_program__get(&progs[i], ctx, res.ids[i]);

@@ -130,44 +130,37 @@ static void sweep_dir(struct bpfman_ctx *ctx, struct bpfman_report *report,
 	closedir(d);
 }
 
-struct known_sets {
-	struct bpfman_program *progs;
-	size_t nprogs;
-	struct bpfman_link *links;
-	size_t nlinks;
+/* Paths the database names, sorted for bsearch: a sweep over n pins
+ * costs n log n, not n^2. */
+struct path_set {
+	size_t cnt;
+	const char **paths;
 };
 
-static bool known_prog_pin(struct bpfman_ctx *ctx, const char *path, void *data)
+static int cmp_str(const void *a, const void *b)
 {
-	struct known_sets *k = data;
-
-	(void)ctx;
-	for (size_t i = 0; i < k->nprogs; i++)
-		if (!strcmp(str_or_empty(k->progs[i].pin_path), path))
-			return true;
-	return false;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static bool known_map_dir(struct bpfman_ctx *ctx, const char *path, void *data)
+static int path_set_init(struct path_set *set, size_t cap)
 {
-	struct known_sets *k = data;
-
-	(void)ctx;
-	for (size_t i = 0; i < k->nprogs; i++)
-		if (!strcmp(str_or_empty(k->progs[i].map_pin_dir), path))
-			return true;
-	return false;
+	set->cnt = 0;
+	set->paths = calloc(cap ? cap : 1, sizeof(*set->paths));
+	return set->paths ? 0 : -ENOMEM;
 }
 
-static bool known_link_pin(struct bpfman_ctx *ctx, const char *path, void *data)
+static void path_set_add(struct path_set *set, const char *path)
 {
-	struct known_sets *k = data;
+	if (!str_empty(path))
+		set->paths[set->cnt++] = path;
+}
+
+static bool known_path(struct bpfman_ctx *ctx, const char *path, void *data)
+{
+	struct path_set *set = data;
 
 	(void)ctx;
-	for (size_t i = 0; i < k->nlinks; i++)
-		if (!strcmp(str_or_empty(k->links[i].pin_path), path))
-			return true;
-	return false;
+	return bsearch(&path, set->paths, set->cnt, sizeof(*set->paths), cmp_str) != NULL;
 }
 
 static bool known_nothing(struct bpfman_ctx *ctx, const char *path, void *data)
@@ -188,28 +181,46 @@ static bool known_bytecode(struct bpfman_ctx *ctx, const char *path, void *data)
 
 static int sweep_pins(struct bpfman_ctx *ctx, struct bpfman_report *report)
 {
-	struct known_sets k = { 0 };
-	_cleanup_free_ char *maps = path_maps_root(ctx), *links = path_links_root(ctx);
+	struct bpfman_program *progs = NULL;
+	struct bpfman_link *links = NULL;
+	size_t nprogs = 0, nlinks = 0;
+	struct path_set prog_pins = { 0 }, map_dirs = { 0 }, link_pins = { 0 };
+	_cleanup_free_ char *maps = path_maps_root(ctx), *links_dir = path_links_root(ctx);
 	_cleanup_free_ char *staging = path_staging_root(ctx), *bytecode = path_bytecode_dir(ctx);
 	int err;
 
-	if (!maps || !links || !staging || !bytecode)
+	if (!maps || !links_dir || !staging || !bytecode)
 		return -ENOMEM;
-	if ((err = db_prog_all(ctx, &k.progs, &k.nprogs)))
+	if ((err = db_prog_all(ctx, &progs, &nprogs)))
 		return err;
-	if ((err = db_link_all(ctx, 0, &k.links, &k.nlinks))) {
-		db_prog_array_free(k.progs, k.nprogs);
-		return err;
+	if ((err = db_link_all(ctx, 0, &links, &nlinks)))
+		goto out;
+	if ((err = path_set_init(&prog_pins, nprogs)) || (err = path_set_init(&map_dirs, nprogs)) ||
+	    (err = path_set_init(&link_pins, nlinks)))
+		goto out;
+	for (size_t i = 0; i < nprogs; i++) {
+		path_set_add(&prog_pins, progs[i].pin_path);
+		path_set_add(&map_dirs, progs[i].map_pin_dir);
 	}
-	sweep_dir(ctx, report, ctx->bpffs_root, "prog_", known_prog_pin, &k, BPFMAN_REPORT_PIN);
-	sweep_dir(ctx, report, maps, NULL, known_map_dir, &k, BPFMAN_REPORT_MAP);
-	sweep_dir(ctx, report, links, NULL, known_link_pin, &k, BPFMAN_REPORT_PIN);
+	for (size_t i = 0; i < nlinks; i++)
+		path_set_add(&link_pins, links[i].pin_path);
+	qsort(prog_pins.paths, prog_pins.cnt, sizeof(char *), cmp_str);
+	qsort(map_dirs.paths, map_dirs.cnt, sizeof(char *), cmp_str);
+	qsort(link_pins.paths, link_pins.cnt, sizeof(char *), cmp_str);
+
+	sweep_dir(ctx, report, ctx->bpffs_root, "prog_", known_path, &prog_pins, BPFMAN_REPORT_PIN);
+	sweep_dir(ctx, report, maps, NULL, known_path, &map_dirs, BPFMAN_REPORT_MAP);
+	sweep_dir(ctx, report, links_dir, NULL, known_path, &link_pins, BPFMAN_REPORT_PIN);
 	/* Pending loads were cleaned above, so anything staged is stale. */
 	sweep_dir(ctx, report, staging, NULL, known_nothing, NULL, BPFMAN_REPORT_PIN);
 	sweep_dir(ctx, NULL, bytecode, NULL, known_bytecode, NULL, BPFMAN_REPORT_PIN);
-	db_prog_array_free(k.progs, k.nprogs);
-	db_link_array_free(k.links, k.nlinks);
-	return 0;
+out:
+	free(prog_pins.paths);
+	free(map_dirs.paths);
+	free(link_pins.paths);
+	db_prog_array_free(progs, nprogs);
+	db_link_array_free(links, nlinks);
+	return err;
 }
 
 int reconcile_locked(struct bpfman_ctx *ctx, struct bpfman_report *report)
@@ -228,7 +239,18 @@ int reconcile_locked(struct bpfman_ctx *ctx, struct bpfman_report *report)
 
 int bpfman_reconcile_on_open(struct bpfman_ctx *ctx)
 {
-	int err = bpfman_trylock(ctx);
+	bool needed = false;
+	int err;
+
+	/* Every mutation marks what it is doing before touching the kernel
+	 * (a pending row, or a row state), so a crash always leaves a mark:
+	 * without one there is nothing to repair, and opening stays cheap.
+	 * Pins removed behind our back are found by bpfman_reconcile(). */
+	if ((err = db_needs_reconcile(ctx, &needed)))
+		return err;
+	if (!needed)
+		return 0;
+	err = bpfman_trylock(ctx);
 
 	if (err == -EWOULDBLOCK) {
 		pr_debug(ctx, "another process is working on %s; not reconciling now",

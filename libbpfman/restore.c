@@ -144,6 +144,7 @@ static int restore_program(struct bpfman_ctx *ctx, struct bpfman_program *p,
 		p->map_pin_dir = strdup(reuse);
 	}
 	p->id = res.ids[0];
+	load_drop_staging(ctx, &res);
 	if (!p->pin_path || !p->boot_id) {
 		err = -ENOMEM;
 	} else if (!(err = db_begin(ctx))) {

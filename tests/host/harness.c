@@ -44,10 +44,31 @@ static void open_ctx(struct harness *h)
 	ck_assert_msg(err == 0, "bpfman_ctx_new: %d %s", err, bpfman_errmsg(NULL));
 }
 
+/* A failed ck_assert ends the forked test process through exit(): remove
+ * what the test created even then, so failures leave nothing behind. */
+static struct harness *open_harness;
+
+static void rm_tree(const char *dir);
+
+static void cleanup_at_exit(void)
+{
+	if (!open_harness)
+		return;
+	bpfman_ctx_free(open_harness->ctx);
+	rm_tree(open_harness->bpffs_root);
+	rm_tree(open_harness->state_dir);
+	open_harness = NULL;
+}
+
 void harness_open(struct harness *h)
 {
 	static int n;
+	static bool registered;
 
+	if (!registered) {
+		atexit(cleanup_at_exit);
+		registered = true;
+	}
 	memset(h, 0, sizeof(*h));
 	ensure_mount("/sys/fs/bpf", "bpf", BPF_FS_MAGIC);
 	ensure_mount("/sys/kernel/tracing", "tracefs", TRACEFS_MAGIC);
@@ -55,6 +76,7 @@ void harness_open(struct harness *h)
 	ck_assert_ptr_nonnull(mkdtemp(h->state_dir));
 	snprintf(h->bpffs_root, sizeof(h->bpffs_root), "/sys/fs/bpf/bpfman-test-%d-%d",
 		 getpid(), n++);
+	open_harness = h;
 	open_ctx(h);
 }
 
@@ -105,6 +127,7 @@ void harness_close(struct harness *h)
 
 	bpfman_ctx_free(h->ctx);
 	h->ctx = NULL;
+	open_harness = NULL;
 	left = count_files(h->bpffs_root, true);
 	rm_tree(h->bpffs_root);
 	rm_tree(h->state_dir);

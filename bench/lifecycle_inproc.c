@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+/* In-process cost of a tracepoint program's whole lifecycle (load, attach,
+ * detach, unload), through libbpfman and through raw libbpf doing the same
+ * work without any state (the floor a hand-rolled loader pays).
+ *
+ *   lifecycle_inproc libbpfman|libbpf OBJ ITERATIONS
+ *   lifecycle_inproc load-many OBJ COUNT     (leaves COUNT programs loaded)
+ *
+ * Prints "<mode> <iterations> <mean microseconds per lifecycle>". State goes
+ * where BPFMAN_STATE_DIR / BPFMAN_BPFFS_ROOT say. */
+#include <bpf/libbpf.h>
+#include <bpfman/bpfman.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static struct bpfman_ctx *open_ctx(void)
+{
+	BPFMAN_OPTS(bpfman_ctx_opts, o, .state_dir = getenv("BPFMAN_STATE_DIR"),
+		    .bpffs_root = getenv("BPFMAN_BPFFS_ROOT"),
+		    .runtime_dir = getenv("BPFMAN_STATE_DIR"));
+	struct bpfman_ctx *ctx;
+
+	if (bpfman_ctx_new(&ctx, &o)) {
+		fprintf(stderr, "%s\n", bpfman_errmsg(NULL));
+		exit(1);
+	}
+	return ctx;
+}
+
+static int one_libbpfman(struct bpfman_ctx *ctx, const char *obj, bool keep)
+{
+	const char *specs[] = { "tracepoint:count_getpid" };
+	BPFMAN_OPTS(bpfman_load_opts, lo, .programs = specs, .programs_cnt = 1);
+	BPFMAN_OPTS(bpfman_attach_opts, ao, .tracepoint = "syscalls/sys_enter_getpid");
+	struct bpfman_program **p;
+	size_t n;
+	uint64_t link;
+	uint32_t id;
+
+	if (bpfman_program__load_file(&p, &n, ctx, obj, &lo))
+		goto fail;
+	id = bpfman_program__id(p[0]);
+	bpfman_program_list__free(p, n);
+	if (keep)
+		return 0;
+	if (bpfman_program__attach(&link, ctx, id, &ao) || bpfman_link__detach(ctx, link) ||
+	    bpfman_program__unload(ctx, id, NULL))
+		goto fail;
+	return 0;
+fail:
+	fprintf(stderr, "libbpfman: %s\n", bpfman_errmsg(ctx));
+	return 1;
+}
+
+static int one_libbpf(const char *obj_path)
+{
+	struct bpf_object *obj = bpf_object__open_file(obj_path, NULL);
+	struct bpf_program *prog;
+	struct bpf_link *link;
+
+	if (!obj || bpf_object__load(obj))
+		return 1;
+	prog = bpf_object__find_program_by_name(obj, "count_getpid");
+	link = bpf_program__attach_tracepoint(prog, "syscalls", "sys_enter_getpid");
+	if (!link)
+		return 1;
+	bpf_link__destroy(link);
+	bpf_object__close(obj);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct bpfman_ctx *ctx = NULL;
+	int iters;
+	double t0;
+
+	if (argc != 4) {
+		fprintf(stderr, "usage: %s libbpfman|libbpf|load-many OBJ N\n", argv[0]);
+		return 2;
+	}
+	iters = atoi(argv[3]);
+	if (strcmp(argv[1], "libbpf"))
+		ctx = open_ctx();
+	t0 = now_us();
+	for (int i = 0; i < iters; i++) {
+		int err = !strcmp(argv[1], "libbpf") ? one_libbpf(argv[2]) :
+			  one_libbpfman(ctx, argv[2], !strcmp(argv[1], "load-many"));
+
+		if (err)
+			return 1;
+	}
+	printf("%s %d %.1f\n", argv[1], iters, (now_us() - t0) / iters);
+	bpfman_ctx_free(ctx);
+	return 0;
+}
