@@ -75,7 +75,9 @@ else
   for k in 6.1 6.12; do
     note "vm tier (Debian kernel $k under qemu)"
     out=$(mktemp)
-    tests/vm/vm-run --kernel "$k" --timeout 1500 -- tests/vm/batch.sh "$top/build" 2>&1 | tee "$out"
+    # The tree is shared read-write because it may live under /tmp, which
+    # is a fresh tmpfs inside the guest (CI clones anywhere).
+    tests/vm/vm-run --kernel "$k" --timeout 1500 --rw "$top" -- tests/vm/batch.sh "$top/build" 2>&1 | tee "$out"
     rc=${PIPESTATUS[0]}
     line=$(grep -E '^vm-batch: [0-9]+ passed, [0-9]+ failed' "$out" | tail -n1)
     p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
@@ -86,8 +88,8 @@ else
     note "reboot restore (Debian kernel $k, two boots)"
     persist=$(mktemp -d /tmp/bpfman-restore-XXXXXX)
     env="BPFMANCTL=$top/build/tools/bpfmanctl/bpfmanctl BPF_OBJ_DIR=$top/build/tests/bpf"
-    if tests/vm/vm-run --kernel "$k" --rw "$persist" -- env $env tests/cli/restore.sh setup "$persist" &&
-       tests/vm/vm-run --kernel "$k" --rw "$persist" -- env $env tests/cli/restore.sh check "$persist"; then
+    if tests/vm/vm-run --kernel "$k" --rw "$top" --rw "$persist" -- env $env tests/cli/restore.sh setup "$persist" &&
+       tests/vm/vm-run --kernel "$k" --rw "$top" --rw "$persist" -- env $env tests/cli/restore.sh check "$persist"; then
       tally "restore-$k" 0 1 0 0
     else
       tally "restore-$k" 1 0 1 0
