@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "internal.h"
+#include "dispatcher.h"
+
+void chain_sort(struct chain_prog *progs, size_t cnt)
+{
+	/* Insertion sort: stable, and cnt <= DISPATCHER_MAX_SLOTS. */
+	for (size_t i = 1; i < cnt; i++) {
+		struct chain_prog tmp = progs[i];
+		size_t j = i;
+
+		while (j > 0 && progs[j - 1].priority > tmp.priority) {
+			progs[j] = progs[j - 1];
+			j--;
+		}
+		progs[j] = tmp;
+	}
+	for (size_t i = 0; i < cnt; i++)
+		progs[i].position = (int)i;
+}
