@@ -107,7 +107,9 @@ EOF
 clang "${cflags[@]}" -c "$tmp/fentry.c" -o "$tmp/fentry.o" || fail "cannot compile the fentry program"
 bpftool prog load "$tmp/fentry.o" "$pin" || fail "bpftool prog load of fentry/do_nanosleep"
 bpftool prog show pinned "$pin" || fail "bpftool prog show pinned $pin"
-bpftool prog show pinned "$pin" | grep -q 'tracing.*name bpfmt_fentry' ||
+# Capture first: `grep -q` exiting early would SIGPIPE bpftool under pipefail.
+shown=$(bpftool prog show pinned "$pin")
+grep -q 'tracing.*name bpfmt_fentry' <<<"$shown" ||
 	fail "the pinned program is not the fentry (tracing) program"
 say "ok: fentry/do_nanosleep loaded and pinned at $pin"
 say "PASS"
