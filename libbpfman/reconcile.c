@@ -31,7 +31,7 @@ static int clean_pending(struct bpfman_ctx *ctx, struct bpfman_report *report)
 	for (size_t i = 0; i < cnt; i++) {
 		rm_rf(dirs[i]);
 		db_pending_delete(ctx, tokens[i]);
-		report_add(ctx, report, BPFMAN_REPORT_PIN, 0, 0, 0,
+		report_add(ctx, report, BPFMAN_LOG_WARN, BPFMAN_REPORT_PIN, 0, 0, 0,
 			   "removed %s left by an interrupted load", dirs[i]);
 		free(dirs[i]);
 		free(tokens[i]);
@@ -62,7 +62,7 @@ static int reconcile_programs(struct bpfman_ctx *ctx, struct bpfman_report *repo
 			continue;
 		db_prog_set_state(ctx, p->id, ROW_UNLOADING);
 		err = unload_finish(ctx, p);
-		report_add(ctx, report, BPFMAN_REPORT_PROGRAM, err, p->id, 0,
+		report_add(ctx, report, BPFMAN_LOG_WARN, BPFMAN_REPORT_PROGRAM, err, p->id, 0,
 			   "%s program %u%s", interrupted ? "finished unloading" : "forgot",
 			   p->id, interrupted ? ", interrupted earlier" :
 			   ": it was recorded but its pin is gone from bpffs");
@@ -96,7 +96,7 @@ static int reconcile_links(struct bpfman_ctx *ctx, struct bpfman_report *report)
 			continue;
 		}
 		err = detach_finish(ctx, l);
-		report_add(ctx, report, BPFMAN_REPORT_LINK, err, l->id, 0, "%s link %" PRIu64 "%s",
+		report_add(ctx, report, BPFMAN_LOG_WARN, BPFMAN_REPORT_LINK, err, l->id, 0, "%s link %" PRIu64 "%s",
 			   verb, l->id, why);
 	}
 	db_link_array_free(rows, cnt);

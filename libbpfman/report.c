@@ -5,8 +5,8 @@
 #include <stdlib.h>
 
 void report_add(struct bpfman_ctx *ctx, struct bpfman_report *report,
-		enum bpfman_report_kind kind, int error, uint64_t old_id,
-		uint64_t new_id, const char *fmt, ...)
+		enum bpfman_log_level level, enum bpfman_report_kind kind, int error,
+		uint64_t old_id, uint64_t new_id, const char *fmt, ...)
 {
 	struct report_item *items;
 	va_list ap;
@@ -17,7 +17,7 @@ void report_add(struct bpfman_ctx *ctx, struct bpfman_report *report,
 	va_end(ap);
 	if (!msg)
 		return;
-	bpfman_log(ctx, error ? BPFMAN_LOG_ERROR : BPFMAN_LOG_WARN, "%s", msg);
+	bpfman_log(ctx, error ? BPFMAN_LOG_ERROR : level, "%s", msg);
 	if (!report) {
 		free(msg);
 		return;

@@ -20,10 +20,12 @@ struct bpfman_report {
 	struct report_item *items;
 };
 
-/* Appends an item and logs it (WARN for repairs and failures). report may
- * be NULL (only logs). */
+/* Appends an item and logs it: failures at ERROR, others at `level`
+ * (WARN for repairs, which a user must notice; INFO for restores). report
+ * may be NULL (only logs). */
 void report_add(struct bpfman_ctx *ctx, struct bpfman_report *report,
-		enum bpfman_report_kind kind, int error, uint64_t old_id,
-		uint64_t new_id, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+		enum bpfman_log_level level, enum bpfman_report_kind kind, int error,
+		uint64_t old_id, uint64_t new_id, const char *fmt, ...)
+	__attribute__((format(printf, 8, 9)));
 
 #endif

@@ -191,10 +191,10 @@ static void restore_links(struct bpfman_ctx *ctx, struct bpfman_report *report)
 				unlink_missing_ok(l->pin_path);
 		}
 		if (err)
-			report_add(ctx, report, BPFMAN_REPORT_LINK, err, l->id, 0,
+			report_add(ctx, report, BPFMAN_LOG_INFO, BPFMAN_REPORT_LINK, err, l->id, 0,
 				   "link %" PRIu64 " not restored: %s", l->id, bpfman_errmsg(ctx));
 		else
-			report_add(ctx, report, BPFMAN_REPORT_LINK, 0, l->id, l->id,
+			report_add(ctx, report, BPFMAN_LOG_INFO, BPFMAN_REPORT_LINK, 0, l->id, l->id,
 				   "link %" PRIu64 " re-attached (program %u)", l->id, p.id);
 		program_clear(&p);
 	}
@@ -233,11 +233,11 @@ int bpfman_restore(struct bpfman_report **ret_report, struct bpfman_ctx *ctx)
 			continue;
 		err = restore_program(ctx, p, &dirs, &new_id);
 		if (err)
-			report_add(ctx, report, BPFMAN_REPORT_PROGRAM, err, old, 0,
+			report_add(ctx, report, BPFMAN_LOG_INFO, BPFMAN_REPORT_PROGRAM, err, old, 0,
 				   "program %u (%s from %s) not restored: %s", old, p->name,
 				   p->path, bpfman_errmsg(ctx));
 		else
-			report_add(ctx, report, BPFMAN_REPORT_PROGRAM, 0, old, new_id,
+			report_add(ctx, report, BPFMAN_LOG_INFO, BPFMAN_REPORT_PROGRAM, 0, old, new_id,
 				   "program %u (%s) restored as %u", old, p->name, new_id);
 	}
 	restore_links(ctx, report);
