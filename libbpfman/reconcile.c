@@ -125,7 +125,7 @@ static void sweep_dir(struct bpfman_ctx *ctx, struct bpfman_report *report,
 		if (!path || known(ctx, path, data))
 			continue;
 		rm_rf(path);
-		report_add(ctx, report, kind, 0, 0, 0, "removed %s: no record refers to it", path);
+		report_add(ctx, report, BPFMAN_LOG_WARN, kind, 0, 0, 0, "removed %s: no record refers to it", path);
 	}
 	closedir(d);
 }
