@@ -17,7 +17,7 @@ static const char *const fexit_sections[] = { "fexit", "fexit.s", NULL };
 
 static const struct prog_type_desc descs[] = {
 	{ BPFMAN_PROG_TYPE_XDP, "xdp", BPF_PROG_TYPE_XDP, xdp_sections, NULL,
-	  NULL, NULL },
+	  xdp_prepare, xdp_attach },
 	{ BPFMAN_PROG_TYPE_TC, "tc", BPF_PROG_TYPE_SCHED_CLS, tc_sections, NULL,
 	  NULL, NULL },
 	{ BPFMAN_PROG_TYPE_TRACEPOINT, "tracepoint", BPF_PROG_TYPE_TRACEPOINT,
@@ -31,7 +31,7 @@ static const struct prog_type_desc descs[] = {
 	{ BPFMAN_PROG_TYPE_FEXIT, "fexit", BPF_PROG_TYPE_TRACING,
 	  fexit_sections, NULL, tracing_prepare, tracing_attach },
 	{ BPFMAN_PROG_TYPE_TCX, "tcx", BPF_PROG_TYPE_SCHED_CLS, tc_sections, NULL,
-	  NULL, NULL },
+	  tcx_prepare, tcx_attach, tcx_position },
 };
 
 const struct prog_type_desc *prog_type_desc(enum bpfman_program_type type)

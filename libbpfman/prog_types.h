@@ -34,6 +34,8 @@ struct prog_type_desc {
 			      struct bpfman_link *link);
 	/* Creates the kernel link and pins it at link->pin_path. */
 	int (*attach)(struct bpfman_ctx *ctx, struct attach_req *req);
+	/* Optional: the link's position in its hook's chain right now. */
+	int (*position)(const struct bpfman_link *link);
 };
 
 const struct prog_type_desc *prog_type_desc(enum bpfman_program_type type);
@@ -55,6 +57,13 @@ int uprobe_attach(struct bpfman_ctx *ctx, struct attach_req *req);
 int tracing_prepare(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
 		    const struct bpfman_attach_opts *opts, struct bpfman_link *link);
 int tracing_attach(struct bpfman_ctx *ctx, struct attach_req *req);
+int xdp_prepare(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
+		const struct bpfman_attach_opts *opts, struct bpfman_link *link);
+int xdp_attach(struct bpfman_ctx *ctx, struct attach_req *req);
+int tcx_prepare(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
+		const struct bpfman_attach_opts *opts, struct bpfman_link *link);
+int tcx_attach(struct bpfman_ctx *ctx, struct attach_req *req);
+int tcx_position(const struct bpfman_link *link);
 
 /* Pins a kernel link fd at path, closing nothing. */
 int pin_link_fd(struct bpfman_ctx *ctx, int link_fd, const char *path);

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What XDP, TC and TCX attach points share: interface, namespace,
+ * direction, priority and proceed-on checks, and the bpfman defaults. */
+#ifndef BPFMAN_ATTACH_NET_H
+#define BPFMAN_ATTACH_NET_H
+
+#include "model.h"
+
+struct bpfman_ctx;
+
+#define NET_PRIORITY_MAX 1000
+
+/* bpfman's defaults: xdp pass + dispatcher_return, tc pipe + dispatcher_return. */
+#define XDP_PROCEED_DEFAULT ((1u << 2) | (1u << 31))
+#define TC_PROCEED_DEFAULT ((1u << 4) | (1u << 31))
+/* Bits that name an action: xdp aborted..redirect (0-4), tc unspec..trap
+ * (0-9), and dispatcher_return (31). */
+#define XDP_PROCEED_VALID (0x1fu | (1u << 31))
+#define TC_PROCEED_VALID (0x3ffu | (1u << 31))
+
+/* Validates the network fields of opts for prog's type and fills link
+ * (iface, netns, direction, priority, proceed_on with defaults applied);
+ * checks the interface exists in the namespace. Changes nothing. */
+int net_prepare(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
+		const struct bpfman_attach_opts *opts, struct bpfman_link *link,
+		bool needs_direction);
+
+/* Our other links on the same hook (same type, netns, iface, direction),
+ * sorted by (priority, id); excludes `except`. */
+int net_hook_links(struct bpfman_ctx *ctx, const struct bpfman_link *like, uint64_t except,
+		   struct bpfman_link **ret, size_t *ret_cnt);
+
+#endif

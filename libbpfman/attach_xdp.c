@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+/* XDP. Where the kernel runs freplace programs, XDP programs are loaded as
+ * BPF_PROG_TYPE_EXT and attached through a libxdp-compatible multi-program
+ * dispatcher (xdp_dispatcher.c). Where it does not, a program is loaded as
+ * plain XDP and attached directly with an XDP link: one program per
+ * interface, and a second is refused with the reason. */
+#include "internal.h"
+#include "attach_net.h"
+#include "netns.h"
+#include "prog_types.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/if_link.h>
+#include <string.h>
+#include <unistd.h>
+
+int xdp_prepare(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
+		const struct bpfman_attach_opts *opts, struct bpfman_link *link)
+{
+	return net_prepare(ctx, prog, opts, link, false);
+}
+
+static uint32_t attached_xdp_prog(int ifindex)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	if (bpf_xdp_query(ifindex, 0, &q))
+		return 0;
+	return q.prog_id;
+}
+
+/* Native mode first; drivers without XDP support take generic (skb) mode. */
+static int xdp_link_create(int prog_fd, int ifindex)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, o, .flags = XDP_FLAGS_DRV_MODE);
+	int fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &o);
+
+	if (fd < 0 && (errno == EOPNOTSUPP || errno == EINVAL)) {
+		o.flags = XDP_FLAGS_SKB_MODE;
+		fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &o);
+	}
+	return fd < 0 ? -errno : fd;
+}
+
+int xdp_attach(struct bpfman_ctx *ctx, struct attach_req *req)
+{
+	struct bpfman_link *l = req->link;
+	_cleanup_close_ int link_fd = -1;
+	struct netns_guard guard;
+	uint32_t current = 0;
+	int ifindex, err;
+
+	if ((err = netns_enter(ctx, l->netns, &guard)))
+		return err;
+	err = netns_ifindex(ctx, l->iface, l->netns, &ifindex);
+	if (!err) {
+		current = attached_xdp_prog(ifindex);
+		if (current)
+			err = -EBUSY;
+		else if ((link_fd = xdp_link_create(req->prog_fd, ifindex)) < 0)
+			err = link_fd;
+	}
+	netns_leave(&guard);
+	if (err == -EBUSY)
+		return bpfman_err(ctx, err,
+				  "interface %s already runs XDP program %u, and program %u was loaded as a plain XDP program because this kernel refuses freplace (BPF_PROG_TYPE_EXT) programs, which multi-program dispatchers need; detach the other program first, or use a kernel that allows freplace",
+				  l->iface, current, req->prog->id);
+	if (err)
+		return bpfman_err(ctx, err, "cannot attach XDP program %u to %s: %s", req->prog->id,
+				  l->iface, strerror(-err));
+	return pin_link_fd(ctx, link_fd, l->pin_path);
+}
