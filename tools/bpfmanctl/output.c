@@ -345,10 +345,15 @@ static void attachment_text(char *buf, size_t size, const json_t *l)
 	const char *fn = str_or(l, "fn_name", "");
 	json_int_t off = json_integer_value(json_object_get(l, "offset"));
 	const json_t *pos = json_object_get(l, "position");
-	char posbuf[24] = "";
+	const json_t *prio = json_object_get(l, "priority");
+	char posbuf[64] = "";
+	int pn = 0;
 
-	if (json_is_integer(pos))
-		snprintf(posbuf, sizeof(posbuf), " pos-%" JSON_INTEGER_FORMAT,
+	if (json_is_integer(prio))
+		pn = snprintf(posbuf, sizeof(posbuf), " priority %" JSON_INTEGER_FORMAT,
+			      json_integer_value(prio));
+	if (json_is_integer(pos) && json_integer_value(pos) >= 0)
+		snprintf(posbuf + pn, sizeof(posbuf) - (size_t)pn, " position %" JSON_INTEGER_FORMAT,
 			 json_integer_value(pos));
 
 	if (!strcmp(type, "tracepoint")) {
