@@ -9,4 +9,12 @@ int tc_count(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
+/* TCX: count and let the next program in the chain run (TCX_NEXT). */
+SEC("tc")
+int tcx_next_count(struct __sk_buff *skb)
+{
+	bump();
+	return -1;
+}
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -13,6 +13,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 static void ensure_mount(const char *path, const char *type, long magic)
@@ -239,21 +240,40 @@ void require_kprobes(void)
 		skip_or_fail("this kernel has no kprobe PMU (no kprobes)");
 }
 
-void require_fentry(void)
+bool kernel_has_freplace(void)
 {
-	/* The host kernel loads fentry programs only to refuse them with
-	 * EPERM; probe with a real load of the test object. */
-	int fd;
+	/* The host kernel refuses fentry and freplace programs with EPERM;
+	 * probe with a real load of the test object. */
+	static int known = -1;
 	char cmd[600];
+	int rc;
 
+	if (known >= 0)
+		return known;
 	snprintf(cmd, sizeof(cmd),
 		 "bpftool prog load '%s' /sys/fs/bpf/bpfman-fentry-probe-%d >/dev/null 2>&1",
 		 bpf_obj("fentry_counter"), getpid());
-	fd = system(cmd);
+	rc = system(cmd);
 	snprintf(cmd, sizeof(cmd), "/sys/fs/bpf/bpfman-fentry-probe-%d", getpid());
 	unlink(cmd);
-	if (fd != 0)
+	known = rc == 0;
+	return known;
+}
+
+void require_fentry(void)
+{
+	if (!kernel_has_freplace())
 		skip_or_fail("this kernel refuses fentry/fexit programs (bpftool prog load fails)");
+}
+
+bool kernel_has_tcx(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return false;
+	return major > 6 || (major == 6 && minor >= 6);
 }
 
 bool kernel_prog_gone(uint32_t id)

@@ -60,6 +60,11 @@ bool kernel_prog_gone(uint32_t id);
  * every scenario must run). */
 void require_kprobes(void);
 void require_fentry(void);
+/* Linux >= 6.6 */
+bool kernel_has_tcx(void);
+/* Whether the kernel runs BPF_PROG_TYPE_EXT/tracing programs (the host
+ * refuses both with EPERM; probed with an fentry load). */
+bool kernel_has_freplace(void);
 void skip_or_fail(const char *why);
 
 /* Runs the check suite; returns the process exit code. */

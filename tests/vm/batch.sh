@@ -18,7 +18,7 @@ run() {
   else fail=$((fail + 1)); failed+=("$name"); echo "--- FAIL $name"; fi
 }
 
-for t in tracepoint uprobe kprobe fentry crash concurrency; do
+for t in tracepoint uprobe kprobe fentry crash concurrency tcx; do
   run "$t" "$builddir/tests/host/test-$t"
 done
 run cli tests/cli/test-cli.sh

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "netenv.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static struct netenv *live;
+
+static void destroy_at_exit(void)
+{
+	if (live)
+		netenv_destroy(live);
+}
+
+static void sh(const char *cmd)
+{
+	ck_assert_msg(system(cmd) == 0, "command failed: %s", cmd);
+}
+
+void netenv_create(struct netenv *env)
+{
+	static int n;
+	int id = (getpid() + n++) % 250 + 1;
+	char host_ip[32];
+
+	snprintf(env->ns, sizeof(env->ns), "bpfmt%d-%d", getpid(), n);
+	snprintf(env->ns_path, sizeof(env->ns_path), "/var/run/netns/%s", env->ns);
+	snprintf(env->host_if, sizeof(env->host_if), "bpfmh%d", getpid() % 100000 * 10 + n);
+	snprintf(env->peer_if, sizeof(env->peer_if), "bpfmp%d", getpid() % 100000 * 10 + n);
+	snprintf(host_ip, sizeof(host_ip), "10.231.%d.1/24", id);
+	snprintf(env->peer_ip, sizeof(env->peer_ip), "10.231.%d.2", id);
+	live = env;
+	atexit(destroy_at_exit);
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd),
+		 "ip netns add %s && ip link add name %s type veth peer name %s netns %s && "
+		 "ip addr add %s dev %s && ip link set dev %s up && "
+		 "ip -n %s addr add %s/24 dev %s && ip -n %s link set dev %s up && "
+		 "ip -n %s link set dev lo up",
+		 env->ns, env->host_if, env->peer_if, env->ns, host_ip, env->host_if, env->host_if,
+		 env->ns, env->peer_ip, env->peer_if, env->ns, env->peer_if, env->ns);
+	sh(cmd);
+}
+
+int netenv_ping(const struct netenv *env, int n)
+{
+	char cmd[256], line[256];
+	FILE *f;
+	int sent = 0, got = 0;
+
+	snprintf(cmd, sizeof(cmd), "ping -c %d -i 0.05 -W 1 -q %s 2>/dev/null", n, env->peer_ip);
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%d packets transmitted, %d received", &sent, &got) == 2)
+			break;
+	pclose(f);
+	return got;
+}
+
+void netenv_destroy(struct netenv *env)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "ip link del %s 2>/dev/null; ip netns del %s 2>/dev/null",
+		 env->host_if, env->ns);
+	if (system(cmd) != 0)
+		fprintf(stderr, "warning: cleanup of %s failed\n", env->ns);
+	if (live == env)
+		live = NULL;
+}
