@@ -29,7 +29,8 @@ static const char schema[] =
 	"  pin_path TEXT NOT NULL,"
 	"  boot_id TEXT,"
 	"  metadata TEXT,"
-	"  globals TEXT);"
+	"  globals TEXT,"
+	"  dispatched INTEGER NOT NULL DEFAULT 0);"
 	"CREATE TABLE IF NOT EXISTS links ("
 	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  prog_id INTEGER NOT NULL REFERENCES programs(id) ON UPDATE CASCADE,"
@@ -64,6 +65,20 @@ static int exec(struct bpfman_ctx *ctx, const char *sql)
 	if (sqlite3_exec(ctx->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return db_error(ctx, sql);
 	return 0;
+}
+
+/* Databases written before a column existed get it added. */
+static int migrate(struct bpfman_ctx *ctx)
+{
+	sqlite3_stmt *probe = NULL;
+
+	if (sqlite3_prepare_v2(ctx->db, "SELECT dispatched FROM programs LIMIT 0;", -1, &probe,
+			       NULL) == SQLITE_OK) {
+		sqlite3_finalize(probe);
+		return 0;
+	}
+	return exec(ctx, "ALTER TABLE programs ADD COLUMN dispatched INTEGER NOT NULL DEFAULT 0;"
+			 "UPDATE meta SET value = '2' WHERE key = 'schema_version';");
 }
 
 int bpfman_db_open(struct bpfman_ctx *ctx)
@@ -102,7 +117,8 @@ int bpfman_db_open(struct bpfman_ctx *ctx)
 		db_rollback(ctx);
 		return err;
 	}
-	if ((err = exec(ctx, "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1');")) ||
+	if ((err = migrate(ctx)) ||
+	    (err = exec(ctx, "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '2');")) ||
 	    (err = exec(ctx, "COMMIT;"))) {
 		db_rollback(ctx);
 		return err;
@@ -192,7 +208,7 @@ static int64_t next_counter(struct bpfman_ctx *ctx, const char *name)
 
 #define PROG_COLUMNS                                                           \
 	"id, seq, state, type, retprobe, name, attach_func, path, bytecode, "  \
-	"application, map_owner_id, map_pin_dir, pin_path, boot_id, metadata, globals"
+	"application, map_owner_id, map_pin_dir, pin_path, boot_id, metadata, globals, dispatched"
 
 static int read_prog(sqlite3_stmt *s, struct bpfman_program *p)
 {
@@ -216,6 +232,7 @@ static int read_prog(sqlite3_stmt *s, struct bpfman_program *p)
 	p->boot_id = col_text(s, 13);
 	md = col_text(s, 14);
 	gl = col_text(s, 15);
+	p->dispatched = sqlite3_column_int(s, 16);
 	if (kv_list_from_json(&p->metadata, md) ||
 	    global_list_from_json(&p->globals, gl))
 		return -EIO;
@@ -236,10 +253,11 @@ int db_prog_insert(struct bpfman_ctx *ctx, const struct bpfman_program *p)
 		return db_error(ctx, "allocating a sequence number");
 	err = prepare(ctx, &s,
 		      "INSERT INTO programs(" PROG_COLUMNS ") VALUES "
-		      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16);");
+		      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17);");
 	if (err)
 		return err;
 	sqlite3_bind_int64(s, 1, p->id);
+	sqlite3_bind_int(s, 17, p->dispatched);
 	sqlite3_bind_int64(s, 2, p->seq ? p->seq : seq);
 	bind_text(s, 3, p->state);
 	sqlite3_bind_int(s, 4, p->type);

@@ -61,6 +61,9 @@ struct bpfman_program {
 	char *map_pin_dir;
 	char *pin_path;
 	char *boot_id;
+	/* Loaded as BPF_PROG_TYPE_EXT to run in a multi-program dispatcher
+	 * (xdp, tc); false when loaded as its plain type. */
+	bool dispatched;
 	struct kv_list metadata;
 	struct global_list globals;
 	uint64_t *link_ids;

@@ -92,6 +92,11 @@ static int reconcile_links(struct bpfman_ctx *ctx, struct bpfman_report *report)
 		} else if (same_boot(ctx, l->boot_id) && !path_exists(str_or_empty(l->pin_path))) {
 			verb = "forgot";
 			why = ": its pin is gone from bpffs";
+		} else if (!str_empty(l->netns) && !path_exists(l->netns)) {
+			/* The kernel detached it with the namespace; only our
+			 * pin and row remain. */
+			verb = "removed";
+			why = ": its network namespace was deleted";
 		} else {
 			continue;
 		}
@@ -237,6 +242,22 @@ int reconcile_locked(struct bpfman_ctx *ctx, struct bpfman_report *report)
 	return db_commit(ctx);
 }
 
+/* A deleted network namespace takes its links with it, leaving our pins
+ * and rows: one stat per namespaced link finds that cheaply. */
+static int netns_gone(struct bpfman_ctx *ctx, bool *ret)
+{
+	struct bpfman_link *links = NULL;
+	size_t n = 0;
+	int err = db_link_all(ctx, 0, &links, &n);
+
+	if (err)
+		return err;
+	for (size_t i = 0; i < n && !*ret; i++)
+		*ret = !str_empty(links[i].netns) && !path_exists(links[i].netns);
+	db_link_array_free(links, n);
+	return 0;
+}
+
 int bpfman_reconcile_on_open(struct bpfman_ctx *ctx)
 {
 	bool needed = false;
@@ -247,6 +268,8 @@ int bpfman_reconcile_on_open(struct bpfman_ctx *ctx)
 	 * without one there is nothing to repair, and opening stays cheap.
 	 * Pins removed behind our back are found by bpfman_reconcile(). */
 	if ((err = db_needs_reconcile(ctx, &needed)))
+		return err;
+	if (!needed && (err = netns_gone(ctx, &needed)))
 		return err;
 	if (!needed)
 		return 0;

@@ -113,6 +113,29 @@ START_TEST(tcx_egress_and_duplicates)
 }
 END_TEST
 
+START_TEST(deleted_netns_cleaned_by_next_operation)
+{
+	struct harness h;
+	struct netenv env;
+	struct bpfman_link **links = NULL;
+	size_t n = 0;
+	uint32_t id;
+
+	harness_open(&h);
+	netenv_create(&env);
+	id = load_one(&h, "tc_counter", "tcx:tcx_next_count");
+	attach_net(&h, id, BPFMAN_PROG_TYPE_TCX, &env, 10, BPFMAN_DIRECTION_INGRESS);
+	netenv_destroy(&env);
+	/* The next operation (here: opening a context) repairs. */
+	harness_reopen(&h);
+	ck_assert_int_eq(bpfman_link__list(&links, &n, h.ctx, NULL), 0);
+	ck_assert_uint_eq(n, 0);
+	bpfman_link_list__free(links, n);
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, id, NULL), 0);
+	harness_close(&h);
+}
+END_TEST
+
 START_TEST(tcx_refused_on_old_kernel)
 {
 	struct harness h;
@@ -145,6 +168,7 @@ int main(void)
 	if (kernel_has_tcx()) {
 		tcase_add_test(tc, tcx_priority_orders_the_chain);
 		tcase_add_test(tc, tcx_egress_and_duplicates);
+		tcase_add_test(tc, deleted_netns_cleaned_by_next_operation);
 	} else {
 		fprintf(stderr, "kernel older than 6.6: checking that TCX is refused clearly\n");
 		tcase_add_test(tc, tcx_refused_on_old_kernel);
