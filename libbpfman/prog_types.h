@@ -36,6 +36,11 @@ struct prog_type_desc {
 	int (*attach)(struct bpfman_ctx *ctx, struct attach_req *req);
 	/* Optional: the link's position in its hook's chain right now. */
 	int (*position)(const struct bpfman_link *link);
+	/* Optional: applies a new priority/proceed-on already validated and
+	 * set in link (the old values in old); NULL: the type has no chain to
+	 * re-order, the record alone changes. */
+	int (*update)(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
+		      const struct bpfman_link *old, struct bpfman_link *link);
 };
 
 const struct prog_type_desc *prog_type_desc(enum bpfman_program_type type);

@@ -57,6 +57,24 @@ BPFMAN_API int bpfman_program__attach(uint64_t *ret_link_id,
 
 BPFMAN_API int bpfman_link__detach(struct bpfman_ctx *ctx, uint64_t link_id);
 
+struct bpfman_link_update_opts {
+	size_t sz;
+	/* New priority (0..1000) when set_priority is true. */
+	bool set_priority;
+	int32_t priority;
+	/* New proceed-on mask; 0 leaves it unchanged. */
+	uint32_t proceed_on;
+	size_t : 0;
+};
+BPFMAN_API void bpfman_link_update_opts_init(struct bpfman_link_update_opts *opts, size_t sz);
+
+/* Changes the priority or proceed-on of an XDP or TC link in place: the
+ * chain is rebuilt and swapped atomically for traffic, keeping the link ID.
+ * TCX links cannot move in place (the kernel has no such operation): detach
+ * and attach again. */
+BPFMAN_API int bpfman_link__update(struct bpfman_ctx *ctx, uint64_t link_id,
+				   const struct bpfman_link_update_opts *opts);
+
 struct bpfman_link;
 
 BPFMAN_API int bpfman_link__get(struct bpfman_link **ret_link,

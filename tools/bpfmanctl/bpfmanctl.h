@@ -47,6 +47,7 @@ typedef int (*ctl_cmd_fn)(int argc, char **argv, struct ctl_global *g);
 int cmd_load(int argc, char **argv, struct ctl_global *g);
 int cmd_attach(int argc, char **argv, struct ctl_global *g);
 int cmd_detach(int argc, char **argv, struct ctl_global *g);
+int cmd_update(int argc, char **argv, struct ctl_global *g);
 int cmd_unload(int argc, char **argv, struct ctl_global *g);
 int cmd_list(int argc, char **argv, struct ctl_global *g);
 int cmd_get(int argc, char **argv, struct ctl_global *g);

@@ -54,6 +54,7 @@ static const struct cmd_spec global_spec = {
 		"  attach        Attach a loaded program to a hook (xdp, tc, tcx, tracepoint,\n"
 		"                kprobe, uprobe, fentry, fexit).\n"
 		"  detach        Detach a link.\n"
+		"  update        Change an XDP/TC link's priority or proceed-on in place.\n"
 		"  unload        Unload a program and detach its links.\n"
 		"  list          List programs or links.\n"
 		"  get           Show one program or link in detail.\n"
@@ -80,6 +81,7 @@ static const struct command commands[] = {
 	{ "load", cmd_load },
 	{ "attach", cmd_attach },
 	{ "detach", cmd_detach },
+	{ "update", cmd_update },
 	{ "unload", cmd_unload },
 	{ "list", cmd_list },
 	{ "get", cmd_get },
