@@ -94,9 +94,15 @@ int bpfman_program__attach(uint64_t *ret_link_id, struct bpfman_ctx *ctx,
 
 	if ((err = db_link_insert(ctx, &link)))
 		goto out;
-	link.pin_path = path_link_pin(ctx, link.id);
-	if (!link.pin_path || (err = db_link_update(ctx, &link))) {
-		err = err ? err : -ENOMEM;
+	/* A link on a dispatcher has no pin of its own (chain.h); every
+	 * other link is pinned under its ID. Recorded before the kernel is
+	 * touched, so reconcile knows how to undo an interrupted attach. */
+	if (!(p.dispatched && (p.type == BPFMAN_PROG_TYPE_XDP || p.type == BPFMAN_PROG_TYPE_TC))) {
+		link.pin_path = path_link_pin(ctx, link.id);
+		if (!link.pin_path)
+			err = -ENOMEM;
+	}
+	if (err || (err = db_link_update(ctx, &link))) {
 		db_link_delete(ctx, link.id);
 		goto out;
 	}
@@ -108,7 +114,8 @@ int bpfman_program__attach(uint64_t *ret_link_id, struct bpfman_ctx *ctx,
 	}
 	if (err) {
 		/* Nothing half done: no pin, no row. */
-		unlink_missing_ok(link.pin_path);
+		if (link.pin_path)
+			unlink_missing_ok(link.pin_path);
 		db_link_delete(ctx, link.id);
 		goto out;
 	}

@@ -116,7 +116,7 @@ int tcx_attach(struct bpfman_ctx *ctx, struct attach_req *req)
 }
 
 /* Position among all TCX programs on the hook, as the kernel orders them. */
-int tcx_position(const struct bpfman_link *l)
+int tcx_position(struct bpfman_ctx *ctx, const struct bpfman_link *l)
 {
 	__u32 prog_ids[64], link_ids[64];
 	union bpf_attr attr;
@@ -130,7 +130,7 @@ int tcx_position(const struct bpfman_link *l)
 	uint32_t kid = 0;
 	int ifindex = 0, pos = -1;
 
-	if (netns_enter(NULL, l->netns, &guard))
+	if (netns_enter(ctx, l->netns, &guard))
 		return -1;
 	ifindex = (int)if_nametoindex(str_or_empty(l->iface));
 	memset(&attr, 0, sizeof(attr));

@@ -6,6 +6,7 @@
  * interface, and a second is refused with the reason. */
 #include "internal.h"
 #include "attach_net.h"
+#include "chain.h"
 #include "netns.h"
 #include "prog_types.h"
 
@@ -51,6 +52,9 @@ int xdp_attach(struct bpfman_ctx *ctx, struct attach_req *req)
 	uint32_t current = 0;
 	int ifindex, err;
 
+	if (req->prog->dispatched)
+		return chain_attach(ctx, req->prog, req->prog_fd, l);
+
 	if ((err = netns_enter(ctx, l->netns, &guard)))
 		return err;
 	err = netns_ifindex(ctx, l->iface, l->netns, &ifindex);
@@ -64,10 +68,22 @@ int xdp_attach(struct bpfman_ctx *ctx, struct attach_req *req)
 	netns_leave(&guard);
 	if (err == -EBUSY)
 		return bpfman_err(ctx, err,
-				  "interface %s already runs XDP program %u, and program %u was loaded as a plain XDP program because this kernel refuses freplace (BPF_PROG_TYPE_EXT) programs, which multi-program dispatchers need; detach the other program first, or use a kernel that allows freplace",
+				  "interface %s already runs XDP program %u, and program %u was loaded as a plain XDP program, not as an extension for a multi-program dispatcher (the kernel refused freplace (BPF_PROG_TYPE_EXT) when it was loaded: see the warning then); detach the other program first, or use a kernel that allows freplace",
 				  l->iface, current, req->prog->id);
 	if (err)
 		return bpfman_err(ctx, err, "cannot attach XDP program %u to %s: %s", req->prog->id,
 				  l->iface, strerror(-err));
 	return pin_link_fd(ctx, link_fd, l->pin_path);
+}
+
+int net_position(struct bpfman_ctx *ctx, const struct bpfman_link *link)
+{
+	/* A plain XDP link is alone on its interface. */
+	return str_empty(link->pin_path) ? chain_position(ctx, link) : 0;
+}
+
+int net_chain_update(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
+		     const struct bpfman_link *old, struct bpfman_link *link)
+{
+	return chain_update(ctx, prog, old, link);
 }

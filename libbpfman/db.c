@@ -296,7 +296,7 @@ int db_prog_change_id(struct bpfman_ctx *ctx, uint32_t old_id,
 
 	err = prepare(ctx, &s,
 		      "UPDATE programs SET id = ?2, pin_path = ?3, boot_id = ?4, "
-		      "map_pin_dir = ?5, map_owner_id = ?6, state = ?7 WHERE id = ?1;");
+		      "map_pin_dir = ?5, map_owner_id = ?6, state = ?7, dispatched = ?8 WHERE id = ?1;");
 	if (err)
 		return err;
 	sqlite3_bind_int64(s, 1, old_id);
@@ -306,6 +306,7 @@ int db_prog_change_id(struct bpfman_ctx *ctx, uint32_t old_id,
 	bind_text(s, 5, p->map_pin_dir);
 	sqlite3_bind_int64(s, 6, p->map_owner_id);
 	bind_text(s, 7, p->state);
+	sqlite3_bind_int(s, 8, p->dispatched);
 	if ((err = step_done(ctx, s, "renumbering a program")))
 		return err;
 	/* Dependants follow their map owner. */
@@ -557,6 +558,18 @@ int db_link_delete(struct bpfman_ctx *ctx, uint64_t id)
 		return err;
 	sqlite3_bind_int64(s, 1, (int64_t)id);
 	return step_done(ctx, s, "deleting a link");
+}
+
+int db_link_set_position(struct bpfman_ctx *ctx, uint64_t id, int position)
+{
+	sqlite3_stmt *s = NULL;
+	int err = prepare(ctx, &s, "UPDATE links SET position = ?2 WHERE id = ?1;");
+
+	if (err)
+		return err;
+	sqlite3_bind_int64(s, 1, (int64_t)id);
+	sqlite3_bind_int(s, 2, position);
+	return step_done(ctx, s, "updating a link's position");
 }
 
 int db_link_get(struct bpfman_ctx *ctx, uint64_t id, struct bpfman_link *ret)

@@ -47,6 +47,7 @@ int db_needs_reconcile(struct bpfman_ctx *ctx, bool *ret);
 int db_link_insert(struct bpfman_ctx *ctx, struct bpfman_link *l);
 int db_link_update(struct bpfman_ctx *ctx, const struct bpfman_link *l);
 int db_link_delete(struct bpfman_ctx *ctx, uint64_t id);
+int db_link_set_position(struct bpfman_ctx *ctx, uint64_t id, int position);
 int db_link_get(struct bpfman_ctx *ctx, uint64_t id, struct bpfman_link *ret);
 /* prog_id 0 for all; ordered by id. */
 int db_link_all(struct bpfman_ctx *ctx, uint32_t prog_id,

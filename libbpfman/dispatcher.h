@@ -17,8 +17,11 @@
 #define BPFMAN_DISPATCHER_H
 
 #include <limits.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+#include <bpfman/program.h>
 
 #define DISPATCHER_MAX_SLOTS 10
 #define DISPATCHER_RETURN_BIT 31
@@ -41,5 +44,18 @@ struct chain_prog {
  * (callers list existing programs first, so a newcomer goes after
  * programs of the same priority). Sets position. */
 void chain_sort(struct chain_prog *progs, size_t cnt);
+
+/* xdp_dispatcher.c (libxdp's protocol and layout) */
+int xdp_dispatcher_template(struct bpfman_ctx *ctx, int *ret_fd, const char **ret_func);
+int xdp_dispatcher_read(struct bpfman_ctx *ctx, int ifindex, struct chain_prog **ret_progs,
+			size_t *ret_cnt, uint32_t *ret_dispatcher_id, uint32_t *ret_foreign_id);
+int xdp_dispatcher_install(struct bpfman_ctx *ctx, int ifindex, uint32_t mode,
+			   struct chain_prog *progs, size_t cnt);
+
+/* The template dispatcher that XDP (libxdp's) or TC (ours) programs are
+ * loaded against as extensions: *ret_fd (caller closes), *ret_func the slot
+ * function ("prog0"). */
+int dispatcher_template(struct bpfman_ctx *ctx, enum bpfman_program_type type, int *ret_fd,
+			const char **ret_func);
 
 #endif

@@ -34,6 +34,9 @@ struct bpfman_ctx {
 	int lock_fd; /* flock'ed for the duration of a mutation */
 	int lock_depth;
 	char boot_id[40];
+	/* The kernel refused an extension (freplace) load: XDP and TC
+	 * programs load as their plain types for the rest of this context. */
+	bool ext_refused;
 };
 
 /* Records why an operation failed (printf-style) and returns -abs(err) so

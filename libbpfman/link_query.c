@@ -10,13 +10,13 @@
 #include <string.h>
 
 /* The kernel's side of a link: its ID and, for chained hooks, its place. */
-static void link_refresh(struct bpfman_link *l)
+static void link_refresh(struct bpfman_ctx *ctx, struct bpfman_link *l)
 {
 	const struct prog_type_desc *desc = prog_type_desc(l->type);
 
 	l->kernel_link_id = kernel_link_id_of_pin(l->pin_path);
 	if (desc && desc->position)
-		l->position = desc->position(l);
+		l->position = desc->position(ctx, l);
 }
 
 int bpfman_link__get(struct bpfman_link **ret_link, struct bpfman_ctx *ctx,
@@ -35,7 +35,7 @@ int bpfman_link__get(struct bpfman_link **ret_link, struct bpfman_ctx *ctx,
 				  (unsigned long long)link_id);
 	if (err)
 		return err;
-	link_refresh(l);
+	link_refresh(ctx, l);
 	*ret_link = TAKE_PTR(l);
 	return 0;
 }
@@ -85,7 +85,7 @@ int bpfman_link__list(struct bpfman_link ***ret_links, size_t *ret_cnt,
 		}
 		*out[cnt] = rows[i];
 		memset(&rows[i], 0, sizeof(rows[i]));
-		link_refresh(out[cnt]);
+		link_refresh(ctx, out[cnt]);
 		cnt++;
 	}
 	db_link_array_free(rows, n);

@@ -2,6 +2,7 @@
 #include "internal.h"
 #include "load.h"
 #include "db.h"
+#include "dispatcher.h"
 #include "globals.h"
 #include "kernel_info.h"
 #include "libbpf_glue.h"
@@ -39,6 +40,29 @@ static char *program_names(struct bpf_object *obj)
 		s = t;
 	}
 	return s;
+}
+
+static bool dispatchable(enum bpfman_program_type t)
+{
+	return t == BPFMAN_PROG_TYPE_XDP || t == BPFMAN_PROG_TYPE_TC;
+}
+
+/* Makes prog an extension of the type's template dispatcher's first slot;
+ * at attach time the same program is linked into any slot of any
+ * dispatcher built for an interface. */
+static int setup_ext(struct bpfman_ctx *ctx, struct bpf_program *prog,
+		     enum bpfman_program_type type, int *template_fds)
+{
+	int *fd = &template_fds[type == BPFMAN_PROG_TYPE_XDP ? 0 : 1];
+	const char *func = NULL;
+	int err;
+
+	if (*fd < 0 && (err = dispatcher_template(ctx, type, fd, &func)))
+		return err;
+	func = "prog0";
+	bpf_program__set_type(prog, BPF_PROG_TYPE_EXT);
+	bpf_program__set_expected_attach_type(prog, 0);
+	return bpf_program__set_attach_target(prog, *fd, func);
 }
 
 /* Checks one requested program against the object and prepares it. */
@@ -163,12 +187,13 @@ static int pin_maps(struct bpfman_ctx *ctx, struct bpf_object *obj, const char *
 	return 0;
 }
 
-static int stage_object(struct bpfman_ctx *ctx, const struct load_plan *plan,
-			struct load_result *res)
+static int stage_once(struct bpfman_ctx *ctx, const struct load_plan *plan,
+		      struct load_result *res, bool ext)
 {
 	struct libbpf_capture cap __attribute__((cleanup(libbpf_capture_end)));
 	struct bpf_object *obj;
 	struct bpf_program *prog;
+	int template_fds[2] = { -1, -1 };
 	int err;
 
 	libbpf_capture_begin(&cap, ctx);
@@ -188,6 +213,13 @@ static int stage_object(struct bpfman_ctx *ctx, const struct load_plan *plan,
 		goto out;
 	if (plan->reuse_map_dir && (err = reuse_maps(ctx, obj, plan)))
 		goto out;
+	for (size_t i = 0; i < plan->cnt; i++) {
+		res->dispatched[i] = ext && dispatchable(plan->reqs[i].type);
+		if (res->dispatched[i] &&
+		    (err = setup_ext(ctx, bpf_object__find_program_by_name(obj, plan->reqs[i].func),
+				     plan->reqs[i].type, template_fds)))
+			goto out;
+	}
 
 	err = bpf_object__load(obj);
 	if (err) {
@@ -225,7 +257,33 @@ static int stage_object(struct bpfman_ctx *ctx, const struct load_plan *plan,
 	}
 out:
 	bpf_object__close(obj);
+	for (int i = 0; i < 2; i++)
+		if (template_fds[i] >= 0)
+			close(template_fds[i]);
 	return err;
+}
+
+static int stage_object(struct bpfman_ctx *ctx, const struct load_plan *plan,
+			struct load_result *res)
+{
+	bool want_ext = false;
+	int err;
+
+	for (size_t i = 0; i < plan->cnt; i++)
+		want_ext |= plan->try_dispatch && dispatchable(plan->reqs[i].type);
+	if (!want_ext || ctx->ext_refused)
+		return stage_once(ctx, plan, res, false);
+	err = stage_once(ctx, plan, res, true);
+	if (!err)
+		return 0;
+	/* The kernel refuses freplace (this process remembers), or this
+	 * program cannot be an extension (no BTF, odd signature): load its
+	 * plain type; it then attaches only alone on an interface. */
+	if (err == -EPERM || err == -EACCES)
+		ctx->ext_refused = true;
+	pr_warn(ctx, "%s: cannot load as a dispatcher extension (%s); loading the plain program type, which attaches alone on an interface",
+		plan->elf_path, bpfman_errmsg(ctx));
+	return stage_once(ctx, plan, res, false);
 }
 
 int load_stage(struct bpfman_ctx *ctx, const struct load_plan *plan,
@@ -244,8 +302,9 @@ int load_stage(struct bpfman_ctx *ctx, const struct load_plan *plan,
 	res->staging = str_printf("%s/%s", root, token);
 	res->ids = calloc(plan->cnt, sizeof(*res->ids));
 	res->retprobe = calloc(plan->cnt, sizeof(*res->retprobe));
+	res->dispatched = calloc(plan->cnt, sizeof(*res->dispatched));
 	res->cnt = plan->cnt;
-	if (!res->token || !res->staging || !res->ids || !res->retprobe)
+	if (!res->token || !res->staging || !res->ids || !res->retprobe || !res->dispatched)
 		return -ENOMEM;
 	/* Record the staging directory before creating it: after a crash,
 	 * reconcile removes whatever it holds. */
@@ -322,5 +381,6 @@ void load_finish(struct bpfman_ctx *ctx, struct load_result *res)
 	free(res->staging);
 	free(res->ids);
 	free(res->retprobe);
+	free(res->dispatched);
 	memset(res, 0, sizeof(*res));
 }

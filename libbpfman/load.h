@@ -24,6 +24,9 @@ struct load_plan {
 	/* Reuse .rodata/.data/.bss too (programs of one original load share
 	 * them); false for an explicit map owner, whose globals stay its own. */
 	bool reuse_internal_maps;
+	/* Load XDP and TC programs as BPF_PROG_TYPE_EXT for a dispatcher,
+	 * falling back to their plain type where the kernel refuses. */
+	bool try_dispatch;
 };
 
 struct load_result {
@@ -32,6 +35,7 @@ struct load_result {
 	size_t cnt;
 	uint32_t *ids;
 	bool *retprobe;
+	bool *dispatched; /* loaded as EXT for a dispatcher */
 	bool maps_pinned; /* staging/maps holds this load's own maps */
 };
 

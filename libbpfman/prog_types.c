@@ -17,9 +17,9 @@ static const char *const fexit_sections[] = { "fexit", "fexit.s", NULL };
 
 static const struct prog_type_desc descs[] = {
 	{ BPFMAN_PROG_TYPE_XDP, "xdp", BPF_PROG_TYPE_XDP, xdp_sections, NULL,
-	  xdp_prepare, xdp_attach },
+	  xdp_prepare, xdp_attach, net_position, net_chain_update },
 	{ BPFMAN_PROG_TYPE_TC, "tc", BPF_PROG_TYPE_SCHED_CLS, tc_sections, NULL,
-	  NULL, NULL },
+	  tc_prepare, tc_attach, net_position, net_chain_update },
 	{ BPFMAN_PROG_TYPE_TRACEPOINT, "tracepoint", BPF_PROG_TYPE_TRACEPOINT,
 	  tp_sections, NULL, tracepoint_prepare, tracepoint_attach },
 	{ BPFMAN_PROG_TYPE_KPROBE, "kprobe", BPF_PROG_TYPE_KPROBE,

@@ -35,7 +35,7 @@ struct prog_type_desc {
 	/* Creates the kernel link and pins it at link->pin_path. */
 	int (*attach)(struct bpfman_ctx *ctx, struct attach_req *req);
 	/* Optional: the link's position in its hook's chain right now. */
-	int (*position)(const struct bpfman_link *link);
+	int (*position)(struct bpfman_ctx *ctx, const struct bpfman_link *link);
 	/* Optional: applies a new priority/proceed-on already validated and
 	 * set in link (the old values in old); NULL: the type has no chain to
 	 * re-order, the record alone changes. */
@@ -68,7 +68,13 @@ int xdp_attach(struct bpfman_ctx *ctx, struct attach_req *req);
 int tcx_prepare(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
 		const struct bpfman_attach_opts *opts, struct bpfman_link *link);
 int tcx_attach(struct bpfman_ctx *ctx, struct attach_req *req);
-int tcx_position(const struct bpfman_link *link);
+int tcx_position(struct bpfman_ctx *ctx, const struct bpfman_link *link);
+int net_position(struct bpfman_ctx *ctx, const struct bpfman_link *link);
+int net_chain_update(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
+		     const struct bpfman_link *old, struct bpfman_link *link);
+int tc_prepare(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
+	       const struct bpfman_attach_opts *opts, struct bpfman_link *link);
+int tc_attach(struct bpfman_ctx *ctx, struct attach_req *req);
 
 /* Pins a kernel link fd at path, closing nothing. */
 int pin_link_fd(struct bpfman_ctx *ctx, int link_fd, const char *path);

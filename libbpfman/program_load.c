@@ -132,6 +132,7 @@ static int record_programs(struct bpfman_ctx *ctx, const char *path,
 			.map_owner_id = owner_id,
 			.map_pin_dir = owner_id ? in->owner.map_pin_dir : own_dir,
 			.boot_id = ctx->boot_id,
+			.dispatched = res->dispatched[i],
 			.metadata = in->metadata,
 			.globals = in->globals,
 		};
@@ -200,6 +201,7 @@ int bpfman_program__load_file(struct bpfman_program ***ret_progs, size_t *ret_cn
 		.globals = &in.globals,
 		.reuse_map_dir = owner_id ? in.owner.map_pin_dir : NULL,
 		.reuse_internal_maps = false,
+		.try_dispatch = true,
 	};
 	/* The pending row load_stage writes first also covers the kept
 	 * bytecode copy: a crash after it triggers a full reconcile, which

@@ -3,6 +3,7 @@
  * leaves a row reconcile knows to finish. */
 #include "internal.h"
 #include "bytecode.h"
+#include "chain.h"
 #include "db.h"
 #include "lock.h"
 #include "unload.h"
@@ -22,6 +23,8 @@ int detach_finish(struct bpfman_ctx *ctx, const struct bpfman_link *l)
 	_cleanup_close_ int fd = -1;
 	int err;
 
+	if (chain_link(l) && (err = chain_detach(ctx, l)))
+		return err;
 	if (!str_empty(l->pin_path)) {
 		/* The kernel drops a link whose last reference was a bpffs pin
 		 * from a deferred context, so the program could still run for a

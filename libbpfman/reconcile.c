@@ -7,6 +7,7 @@
  *  - a pin under our root that no row names is removed.
  * Everything done is reported and logged at WARN. */
 #include "internal.h"
+#include "chain.h"
 #include "db.h"
 #include "lock.h"
 #include "paths.h"
@@ -89,7 +90,10 @@ static int reconcile_links(struct bpfman_ctx *ctx, struct bpfman_report *report)
 		} else if (!strcmp(l->state, ROW_DETACHING)) {
 			verb = "finished detaching";
 			why = ", interrupted earlier";
-		} else if (same_boot(ctx, l->boot_id) && !path_exists(str_or_empty(l->pin_path))) {
+		} else if (same_boot(ctx, l->boot_id) && !chain_link(l) &&
+			   !path_exists(str_or_empty(l->pin_path))) {
+			/* (A link on a dispatcher has no pin; it is checked
+			 * against its chain when read.) */
 			verb = "forgot";
 			why = ": its pin is gone from bpffs";
 		} else if (!str_empty(l->netns) && !path_exists(l->netns)) {

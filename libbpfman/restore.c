@@ -9,6 +9,7 @@
  * renumbered to their negated IDs, which no kernel program has. */
 #include "internal.h"
 #include "attach.h"
+#include "chain.h"
 #include "db.h"
 #include "load.h"
 #include "lock.h"
@@ -113,6 +114,7 @@ static int restore_program(struct bpfman_ctx *ctx, struct bpfman_program *p,
 		/* Programs of one original load shared everything; a program
 		 * with an explicit map owner kept its own globals. */
 		.reuse_internal_maps = p->map_owner_id == 0,
+		.try_dispatch = p->dispatched,
 	};
 	struct load_result res;
 	uint32_t old = p->id;
@@ -144,6 +146,7 @@ static int restore_program(struct bpfman_ctx *ctx, struct bpfman_program *p,
 		p->map_pin_dir = strdup(reuse);
 	}
 	p->id = res.ids[0];
+	p->dispatched = res.dispatched[0];
 	load_drop_staging(ctx, &res);
 	if (!p->pin_path || !p->boot_id) {
 		err = -ENOMEM;
@@ -175,19 +178,22 @@ static void restore_links(struct bpfman_ctx *ctx, struct bpfman_report *report)
 		struct bpfman_program p = { 0 };
 		int err;
 
-		if (path_exists(str_or_empty(l->pin_path)))
+		if (link_is_live(ctx, l))
 			continue;
 		err = db_prog_get(ctx, l->prog_id, &p);
 		if (!err && (int32_t)p.id < 0)
 			err = bpfman_err(ctx, -ENOENT, "its program %d was not restored",
 					 -(int32_t)p.id);
 		if (!err) {
+			bool on_chain = chain_link(l);
+
 			free(l->pin_path);
-			l->pin_path = path_link_pin(ctx, l->id);
+			l->pin_path = on_chain ? NULL : path_link_pin(ctx, l->id);
 			free(l->boot_id);
 			l->boot_id = strdup(ctx->boot_id);
-			err = l->pin_path && l->boot_id ? link_attach_kernel(ctx, &p, l) : -ENOMEM;
-			if (!err && (err = db_link_update(ctx, l)))
+			err = (l->pin_path || on_chain) && l->boot_id ? link_attach_kernel(ctx, &p, l)
+								      : -ENOMEM;
+			if (!err && (err = db_link_update(ctx, l)) && l->pin_path)
 				unlink_missing_ok(l->pin_path);
 		}
 		if (err)

@@ -86,6 +86,8 @@ START_TEST(bad_network_input_changes_nothing)
 }
 END_TEST
 
+/* Where freplace is refused (this host), an XDP program is loaded plain:
+ * one per interface, and a second is refused saying why. */
 START_TEST(xdp_single_program_without_freplace)
 {
 	struct harness h;
@@ -107,7 +109,8 @@ START_TEST(xdp_single_program_without_freplace)
 	BPFMAN_OPTS(bpfman_attach_opts, second, .iface = env.peer_if, .netns = env.ns_path,
 		    .priority = 10);
 	ck_assert_int_eq(bpfman_program__attach(&link, h.ctx, b, &second), -EBUSY);
-	ck_assert_msg(strstr(bpfman_errmsg(h.ctx), "refuses freplace"), "%s", bpfman_errmsg(h.ctx));
+	ck_assert_msg(strstr(bpfman_errmsg(h.ctx), "not as an extension for a multi-program dispatcher"),
+		      "%s", bpfman_errmsg(h.ctx));
 	snapshot_assert_same(&h, &snap);
 	/* After the first goes, the second fits. */
 	ck_assert_int_eq(bpfman_link__detach(h.ctx, la), 0);
@@ -129,7 +132,10 @@ int main(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, bad_network_input_changes_nothing);
-	tcase_add_test(tc, xdp_single_program_without_freplace);
+	if (!kernel_has_freplace())
+		tcase_add_test(tc, xdp_single_program_without_freplace);
+	else
+		fprintf(stderr, "freplace works here: XDP multi-program chains are tested in test-xdp\n");
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
