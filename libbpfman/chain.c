@@ -6,7 +6,6 @@
 #include "dispatcher.h"
 #include "kernel_info.h"
 #include "netns.h"
-#include "tc_dispatcher.h"
 
 #include <bpf/bpf.h>
 #include <fcntl.h>

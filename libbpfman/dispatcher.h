@@ -52,6 +52,13 @@ int xdp_dispatcher_read(struct bpfman_ctx *ctx, int ifindex, struct chain_prog *
 int xdp_dispatcher_install(struct bpfman_ctx *ctx, int ifindex, uint32_t mode,
 			   struct chain_prog *progs, size_t cnt);
 
+/* tc_dispatcher.c (ours; see tc_dispatcher.h for the pin layout) */
+int tc_dispatcher_template(struct bpfman_ctx *ctx, int *ret_fd, const char **ret_func);
+int tc_dispatcher_read(struct bpfman_ctx *ctx, const char *pin_dir, int ifindex, int direction,
+		       struct chain_prog **ret_progs, size_t *ret_cnt, uint32_t *ret_dispatcher_id);
+int tc_dispatcher_install(struct bpfman_ctx *ctx, const char *pin_dir, int ifindex, int direction,
+			  struct chain_prog *progs, size_t cnt);
+
 /* The template dispatcher that XDP (libxdp's) or TC (ours) programs are
  * loaded against as extensions: *ret_fd (caller closes), *ret_func the slot
  * function ("prog0"). */
