@@ -6,7 +6,7 @@
  * the way to attach a lone program there). */
 #include "internal.h"
 #include "attach_net.h"
-#include "chain.h"
+#include "chain_ops.h"
 #include "prog_types.h"
 
 int tc_prepare(struct bpfman_ctx *ctx, const struct bpfman_program *prog,

@@ -6,7 +6,7 @@
  * interface, and a second is refused with the reason. */
 #include "internal.h"
 #include "attach_net.h"
-#include "chain.h"
+#include "chain_ops.h"
 #include "netns.h"
 #include "prog_types.h"
 

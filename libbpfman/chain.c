@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "internal.h"
-#include "chain.h"
+#include "chain_ops.h"
 #include "attach_net.h"
 #include "db.h"
 #include "dispatcher.h"

@@ -3,7 +3,7 @@
  * leaves a row reconcile knows to finish. */
 #include "internal.h"
 #include "bytecode.h"
-#include "chain.h"
+#include "chain_ops.h"
 #include "db.h"
 #include "lock.h"
 #include "unload.h"

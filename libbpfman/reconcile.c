@@ -7,7 +7,7 @@
  *  - a pin under our root that no row names is removed.
  * Everything done is reported and logged at WARN. */
 #include "internal.h"
-#include "chain.h"
+#include "chain_ops.h"
 #include "db.h"
 #include "lock.h"
 #include "paths.h"

@@ -9,7 +9,7 @@
  * renumbered to their negated IDs, which no kernel program has. */
 #include "internal.h"
 #include "attach.h"
-#include "chain.h"
+#include "chain_ops.h"
 #include "db.h"
 #include "load.h"
 #include "lock.h"

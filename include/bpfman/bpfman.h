@@ -8,5 +8,6 @@
 #include "program.h"
 #include "link.h"
 #include "state.h"
+#include "chain.h"
 
 #endif /* BPFMAN_BPFMAN_H */

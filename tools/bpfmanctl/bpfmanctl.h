@@ -48,6 +48,7 @@ int cmd_load(int argc, char **argv, struct ctl_global *g);
 int cmd_attach(int argc, char **argv, struct ctl_global *g);
 int cmd_detach(int argc, char **argv, struct ctl_global *g);
 int cmd_update(int argc, char **argv, struct ctl_global *g);
+int cmd_chain(int argc, char **argv, struct ctl_global *g);
 int cmd_unload(int argc, char **argv, struct ctl_global *g);
 int cmd_list(int argc, char **argv, struct ctl_global *g);
 int cmd_get(int argc, char **argv, struct ctl_global *g);

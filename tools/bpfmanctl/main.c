@@ -55,6 +55,7 @@ static const struct cmd_spec global_spec = {
 		"                kprobe, uprobe, fentry, fexit).\n"
 		"  detach        Detach a link.\n"
 		"  update        Change an XDP/TC link's priority or proceed-on in place.\n"
+		"  chain         Show what runs at an interface's XDP/TC/TCX hook, in order.\n"
 		"  unload        Unload a program and detach its links.\n"
 		"  list          List programs or links.\n"
 		"  get           Show one program or link in detail.\n"
@@ -82,6 +83,7 @@ static const struct command commands[] = {
 	{ "attach", cmd_attach },
 	{ "detach", cmd_detach },
 	{ "update", cmd_update },
+	{ "chain", cmd_chain },
 	{ "unload", cmd_unload },
 	{ "list", cmd_list },
 	{ "get", cmd_get },

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "proceed_on.h"
 
 #define LABEL_WIDTH 32
 #define LIST_MAX_LINKS 3
@@ -461,6 +462,64 @@ void print_report(const struct ctl_global *g,
 		table_add(&t, row);
 		if (n >= 0)
 			free(result);
+	}
+	table_print_free(&t);
+	json_decref(all);
+}
+
+/* One network hook's chain, in run order. */
+void print_chain(const struct ctl_global *g, const struct bpfman_chain *c,
+		 enum bpfman_program_type type)
+{
+	struct table t = { .cols = 6 };
+	const char *head[] = { "Position", "Program ID", "Name", "Priority", "Proceed-On", "Link ID" };
+	json_t *all = json_object(), *slots = json_array();
+
+	json_object_set_new(all, "dispatcher_id", bpfman_chain__dispatcher_id(c) ?
+				  json_integer(bpfman_chain__dispatcher_id(c)) : json_null());
+	for (size_t i = 0; i < bpfman_chain__cnt(c); i++) {
+		json_t *e = json_object();
+		int32_t prio = bpfman_chain__priority(c, i);
+		uint64_t link = bpfman_chain__link_id(c, i);
+
+		json_object_set_new(e, "position", json_integer((json_int_t)i));
+		json_object_set_new(e, "program_id", json_integer(bpfman_chain__prog_id(c, i)));
+		json_object_set_new(e, "name", json_string(bpfman_chain__prog_name(c, i)));
+		json_object_set_new(e, "priority", prio >= 0 ? json_integer(prio) : json_null());
+		json_object_set_new(e, "proceed_on", bpfman_chain__proceed_on(c, i) ?
+					  json_integer(bpfman_chain__proceed_on(c, i)) : json_null());
+		json_object_set_new(e, "link_id", link ? json_integer((json_int_t)link) : json_null());
+		json_object_set_new(e, "managed", json_boolean(link != 0));
+		json_array_append_new(slots, e);
+	}
+	json_object_set_new(all, "programs", slots);
+	if (g->output != CTL_OUTPUT_TABLE) {
+		emit(g, all);
+		json_decref(all);
+		return;
+	}
+	if (bpfman_chain__dispatcher_id(c))
+		printf(" Dispatcher: program %u\n", bpfman_chain__dispatcher_id(c));
+	table_add(&t, head);
+	for (size_t i = 0; i < bpfman_chain__cnt(c); i++) {
+		char pos[24], id[16], prio[16], proceed[256], link[24];
+
+		snprintf(pos, sizeof(pos), "%zu", i);
+		snprintf(id, sizeof(id), "%u", bpfman_chain__prog_id(c, i));
+		if (bpfman_chain__priority(c, i) >= 0)
+			snprintf(prio, sizeof(prio), "%d", bpfman_chain__priority(c, i));
+		else
+			snprintf(prio, sizeof(prio), "-");
+		if (bpfman_chain__proceed_on(c, i))
+			proceed_on_format(proceed, sizeof(proceed), type, bpfman_chain__proceed_on(c, i));
+		else
+			snprintf(proceed, sizeof(proceed), "-");
+		if (bpfman_chain__link_id(c, i))
+			snprintf(link, sizeof(link), "%llu", (unsigned long long)bpfman_chain__link_id(c, i));
+		else
+			snprintf(link, sizeof(link), "(not ours)");
+		const char *row[] = { pos, id, bpfman_chain__prog_name(c, i), prio, proceed, link };
+		table_add(&t, row);
 	}
 	table_print_free(&t);
 	json_decref(all);

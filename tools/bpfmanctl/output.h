@@ -37,6 +37,8 @@ void print_program_list(const struct ctl_global *g,
 			struct bpfman_program *const *progs, size_t cnt,
 			bool show_managed);
 void print_link(const struct ctl_global *g, const struct bpfman_link *link);
+void print_chain(const struct ctl_global *g, const struct bpfman_chain *chain,
+		 enum bpfman_program_type type);
 void print_link_list(const struct ctl_global *g,
 		     struct bpfman_link *const *links, size_t cnt);
 /* restore / reconcile; `empty` is what the table says for no items. */

@@ -7,8 +7,8 @@
  * per hook. Links on a dispatcher have no pin of their own (their freplace
  * links live in the dispatcher's pin directory, which others may rebuild):
  * the chain itself is the record of what runs. */
-#ifndef BPFMAN_CHAIN_H
-#define BPFMAN_CHAIN_H
+#ifndef BPFMAN_CHAIN_OPS_H
+#define BPFMAN_CHAIN_OPS_H
 
 #include "model.h"
 
