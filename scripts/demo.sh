@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The main job for now: set up, build, show bpfmanctl's help, and do a
-# tracepoint round trip (load, attach, watch it count, detach, unload) in
-# an isolated state directory. The seed's XDP demo replaces it once network
-# attach lands.
+# The main job: set up, build, show bpfmanctl's help, do a tracepoint
+# round trip (load, attach, watch it count, detach, unload) in an isolated
+# state directory, then the seed's XDP demonstration (scripts/seed-demo.sh;
+# inside the test VM where this kernel refuses freplace).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -38,3 +38,8 @@ run "$ctl" detach "$link"
 run "$ctl" unload "$id"
 run "$ctl" list programs
 echo; echo "demo: round trip done, nothing left behind"
+rm -rf "$BPFMAN_STATE_DIR" "$BPFMAN_BPFFS_ROOT"
+trap - EXIT
+unset BPFMAN_STATE_DIR BPFMAN_BPFFS_ROOT
+echo; echo "==== the seed's demonstration"
+scripts/seed-demo.sh
