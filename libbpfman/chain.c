@@ -118,6 +118,11 @@ static int chain_apply(struct bpfman_ctx *ctx, const struct bpfman_link *link,
 		uint32_t id = kernel_prog_id(cur[i].prog_fd);
 		const struct bpfman_link *mine = NULL;
 
+		/* A program runs at most once per hook, so its ID names its
+		 * slot; the link being changed counts as ours whatever its
+		 * row's state (detaching, attaching). */
+		if (id == link->prog_id && op != OP_ADD)
+			mine = link;
 		for (size_t j = 0; j < nours && !mine; j++)
 			if (ours[j].prog_id == id)
 				mine = &ours[j];

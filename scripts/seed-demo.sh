@@ -87,13 +87,13 @@ step "3. xdp_pass at priority 50 with proceed-on drop: it returns XDP_PASS, so t
 pass=$("$ctl" load file -p "$obj" --programs xdp:xdp_pass -o json | id_of)
 link=$("$ctl" attach "$pass" xdp -i "$peer_if" -n "/var/run/netns/$ns" -p 50 --proceed-on drop -o json | id_of)
 run "$ctl" list links
-run ip netns exec "$ns" xdp-loader status "$peer_if"
+run nsenter --net="/var/run/netns/$ns" xdp-loader status "$peer_if"
 sleep 0.5  # packets already past the old chain
 watch_count "$counter" still
 
 step "4. xdp_pass moved to priority 60: the counter runs first again"
 run "$ctl" update "$link" -p 60 -o json >/dev/null
-run ip netns exec "$ns" xdp-loader status "$peer_if"
+run nsenter --net="/var/run/netns/$ns" xdp-loader status "$peer_if"
 watch_count "$counter" rising
 
 step "5. clean up"
