@@ -19,43 +19,8 @@ void chain_sort(struct chain_prog *progs, size_t cnt)
 		progs[i].position = (int)i;
 }
 
-/* TEMPORARY until xdp_dispatcher.c and tc_dispatcher.c land (being written
- * now): weak stand-ins that refuse, so the tree builds; the real ones
- * override them. */
-__attribute__((weak)) int tc_dispatcher_template(struct bpfman_ctx *ctx, int *ret_fd,
-						 const char **ret_func)
-{
-	(void)ret_fd;
-	(void)ret_func;
-	return bpfman_err(ctx, -EOPNOTSUPP, "TC dispatcher support is not built in yet");
-}
-
-__attribute__((weak)) int tc_dispatcher_read(struct bpfman_ctx *ctx, const char *pin_dir,
-					     int ifindex, int direction,
-					     struct chain_prog **ret_progs, size_t *ret_cnt,
-					     uint32_t *ret_dispatcher_id)
-{
-	(void)pin_dir;
-	(void)ifindex;
-	(void)direction;
-	(void)ret_progs;
-	(void)ret_cnt;
-	(void)ret_dispatcher_id;
-	return bpfman_err(ctx, -EOPNOTSUPP, "TC dispatcher support is not built in yet");
-}
-
-__attribute__((weak)) int tc_dispatcher_install(struct bpfman_ctx *ctx, const char *pin_dir,
-						int ifindex, int direction,
-						struct chain_prog *progs, size_t cnt)
-{
-	(void)pin_dir;
-	(void)ifindex;
-	(void)direction;
-	(void)progs;
-	(void)cnt;
-	return bpfman_err(ctx, -EOPNOTSUPP, "TC dispatcher support is not built in yet");
-}
-
+/* TEMPORARY until xdp_dispatcher.c lands (being written now): weak
+ * stand-ins that refuse, so the tree builds; the real ones override them. */
 __attribute__((weak)) int xdp_dispatcher_template(struct bpfman_ctx *ctx, int *ret_fd,
 						  const char **ret_func)
 {
