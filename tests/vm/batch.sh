@@ -18,11 +18,15 @@ run() {
   else fail=$((fail + 1)); failed+=("$name"); echo "--- FAIL $name"; fi
 }
 
-for t in tracepoint uprobe kprobe fentry crash concurrency tcx; do
+for t in tracepoint uprobe kprobe fentry crash concurrency tcx net xdp tc; do
   run "$t" "$builddir/tests/host/test-$t"
+done
+for t in tc-dispatcher xdp-dispatcher; do
+  [ -x "$builddir/tests/dispatcher/test-$t" ] && run "$t" "$builddir/tests/dispatcher/test-$t"
 done
 run cli tests/cli/test-cli.sh
 run smoke tests/vm/smoke.sh
+run seed-demo scripts/seed-demo.sh
 
 [ $fail -eq 0 ] || echo "failed in VM $BPFMAN_VM_KERNEL: ${failed[*]}"
 echo "vm-batch: $pass passed, $fail failed"

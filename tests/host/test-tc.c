@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: Apache-2.0
+/* TC through libbpfman: programs load as extensions and run in our TC
+ * dispatcher with bpfman's priority and proceed-on (the VM tier), or, where
+ * the kernel refuses freplace (this host), are refused at attach with the
+ * way out (tcx). Chain behaviour is observed from counters of programs
+ * that ran on real packets. */
+#include "harness.h"
+#include "netenv.h"
+
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PIPE_BIT (1u << 4)  /* TC_ACT_PIPE (3) -> bit 4 */
+#define SHOT_BIT (1u << 3)  /* TC_ACT_SHOT (2) -> bit 3 */
+#define OK_BIT (1u << 1)    /* TC_ACT_OK (0) -> bit 1 */
+#define RETURN_BIT (1u << 31)
+
+static uint64_t attach_tc(struct harness *h, const struct netenv *env, uint32_t id, int prio,
+			  enum bpfman_direction dir, uint32_t proceed)
+{
+	BPFMAN_OPTS(bpfman_attach_opts, a, .iface = env->peer_if, .netns = env->ns_path,
+		    .priority = prio, .direction = dir, .proceed_on = proceed);
+	uint64_t link = 0;
+	int err = bpfman_program__attach(&link, h->ctx, id, &a);
+
+	ck_assert_msg(err == 0, "attach tc %u: %d %s", id, err, bpfman_errmsg(h->ctx));
+	return link;
+}
+
+static uint64_t delta(struct harness *h, const struct netenv *env, uint32_t id, int pings)
+{
+	uint64_t before = read_counter(h, id, "counter");
+
+	netenv_ping(env, pings);
+	return read_counter(h, id, "counter") - before;
+}
+
+START_TEST(chain_with_proceed_on_and_update)
+{
+	struct harness h;
+	struct netenv env;
+	uint32_t first, second;
+	uint64_t l1;
+
+	harness_open(&h);
+	netenv_create(&env);
+	/* tc_count returns TC_ACT_OK: with ok in its proceed-on the chain goes on. */
+	first = load_one(&h, "tc_counter", "tc:tc_count");
+	second = load_one(&h, "tc_counter", "tc:tc_count");
+	l1 = attach_tc(&h, &env, first, 10, BPFMAN_DIRECTION_INGRESS, OK_BIT | RETURN_BIT);
+	attach_tc(&h, &env, second, 20, BPFMAN_DIRECTION_INGRESS, 0);
+	ck_assert_uint_ge(delta(&h, &env, first, 3), 3);
+	ck_assert_uint_ge(delta(&h, &env, second, 3), 3);
+	/* Without ok in the first one's proceed-on, the chain ends there. */
+	BPFMAN_OPTS(bpfman_link_update_opts, stop, .proceed_on = PIPE_BIT | RETURN_BIT);
+	ck_assert_int_eq(bpfman_link__update(h.ctx, l1, &stop), 0);
+	ck_assert_uint_ge(delta(&h, &env, first, 3), 3);
+	ck_assert_uint_eq(delta(&h, &env, second, 3), 0);
+	/* Moved behind the second, the first runs second: both count. */
+	BPFMAN_OPTS(bpfman_link_update_opts, later, .set_priority = true, .priority = 30);
+	ck_assert_int_eq(bpfman_link__update(h.ctx, l1, &later), 0);
+	ck_assert_uint_eq(delta(&h, &env, second, 3) >= 3, 1);
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, first, NULL), 0);
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, second, NULL), 0);
+	netenv_destroy(&env);
+	harness_close(&h);
+}
+END_TEST
+
+START_TEST(ingress_egress_independent_foreign_filter_kept)
+{
+	struct harness h;
+	struct netenv env;
+	char cmd[512];
+	uint32_t in, out;
+
+	harness_open(&h);
+	netenv_create(&env);
+	/* Someone else's filter, before ours (priority 10), passing on. */
+	snprintf(cmd, sizeof(cmd),
+		 "modprobe -q cls_matchall 2>/dev/null; modprobe -q act_gact 2>/dev/null; "
+		 "tc -n %s qdisc add dev %s clsact && tc -n %s filter add dev %s ingress prio 10 matchall action continue",
+		 env.ns, env.peer_if, env.ns, env.peer_if);
+	ck_assert_int_eq(system(cmd), 0);
+	in = load_one(&h, "tc_counter", "tc:tc_count");
+	out = load_one(&h, "tc_counter", "tc:tc_count");
+	attach_tc(&h, &env, in, 10, BPFMAN_DIRECTION_INGRESS, 0);
+	attach_tc(&h, &env, out, 10, BPFMAN_DIRECTION_EGRESS, 0);
+	ck_assert_uint_ge(delta(&h, &env, in, 3), 3);
+	ck_assert_uint_ge(delta(&h, &env, out, 3), 3); /* replies leave by egress */
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, in, NULL), 0);
+	ck_assert_uint_ge(delta(&h, &env, out, 3), 3);
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, out, NULL), 0);
+	snprintf(cmd, sizeof(cmd), "tc -n %s filter show dev %s ingress | grep -q matchall", env.ns,
+		 env.peer_if);
+	ck_assert_msg(system(cmd) == 0, "the foreign filter was removed");
+	netenv_destroy(&env);
+	harness_close(&h);
+}
+END_TEST
+
+START_TEST(tc_refused_without_freplace)
+{
+	struct harness h;
+	struct netenv env;
+	struct snapshot snap;
+	uint64_t link = 0;
+	uint32_t id;
+
+	harness_open(&h);
+	netenv_create(&env);
+	id = load_one(&h, "tc_counter", "tc:tc_count");
+	snapshot_take(&h, &snap);
+	BPFMAN_OPTS(bpfman_attach_opts, a, .iface = env.peer_if, .netns = env.ns_path,
+		    .priority = 10, .direction = BPFMAN_DIRECTION_INGRESS);
+	ck_assert_int_eq(bpfman_program__attach(&link, h.ctx, id, &a), -EOPNOTSUPP);
+	ck_assert_msg(strstr(bpfman_errmsg(h.ctx), "load it as tcx"), "%s", bpfman_errmsg(h.ctx));
+	snapshot_assert_same(&h, &snap);
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, id, NULL), 0);
+	netenv_destroy(&env);
+	harness_close(&h);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("tc");
+	TCase *tc = tcase_create("tc");
+
+	tcase_set_timeout(tc, 300);
+	if (kernel_has_freplace()) {
+		tcase_add_test(tc, chain_with_proceed_on_and_update);
+		tcase_add_test(tc, ingress_egress_independent_foreign_filter_kept);
+	} else {
+		tcase_add_test(tc, tc_refused_without_freplace);
+	}
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
