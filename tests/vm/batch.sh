@@ -22,7 +22,7 @@ for t in tracepoint uprobe kprobe fentry crash concurrency tcx net xdp tc; do
   run "$t" "$builddir/tests/host/test-$t"
 done
 for t in tc-dispatcher xdp-dispatcher; do
-  [ -x "$builddir/tests/dispatcher/test-$t" ] && run "$t" "$builddir/tests/dispatcher/test-$t"
+  run "$t" "$builddir/tests/dispatcher/test-$t"
 done
 run cli tests/cli/test-cli.sh
 run smoke tests/vm/smoke.sh
