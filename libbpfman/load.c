@@ -279,10 +279,14 @@ static int stage_object(struct bpfman_ctx *ctx, const struct load_plan *plan,
 	/* The kernel refuses freplace (this process remembers), or this
 	 * program cannot be an extension (no BTF, odd signature): load its
 	 * plain type; it then attaches only alone on an interface. */
-	if (err == -EPERM || err == -EACCES)
+	if (err == -EPERM || err == -EACCES) {
 		ctx->ext_refused = true;
-	pr_warn(ctx, "%s: cannot load as a dispatcher extension (%s); loading the plain program type, which attaches alone on an interface",
-		plan->elf_path, bpfman_errmsg(ctx));
+		pr_warn(ctx, "this kernel refuses freplace (BPF_PROG_TYPE_EXT) programs (%s): XDP and TC programs load as their plain types, and an XDP program attaches alone on its interface",
+			strerror(-err));
+	} else {
+		pr_warn(ctx, "%s: cannot load as a dispatcher extension, so it loads as its plain type and attaches alone on an interface: %s",
+			plan->elf_path, bpfman_errmsg(ctx));
+	}
 	return stage_once(ctx, plan, res, false);
 }
 
