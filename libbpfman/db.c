@@ -351,41 +351,64 @@ int db_prog_get(struct bpfman_ctx *ctx, uint32_t id, struct bpfman_program *ret)
 	return err;
 }
 
-int db_prog_all(struct bpfman_ctx *ctx, struct bpfman_program **ret, size_t *ret_cnt)
+/* Steps a prepared SELECT, reading each row into a growing array of
+ * elem_size records; on failure clears what was read. Finalizes s. */
+static int collect_rows(struct bpfman_ctx *ctx, sqlite3_stmt *s, size_t elem_size,
+			int (*read_row)(sqlite3_stmt *s, void *elem), void (*clear)(void *elem),
+			void **ret, size_t *ret_cnt, const char *what)
 {
-	sqlite3_stmt *s = NULL;
-	struct bpfman_program *arr = NULL, *tmp;
+	char *arr = NULL, *tmp;
 	size_t cnt = 0, cap = 0;
-	int err = prepare(ctx, &s, "SELECT " PROG_COLUMNS " FROM programs ORDER BY seq;");
-	int rc;
+	int err = 0, rc;
 
-	if (err)
-		return err;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (cnt == cap) {
 			cap = cap ? cap * 2 : 16;
-			tmp = realloc(arr, cap * sizeof(*arr));
+			tmp = realloc(arr, cap * elem_size);
 			if (!tmp) {
 				err = -ENOMEM;
 				break;
 			}
 			arr = tmp;
 		}
-		err = read_prog(s, &arr[cnt]);
+		err = read_row(s, arr + cnt * elem_size);
 		cnt++;
 		if (err)
 			break;
 	}
 	if (!err && rc != SQLITE_DONE)
-		err = db_error(ctx, "listing programs");
+		err = db_error(ctx, what);
 	sqlite3_finalize(s);
 	if (err) {
-		db_prog_array_free(arr, cnt);
+		for (size_t i = 0; i < cnt; i++)
+			clear(arr + i * elem_size);
+		free(arr);
 		return err;
 	}
 	*ret = arr;
 	*ret_cnt = cnt;
 	return 0;
+}
+
+static int read_prog_row(sqlite3_stmt *s, void *elem)
+{
+	return read_prog(s, elem);
+}
+
+static void clear_prog(void *elem)
+{
+	program_clear(elem);
+}
+
+int db_prog_all(struct bpfman_ctx *ctx, struct bpfman_program **ret, size_t *ret_cnt)
+{
+	sqlite3_stmt *s = NULL;
+	int err = prepare(ctx, &s, "SELECT " PROG_COLUMNS " FROM programs ORDER BY seq;");
+
+	if (err)
+		return err;
+	return collect_rows(ctx, s, sizeof(**ret), read_prog_row, clear_prog, (void **)ret,
+			    ret_cnt, "listing programs");
 }
 
 void db_prog_array_free(struct bpfman_program *arr, size_t cnt)
@@ -594,44 +617,28 @@ int db_link_get(struct bpfman_ctx *ctx, uint64_t id, struct bpfman_link *ret)
 	return err;
 }
 
+static int read_link_row(sqlite3_stmt *s, void *elem)
+{
+	return read_link(s, elem);
+}
+
+static void clear_link(void *elem)
+{
+	link_clear(elem);
+}
+
 int db_link_all(struct bpfman_ctx *ctx, uint32_t prog_id,
 		struct bpfman_link **ret, size_t *ret_cnt)
 {
 	sqlite3_stmt *s = NULL;
-	struct bpfman_link *arr = NULL, *tmp;
-	size_t cnt = 0, cap = 0;
 	int err = prepare(ctx, &s,
 			  "SELECT " LINK_COLUMNS " FROM links WHERE ?1 = 0 OR prog_id = ?1 ORDER BY id;");
-	int rc;
 
 	if (err)
 		return err;
 	sqlite3_bind_int64(s, 1, prog_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 16;
-			tmp = realloc(arr, cap * sizeof(*arr));
-			if (!tmp) {
-				err = -ENOMEM;
-				break;
-			}
-			arr = tmp;
-		}
-		err = read_link(s, &arr[cnt]);
-		cnt++;
-		if (err)
-			break;
-	}
-	if (!err && rc != SQLITE_DONE)
-		err = db_error(ctx, "listing links");
-	sqlite3_finalize(s);
-	if (err) {
-		db_link_array_free(arr, cnt);
-		return err;
-	}
-	*ret = arr;
-	*ret_cnt = cnt;
-	return 0;
+	return collect_rows(ctx, s, sizeof(**ret), read_link_row, clear_link, (void **)ret,
+			    ret_cnt, "listing links");
 }
 
 void db_link_array_free(struct bpfman_link *arr, size_t cnt)

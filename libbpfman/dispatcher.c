@@ -2,6 +2,9 @@
 #include "internal.h"
 #include "dispatcher.h"
 
+#include <net/if.h>
+#include <stdio.h>
+
 void chain_sort(struct chain_prog *progs, size_t cnt)
 {
 	/* Insertion sort: stable, and cnt <= DISPATCHER_MAX_SLOTS. */
@@ -17,6 +20,17 @@ void chain_sort(struct chain_prog *progs, size_t cnt)
 	}
 	for (size_t i = 0; i < cnt; i++)
 		progs[i].position = (int)i;
+}
+
+const char *dispatcher_ifname(int ifindex, struct ifname_buf *b)
+{
+	char name[IF_NAMESIZE];
+
+	if (if_indextoname((unsigned int)ifindex, name))
+		snprintf(b->s, sizeof(b->s), "%s", name);
+	else
+		snprintf(b->s, sizeof(b->s), "ifindex %d", ifindex);
+	return b->s;
 }
 
 int dispatcher_template(struct bpfman_ctx *ctx, enum bpfman_program_type type, int *ret_fd,

@@ -45,6 +45,12 @@ struct chain_prog {
  * programs of the same priority). Sets position. */
 void chain_sort(struct chain_prog *progs, size_t cnt);
 
+/* "eth0" (or "ifindex 7" when the device is gone), for messages. */
+struct ifname_buf {
+	char s[32];
+};
+const char *dispatcher_ifname(int ifindex, struct ifname_buf *b);
+
 /* xdp_dispatcher.c (libxdp's protocol and layout) */
 int xdp_dispatcher_template(struct bpfman_ctx *ctx, int *ret_fd, const char **ret_func);
 int xdp_dispatcher_read(struct bpfman_ctx *ctx, int ifindex, struct chain_prog **ret_progs,

@@ -65,21 +65,6 @@ static const char *dir_name(int direction)
 	return direction == TC_DIRECTION_EGRESS ? "egress" : "ingress";
 }
 
-/* "eth0" (or "ifindex 7" when the device is gone) for messages. */
-struct ifname_buf {
-	char s[IF_NAMESIZE + 16];
-};
-
-static const char *ifname(int ifindex, struct ifname_buf *b)
-{
-	char name[IF_NAMESIZE];
-
-	if (if_indextoname((unsigned int)ifindex, name))
-		snprintf(b->s, sizeof(b->s), "%s", name);
-	else
-		snprintf(b->s, sizeof(b->s), "ifindex %d", ifindex);
-	return b->s;
-}
 
 /* ---- rtnetlink dumps ---------------------------------------------------- */
 
@@ -221,7 +206,7 @@ static int ingress_qdisc_kind(struct bpfman_ctx *ctx, int ifindex, char kind[IFN
 
 	if (err)
 		return bpfman_err(ctx, err, "cannot list the qdiscs of %s: %s",
-				  ifname(ifindex, &b), strerror(-err));
+				  dispatcher_ifname(ifindex, &b), strerror(-err));
 	kind[0] = '\0';
 	for (size_t i = 0; i < q.cnt; i++)
 		if (q.v[i].parent == TC_H_INGRESS)
@@ -237,7 +222,7 @@ static int list_filters(struct bpfman_ctx *ctx, int ifindex, int direction, stru
 
 	if (err)
 		return bpfman_err(ctx, err, "cannot list the tc %s filters of %s: %s",
-				  dir_name(direction), ifname(ifindex, &b), strerror(-err));
+				  dir_name(direction), dispatcher_ifname(ifindex, &b), strerror(-err));
 	return 0;
 }
 
@@ -513,7 +498,7 @@ int tc_dispatcher_read(struct bpfman_ctx *ctx, const char *pin_dir, int ifindex,
 	disp_fd = bpf_prog_get_fd_by_id(id);
 	if (disp_fd < 0)
 		return bpfman_err(ctx, -errno, "cannot open TC dispatcher %u on %s %s: %s", id,
-				  ifname(ifindex, &b), dir_name(direction), strerror(errno));
+				  dispatcher_ifname(ifindex, &b), dir_name(direction), strerror(errno));
 	if ((err = read_config(ctx, disp_fd, id, &cfg)))
 		return err;
 	if ((err = dispatcher_dir(dir, sizeof(dir), pin_dir, ifindex, direction, id)))
@@ -536,7 +521,7 @@ int tc_dispatcher_read(struct bpfman_ctx *ctx, const char *pin_dir, int ifindex,
 				close(progs[j].prog_fd);
 			return bpfman_err(ctx, err,
 					  "TC dispatcher %u on %s %s runs %d programs but slot %d is not pinned at %s (%s): reinstall the chain",
-					  id, ifname(ifindex, &b), dir_name(direction),
+					  id, dispatcher_ifname(ifindex, &b), dir_name(direction),
 					  cfg.num_progs_enabled, i, p->prog_pin, strerror(-err));
 		}
 	}
@@ -568,7 +553,7 @@ static int remove_chain(struct bpfman_ctx *ctx, const char *pin_dir, int ifindex
 		err = bpf_tc_detach(&hook, &topts);
 		if (err && err != -ENOENT)
 			return bpfman_err(ctx, err, "cannot remove the TC dispatcher filter from %s %s: %s",
-					  ifname(ifindex, &b), dir_name(direction), strerror(-err));
+					  dispatcher_ifname(ifindex, &b), dir_name(direction), strerror(-err));
 	}
 	remove_old_dirs(ctx, pin_dir, ifindex, direction, 0);
 
@@ -583,14 +568,14 @@ static int remove_chain(struct bpfman_ctx *ctx, const char *pin_dir, int ifindex
 	}
 	if (id_in || id_eg || others_in || others_eg) {
 		pr_debug(ctx, "keeping the clsact qdisc of %s: other filters remain on it",
-			 ifname(ifindex, &b));
+			 dispatcher_ifname(ifindex, &b));
 		return 0;
 	}
 	hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
 	err = bpf_tc_hook_destroy(&hook);
 	if (err && err != -ENOENT && err != -EINVAL) {
 		pr_warn(ctx, "cannot remove the clsact qdisc libbpfman created on %s: %s",
-			ifname(ifindex, &b), strerror(-err));
+			dispatcher_ifname(ifindex, &b), strerror(-err));
 		return 0;
 	}
 	rmdir(marker);
@@ -684,7 +669,7 @@ int tc_dispatcher_install(struct bpfman_ctx *ctx, const char *pin_dir, int ifind
 	if (cnt > DISPATCHER_MAX_SLOTS)
 		return bpfman_err(ctx, -E2BIG,
 				  "a TC dispatcher runs at most %d programs and %zu were asked for on %s %s: detach one first",
-				  DISPATCHER_MAX_SLOTS, cnt, ifname(ifindex, &b), dir_name(direction));
+				  DISPATCHER_MAX_SLOTS, cnt, dispatcher_ifname(ifindex, &b), dir_name(direction));
 	if (direction != TC_DIRECTION_INGRESS && direction != TC_DIRECTION_EGRESS)
 		return bpfman_err(ctx, -EINVAL, "TC direction %d is neither ingress (1) nor egress (2)",
 				  direction);
@@ -705,11 +690,11 @@ int tc_dispatcher_install(struct bpfman_ctx *ctx, const char *pin_dir, int ifind
 			return 0;
 		return bpfman_err(ctx, -EBUSY,
 				  "%s has an `ingress` qdisc, which excludes the clsact qdisc the TC dispatcher needs: move its filters to clsact (tc qdisc del dev %s ingress; tc qdisc add dev %s clsact) and try again",
-				  ifname(ifindex, &b), b.s, b.s);
+				  dispatcher_ifname(ifindex, &b), b.s, b.s);
 	}
 	if (kind[0] && strcmp(kind, "clsact"))
 		return bpfman_err(ctx, -EBUSY, "%s has an unexpected `%s` qdisc at the ingress parent",
-				  ifname(ifindex, &b), kind);
+				  dispatcher_ifname(ifindex, &b), kind);
 	if (!kind[0]) {
 		/* A marker without a clsact is left over from a device that
 		 * went away: forget it. */
@@ -724,7 +709,7 @@ int tc_dispatcher_install(struct bpfman_ctx *ctx, const char *pin_dir, int ifind
 		if (foreign)
 			return bpfman_err(ctx, -EBUSY,
 					  "the tc %s filters of %s at priority %d hold a filter that is not libbpfman's dispatcher (at handle %d, or of another kind than bpf); libbpfman needs priority %d handle %d: remove that filter (tc filter del dev %s %s prio %d ...) or move it to another priority",
-					  dir_name(direction), ifname(ifindex, &b),
+					  dir_name(direction), dispatcher_ifname(ifindex, &b),
 					  TC_DISPATCHER_PRIORITY, TC_DISPATCHER_HANDLE,
 					  TC_DISPATCHER_PRIORITY, TC_DISPATCHER_HANDLE, b.s,
 					  dir_name(direction), TC_DISPATCHER_PRIORITY);
@@ -758,12 +743,12 @@ int tc_dispatcher_install(struct bpfman_ctx *ctx, const char *pin_dir, int ifind
 			if (mkdir(marker, 0700) && errno != EEXIST) {
 				err = -errno;
 				bpfman_err(ctx, err, "cannot record at %s that libbpfman created the clsact qdisc of %s: %s",
-					   marker, ifname(ifindex, &b), strerror(-err));
+					   marker, dispatcher_ifname(ifindex, &b), strerror(-err));
 				goto fail;
 			}
 		} else if (err != -EEXIST) {
 			bpfman_err(ctx, err, "cannot create a clsact qdisc on %s: %s",
-				   ifname(ifindex, &b), strerror(-err));
+				   dispatcher_ifname(ifindex, &b), strerror(-err));
 			goto fail;
 		}
 	}
@@ -771,7 +756,7 @@ int tc_dispatcher_install(struct bpfman_ctx *ctx, const char *pin_dir, int ifind
 	err = bpf_tc_attach(&hook, &topts);
 	if (err) {
 		bpfman_err(ctx, err, "cannot attach the TC dispatcher to %s %s (tc filter priority %d handle %d): %s",
-			   ifname(ifindex, &b), dir_name(direction), TC_DISPATCHER_PRIORITY,
+			   dispatcher_ifname(ifindex, &b), dir_name(direction), TC_DISPATCHER_PRIORITY,
 			   TC_DISPATCHER_HANDLE, strerror(-err));
 		goto fail;
 	}
@@ -785,7 +770,7 @@ int tc_dispatcher_install(struct bpfman_ctx *ctx, const char *pin_dir, int ifind
 		snprintf(progs[i].prog_pin, sizeof(progs[i].prog_pin), "%s/prog%zu-prog", dir, i);
 	}
 	pr_debug(ctx, "TC dispatcher %u (%zu programs) replaced %u on %s %s", new_id, cnt, old_id,
-		 ifname(ifindex, &b), dir_name(direction));
+		 dispatcher_ifname(ifindex, &b), dir_name(direction));
 	return 0;
 
 fail:

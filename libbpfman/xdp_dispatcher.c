@@ -53,21 +53,6 @@
 _Static_assert(MAX_DISPATCHER_ACTIONS == DISPATCHER_MAX_SLOTS, "libxdp has 10 slots");
 _Static_assert(XDP_DISPATCHER_RETVAL == DISPATCHER_RETURN_BIT, "libxdp's return bit is ours");
 
-/* "eth0" (or "ifindex 7" when the device is gone) for messages. */
-struct ifname_buf {
-	char s[IF_NAMESIZE + 16];
-};
-
-static const char *ifname(int ifindex, struct ifname_buf *b)
-{
-	char name[IF_NAMESIZE];
-
-	if (if_indextoname((unsigned int)ifindex, name))
-		snprintf(b->s, sizeof(b->s), "%s", name);
-	else
-		snprintf(b->s, sizeof(b->s), "ifindex %d", ifindex);
-	return b->s;
-}
 
 static const char *mode_name(uint32_t mode)
 {
@@ -180,7 +165,7 @@ static int query(struct bpfman_ctx *ctx, int ifindex, struct xdp_current *cur)
 	err = bpf_xdp_query(ifindex, 0, &q);
 	if (err)
 		return bpfman_err(ctx, err, "cannot query the XDP program of %s: %s%s%s",
-				  ifname(ifindex, &b), strerror(-err), said(&cap), libbpf_capture_text(&cap));
+				  dispatcher_ifname(ifindex, &b), strerror(-err), said(&cap), libbpf_capture_text(&cap));
 	/* Native and generic never coexist; offloaded (hw) programs are
 	 * another slot that dispatchers do not use. */
 	if (q.drv_prog_id) {
@@ -211,7 +196,7 @@ static int inspect(struct bpfman_ctx *ctx, int ifindex, struct xdp_current *cur)
 	if (bpf_obj_get_info_by_fd(cur->fd, &info, &len)) {
 		err = -errno;
 		return bpfman_err(ctx, err, "cannot read XDP program %u of %s: %s", cur->id,
-				  ifname(ifindex, &b), strerror(-err));
+				  dispatcher_ifname(ifindex, &b), strerror(-err));
 	}
 	snprintf(cur->name, sizeof(cur->name), "%s", info.name);
 	if (strcmp(info.name, XDP_DISPATCHER_PROG_NAME) || info.nr_map_ids != 1)
@@ -222,7 +207,7 @@ static int inspect(struct bpfman_ctx *ctx, int ifindex, struct xdp_current *cur)
 	if (map_fd < 0 || bpf_obj_get_info_by_fd(map_fd, &minfo, &mlen)) {
 		err = -errno;
 		return bpfman_err(ctx, err, "cannot read the configuration of XDP dispatcher %u on %s: %s",
-				  cur->id, ifname(ifindex, &b), strerror(-err));
+				  cur->id, dispatcher_ifname(ifindex, &b), strerror(-err));
 	}
 	if (minfo.key_size != sizeof(key) || minfo.max_entries != 1 ||
 	    !(minfo.map_flags & BPF_F_RDONLY_PROG) || minfo.value_size != sizeof(cur->cfg) ||
@@ -232,10 +217,10 @@ static int inspect(struct bpfman_ctx *ctx, int ifindex, struct xdp_current *cur)
 	    cur->cfg.num_progs_enabled > DISPATCHER_MAX_SLOTS)
 		return bpfman_err(ctx, -EOPNOTSUPP,
 				  "%s runs XDP dispatcher %u in a format libbpfman does not read (a %u-byte configuration, magic %u, version %u; libbpfman reads the %zu-byte version %d of the installed libxdp): it was made by another libxdp version; remove it (xdp-loader unload --all %s) and attach again",
-				  ifname(ifindex, &b), cur->id, minfo.value_size,
+				  dispatcher_ifname(ifindex, &b), cur->id, minfo.value_size,
 				  minfo.value_size >= 2 ? cur->cfg.magic : 0,
 				  minfo.value_size >= 2 ? cur->cfg.dispatcher_version : 0,
-				  sizeof(cur->cfg), XDP_DISPATCHER_VERSION, ifname(ifindex, &b));
+				  sizeof(cur->cfg), XDP_DISPATCHER_VERSION, dispatcher_ifname(ifindex, &b));
 	cur->dispatcher = true;
 	return 0;
 }
@@ -258,7 +243,7 @@ static int current_read(struct bpfman_ctx *ctx, int ifindex, struct xdp_current 
 		err = -errno;
 		if (err != -ENOENT || attempt == MAX_RETRY)
 			return bpfman_err(ctx, err, "cannot open XDP program %u of %s: %s", cur->id,
-					  ifname(ifindex, &b), strerror(-err));
+					  dispatcher_ifname(ifindex, &b), strerror(-err));
 		usleep(1000u << (attempt < 6 ? attempt : 6));
 	}
 	return inspect(ctx, ifindex, cur);
@@ -341,8 +326,8 @@ int xdp_dispatcher_read(struct bpfman_ctx *ctx, int ifindex, struct chain_prog *
 			continue;
 		err = bpfman_err(ctx, err,
 				 "cannot read the programs of XDP dispatcher %u on %s from its pins in %s: %s; its pins were removed, or it was pinned in another bpf file system: remove it (xdp-loader unload --all %s, or ip link set dev %s xdp off) and attach again",
-				 seen, ifname(ifindex, &b), dir, strerror(-err), ifname(ifindex, &b),
-				 ifname(ifindex, &b));
+				 seen, dispatcher_ifname(ifindex, &b), dir, strerror(-err), dispatcher_ifname(ifindex, &b),
+				 dispatcher_ifname(ifindex, &b));
 		goto out;
 	}
 	*ret_progs = v;
@@ -567,7 +552,7 @@ static int raced(struct bpfman_ctx *ctx, int ifindex, const struct libbpf_captur
 
 	return bpfman_err(ctx, -EAGAIN,
 			  "the XDP program of %s changed while libbpfman was rebuilding its dispatcher (another tool attached or detached at the same time); nothing was changed: try again%s%s",
-			  ifname(ifindex, &b), said(cap), libbpf_capture_text(cap));
+			  dispatcher_ifname(ifindex, &b), said(cap), libbpf_capture_text(cap));
 }
 
 /* Swaps disp_fd in for cur (or attaches it anew); *ret_mode: the mode used. */
@@ -590,7 +575,7 @@ static int swap_in(struct bpfman_ctx *ctx, int ifindex, int disp_fd, uint32_t mo
 			return raced(ctx, ifindex, &cap);
 		if (err)
 			return bpfman_err(ctx, err, "cannot replace XDP dispatcher %u on %s (%s mode): %s%s%s",
-					  cur->id, ifname(ifindex, &b), mode_name(cur->mode),
+					  cur->id, dispatcher_ifname(ifindex, &b), mode_name(cur->mode),
 					  strerror(-err), said(&cap), libbpf_capture_text(&cap));
 		return 0;
 	}
@@ -601,7 +586,7 @@ static int swap_in(struct bpfman_ctx *ctx, int ifindex, int disp_fd, uint32_t mo
 		native_err = err;
 		native_said = strdup(libbpf_capture_text(&cap));
 		pr_debug(ctx, "%s refuses native XDP (%s); attaching in generic (skb) mode",
-			 ifname(ifindex, &b), strerror(-err));
+			 dispatcher_ifname(ifindex, &b), strerror(-err));
 		*ret_mode = XDP_FLAGS_SKB_MODE;
 		err = bpf_xdp_attach(ifindex, disp_fd, XDP_FLAGS_UPDATE_IF_NOEXIST | *ret_mode, NULL);
 	}
@@ -610,12 +595,12 @@ static int swap_in(struct bpfman_ctx *ctx, int ifindex, int disp_fd, uint32_t mo
 	if (err && native_err)
 		return bpfman_err(ctx, err,
 				  "cannot attach the XDP dispatcher to %s: native mode: %s%s%s; generic (skb) mode: %s%s%s",
-				  ifname(ifindex, &b), strerror(-native_err),
+				  dispatcher_ifname(ifindex, &b), strerror(-native_err),
 				  native_said && *native_said ? "\n" : "", native_said ? native_said : "",
 				  strerror(-err), said(&cap), libbpf_capture_text(&cap));
 	if (err)
 		return bpfman_err(ctx, err, "cannot attach the XDP dispatcher to %s in %s mode: %s%s%s",
-				  ifname(ifindex, &b), mode_name(*ret_mode), strerror(-err), said(&cap),
+				  dispatcher_ifname(ifindex, &b), mode_name(*ret_mode), strerror(-err), said(&cap),
 				  libbpf_capture_text(&cap));
 	return 0;
 }
@@ -634,7 +619,7 @@ static int detach(struct bpfman_ctx *ctx, int ifindex, const struct xdp_current 
 		return raced(ctx, ifindex, &cap);
 	if (err)
 		return bpfman_err(ctx, err, "cannot detach XDP dispatcher %u from %s: %s%s%s", cur->id,
-				  ifname(ifindex, &b), strerror(-err), said(&cap),
+				  dispatcher_ifname(ifindex, &b), strerror(-err), said(&cap),
 				  libbpf_capture_text(&cap));
 	remove_pins(ctx, dir);
 	return 0;
@@ -689,7 +674,7 @@ int xdp_dispatcher_install(struct bpfman_ctx *ctx, int ifindex, uint32_t mode,
 	if (cnt > DISPATCHER_MAX_SLOTS)
 		return bpfman_err(ctx, -E2BIG,
 				  "an interface runs at most %d XDP programs (the slots of one libxdp dispatcher), and %zu were asked for on %s; detach one first (nothing was changed)",
-				  DISPATCHER_MAX_SLOTS, cnt, ifname(ifindex, &b));
+				  DISPATCHER_MAX_SLOTS, cnt, dispatcher_ifname(ifindex, &b));
 	if (mode != 0 && mode != XDP_FLAGS_SKB_MODE && mode != XDP_FLAGS_DRV_MODE)
 		return bpfman_err(ctx, -EINVAL,
 				  "XDP mode flags 0x%x: use 0 (native, else generic), XDP_FLAGS_SKB_MODE or XDP_FLAGS_DRV_MODE",
@@ -712,7 +697,7 @@ int xdp_dispatcher_install(struct bpfman_ctx *ctx, int ifindex, uint32_t mode,
 	if (cur.id && !cur.dispatcher) {
 		err = bpfman_err(ctx, -EBUSY,
 				 "%s runs XDP program %u (%s) outside any dispatcher; libbpfman does not replace it: detach it first (ip link set dev %s xdp off)",
-				 ifname(ifindex, &b), cur.id, cur.name, ifname(ifindex, &b));
+				 dispatcher_ifname(ifindex, &b), cur.id, cur.name, dispatcher_ifname(ifindex, &b));
 		goto out;
 	}
 	if (cur.id && (err = dispatch_dir(ctx, old_dir, sizeof(old_dir), root, ifindex, cur.id)))
@@ -724,8 +709,8 @@ int xdp_dispatcher_install(struct bpfman_ctx *ctx, int ifindex, uint32_t mode,
 	if (cur.id && mode && mode != cur.mode) {
 		err = bpfman_err(ctx, -EINVAL,
 				 "the XDP dispatcher on %s runs in %s mode and a rebuild keeps it, but %s mode was asked for; detach every XDP program from %s to change the mode",
-				 ifname(ifindex, &b), mode_name(cur.mode), mode_name(mode),
-				 ifname(ifindex, &b));
+				 dispatcher_ifname(ifindex, &b), mode_name(cur.mode), mode_name(mode),
+				 dispatcher_ifname(ifindex, &b));
 		goto out;
 	}
 
@@ -773,7 +758,7 @@ int xdp_dispatcher_install(struct bpfman_ctx *ctx, int ifindex, uint32_t mode,
 		slot_pins(dir, i, progs[i].link_pin, progs[i].prog_pin);
 	}
 	pr_debug(ctx, "XDP dispatcher %u with %zu programs on %s (%s mode) replaces %u", d.id, cnt,
-		 ifname(ifindex, &b), mode_name(used_mode), cur.id);
+		 dispatcher_ifname(ifindex, &b), mode_name(used_mode), cur.id);
 out:
 	for (size_t i = 0; i < DISPATCHER_MAX_SLOTS; i++)
 		if (link_fds[i] >= 0)

@@ -4,6 +4,9 @@
 #ifndef TEST_NETENV_H
 #define TEST_NETENV_H
 
+#include <bpfman/bpfman.h>
+#include <stdint.h>
+
 struct netenv {
 	char ns[32];       /* namespace name */
 	char ns_path[64];  /* /var/run/netns/<ns> */
@@ -16,5 +19,13 @@ void netenv_create(struct netenv *env);
 /* Sends n pings from our side to the peer; returns how many were answered. */
 int netenv_ping(const struct netenv *env, int n);
 void netenv_destroy(struct netenv *env);
+
+struct harness;
+/* Attaches program id of type t to the peer end inside the namespace;
+ * asserts success and returns the link ID. */
+uint64_t attach_net(struct harness *h, uint32_t id, enum bpfman_program_type t,
+		    const struct netenv *env, int prio, enum bpfman_direction dir);
+/* The link's position in its hook's chain. */
+int32_t position_of(struct harness *h, uint64_t link);
 
 #endif

@@ -11,30 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static uint64_t attach_net(struct harness *h, uint32_t id, enum bpfman_program_type t,
-			   const struct netenv *env, int prio, enum bpfman_direction dir)
-{
-	BPFMAN_OPTS(bpfman_attach_opts, a, .iface = env->peer_if, .netns = env->ns_path,
-		    .priority = prio, .direction = dir);
-	uint64_t link = 0;
-	int err = bpfman_program__attach(&link, h->ctx, id, &a);
-
-	ck_assert_msg(err == 0, "attach %s: %d %s", bpfman_program_type_name(t), err,
-		      bpfman_errmsg(h->ctx));
-	return link;
-}
-
-static int32_t __attribute__((unused)) position_of(struct harness *h, uint64_t link)
-{
-	struct bpfman_link *l = NULL;
-	int32_t pos;
-
-	ck_assert_int_eq(bpfman_link__get(&l, h->ctx, link), 0);
-	pos = bpfman_link__position(l);
-	bpfman_link__free(l);
-	return pos;
-}
-
 START_TEST(bad_network_input_changes_nothing)
 {
 	struct harness h;
