@@ -3,17 +3,21 @@
 #include "harness.h"
 
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static struct netenv *live;
+/* Environments to remove if the test ends early (a failed assertion
+ * exits the test process). */
+static struct netenv *live[8];
 
 static void destroy_at_exit(void)
 {
-	if (live)
-		netenv_destroy(live);
+	for (size_t i = 0; i < 8; i++)
+		if (live[i])
+			netenv_destroy(live[i]);
 }
 
 static void sh(const char *cmd)
@@ -33,8 +37,17 @@ void netenv_create(struct netenv *env)
 	snprintf(env->peer_if, sizeof(env->peer_if), "bpfmp%d", getpid() % 100000 * 10 + n);
 	snprintf(host_ip, sizeof(host_ip), "10.231.%d.1/24", id);
 	snprintf(env->peer_ip, sizeof(env->peer_ip), "10.231.%d.2", id);
-	live = env;
-	atexit(destroy_at_exit);
+	static bool registered;
+
+	for (size_t i = 0; i < 8; i++)
+		if (!live[i]) {
+			live[i] = env;
+			break;
+		}
+	if (!registered) {
+		atexit(destroy_at_exit);
+		registered = true;
+	}
 	char cmd[512];
 
 	snprintf(cmd, sizeof(cmd),
@@ -71,8 +84,9 @@ void netenv_destroy(struct netenv *env)
 		 env->host_if, env->ns);
 	if (system(cmd) != 0)
 		fprintf(stderr, "warning: cleanup of %s failed\n", env->ns);
-	if (live == env)
-		live = NULL;
+	for (size_t i = 0; i < 8; i++)
+		if (live[i] == env)
+			live[i] = NULL;
 }
 
 uint64_t attach_net(struct harness *h, uint32_t id, enum bpfman_program_type t,

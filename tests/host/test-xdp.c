@@ -210,6 +210,51 @@ START_TEST(xdp_loader_interop_both_ways)
 }
 END_TEST
 
+START_TEST(ties_interfaces_and_metadata_across_rebuilds)
+{
+	struct harness h;
+	struct netenv one, two;
+	struct bpfman_chain *c = NULL;
+	struct bpfman_link *l = NULL;
+	struct bpfman_kv md[] = { { "owner", "team-a" } };
+	uint32_t a, b, x;
+	uint64_t la = 0;
+
+	harness_open(&h);
+	netenv_create(&one);
+	netenv_create(&two);
+	a = load_dispatched(&h, "xdp_count");
+	b = load_dispatched(&h, "xdp_count");
+	x = load_dispatched(&h, "xdp_count");
+	BPFMAN_OPTS(bpfman_attach_opts, with_md, .iface = one.peer_if, .netns = one.ns_path,
+		    .priority = 30, .metadata = md, .metadata_cnt = 1);
+	ck_assert_int_eq(bpfman_program__attach(&la, h.ctx, a, &with_md), 0);
+	/* Equal priority: the later attach runs after. */
+	attach_xdp(&h, &one, b, 30, 0);
+	attach_xdp(&h, &two, x, 30, 0);
+	BPFMAN_OPTS(bpfman_chain_opts, co, .type = BPFMAN_PROG_TYPE_XDP, .iface = one.peer_if,
+		    .netns = one.ns_path);
+	ck_assert_int_eq(bpfman_chain__get(&c, h.ctx, &co), 0);
+	ck_assert_uint_eq(bpfman_chain__prog_id(c, 0), a);
+	ck_assert_uint_eq(bpfman_chain__prog_id(c, 1), b);
+	bpfman_chain__free(c);
+	/* The rebuild kept the first link's metadata and ID. */
+	ck_assert_int_eq(bpfman_link__get(&l, h.ctx, la), 0);
+	ck_assert_uint_eq(bpfman_link__metadata_cnt(l), 1);
+	ck_assert_str_eq(bpfman_link__metadata_value(l, 0), "team-a");
+	ck_assert_int_eq(bpfman_link__position(l), 0);
+	bpfman_link__free(l);
+	/* Interfaces are independent. */
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, a, NULL), 0);
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, b, NULL), 0);
+	ck_assert(rises(&h, &two, x));
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, x, NULL), 0);
+	netenv_destroy(&one);
+	netenv_destroy(&two);
+	harness_close(&h);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("xdp");
@@ -222,6 +267,7 @@ int main(void)
 	tcase_add_test(tc, proceed_on_and_priority_change);
 	tcase_add_test(tc, ten_fill_eleventh_refused_drain_refill);
 	tcase_add_test(tc, xdp_loader_interop_both_ways);
+	tcase_add_test(tc, ties_interfaces_and_metadata_across_rebuilds);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
