@@ -15,7 +15,7 @@ packages=(
   # kernel-facing tools used by tests and benchmarks
   bpftool xdp-tools iproute2 iputils-ping kmod
   # VM test tier
-  qemu-system-x86 busybox-static cpio
+  qemu-system-x86 busybox-static cpio xz-utils zstd util-linux
 )
 
 missing=()
