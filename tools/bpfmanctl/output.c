@@ -285,18 +285,33 @@ static const char *shown_type(const json_t *o)
 	return type;
 }
 
-static void links_text(char *buf, size_t size, const json_t *links)
+/* The table reads the accessors directly: with 1,000 programs, building
+ * the JSON model only to print five columns was a third of `list`'s time. */
+static const char *table_type(const struct bpfman_program *p)
 {
-	size_t n = json_array_size(links), len;
+	const char *t = bpfman_program_type_name(bpfman_program__type(p));
+
+	if (!bpfman_program__managed(p) || !t)
+		return *bpfman_program__kernel_type_name(p) ? bpfman_program__kernel_type_name(p)
+							     : "unknown";
+	if (bpfman_program__retprobe(p) && !strcmp(t, "kprobe"))
+		return "kretprobe";
+	if (bpfman_program__retprobe(p) && !strcmp(t, "uprobe"))
+		return "uretprobe";
+	return t;
+}
+
+static void table_links(char *buf, size_t size, const struct bpfman_program *p)
+{
+	size_t n = bpfman_program__link_cnt(p), len;
 
 	buf[0] = '\0';
 	if (!n)
 		return;
 	len = (size_t)snprintf(buf, size, "(%zu)", n);
 	for (size_t i = 0; i < n && i < LIST_MAX_LINKS && len < size; i++)
-		len += (size_t)snprintf(buf + len, size - len, "%s%" JSON_INTEGER_FORMAT,
-					i ? ", " : " ",
-					json_integer_value(json_array_get(links, i)));
+		len += (size_t)snprintf(buf + len, size - len, "%s%llu", i ? ", " : " ",
+					(unsigned long long)bpfman_program__link_id(p, i));
 	if (n > LIST_MAX_LINKS && len < size)
 		snprintf(buf + len, size - len, ", ...");
 }
@@ -308,35 +323,34 @@ void print_program_list(const struct ctl_global *g,
 	struct table t = { .cols = show_managed ? 6 : 5 };
 	const char *head[] = { "Program ID", "Application", "Type",
 			       "Function Name", "Links", "Managed" };
-	json_t *all = json_array();
 
-	for (size_t i = 0; i < cnt; i++)
-		json_array_append_new(all, model_program(progs[i]));
 	if (g->output != CTL_OUTPUT_TABLE) {
+		json_t *all = json_array();
+
+		for (size_t i = 0; i < cnt; i++)
+			json_array_append_new(all, model_program(progs[i]));
 		emit(g, all);
 		json_decref(all);
 		return;
 	}
 	table_add(&t, head);
 	for (size_t i = 0; i < cnt; i++) {
-		json_t *p = json_array_get(all, i);
+		const struct bpfman_program *p = progs[i];
 		char id[24], links[128];
+		const char *name = bpfman_program__name(p);
 		const char *row[6];
 
-		snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT,
-			 json_integer_value(json_object_get(p, "id")));
-		links_text(links, sizeof(links), json_object_get(p, "links"));
+		snprintf(id, sizeof(id), "%u", bpfman_program__id(p));
+		table_links(links, sizeof(links), p);
 		row[0] = id;
-		row[1] = str_or(p, "application", "");
-		row[2] = shown_type(p);
-		row[3] = str_or(p, "name",
-				str_or(json_object_get(p, "kernel"), "name", ""));
+		row[1] = bpfman_program__application(p);
+		row[2] = table_type(p);
+		row[3] = *name ? name : bpfman_program__kernel_name(p);
 		row[4] = links;
-		row[5] = json_is_true(json_object_get(p, "managed")) ? "yes" : "no";
+		row[5] = bpfman_program__managed(p) ? "yes" : "no";
 		table_add(&t, row);
 	}
 	table_print_free(&t);
-	json_decref(all);
 }
 
 /* One line saying where a link is attached. */
