@@ -9,6 +9,8 @@ cd "$(dirname "$0")/../.."
 export BPFMAN_TEST_REQUIRE_ALL=1
 export BPFMANCTL=$builddir/tools/bpfmanctl/bpfmanctl BPF_OBJ_DIR=$builddir/tests/bpf
 export LD_LIBRARY_PATH=$builddir/libbpfman
+# Every command is ~50x slower under emulation; the host runs 150 rounds.
+export BPFMAN_CRASH_ROUNDS=40
 pass=0 fail=0 failed=()
 
 run() {
