@@ -48,8 +48,10 @@ static bool is_xdp(const struct hook *h)
 	return h->like->type == BPFMAN_PROG_TYPE_XDP;
 }
 
+/* fail_on_foreign: a plain XDP program on the interface blocks adding or
+ * re-ordering, but when removing it only means our chain is gone. */
 static int hook_read(struct bpfman_ctx *ctx, struct hook *h, struct chain_prog **progs,
-		     size_t *cnt)
+		     size_t *cnt, bool fail_on_foreign)
 {
 	uint32_t dispatcher_id = 0, foreign = 0;
 	int err;
@@ -58,7 +60,7 @@ static int hook_read(struct bpfman_ctx *ctx, struct hook *h, struct chain_prog *
 		return tc_dispatcher_read(ctx, h->tc_pin_dir, h->ifindex, h->like->direction, progs,
 					  cnt, &dispatcher_id);
 	err = xdp_dispatcher_read(ctx, h->ifindex, progs, cnt, &dispatcher_id, &foreign);
-	if (!err && foreign)
+	if (!err && foreign && fail_on_foreign)
 		err = bpfman_err(ctx, -EBUSY,
 				 "interface %s runs XDP program %u outside any dispatcher; libbpfman will not replace it: detach it first (ip link set dev %s xdp off)",
 				 h->like->iface, foreign, h->like->iface);
@@ -106,7 +108,7 @@ static int chain_apply(struct bpfman_ctx *ctx, const struct bpfman_link *link,
 	}
 	if (!is_xdp(&h) && (err = tc_pin_dir(ctx, &h)))
 		goto out;
-	if ((err = hook_read(ctx, &h, &cur, &n)))
+	if ((err = hook_read(ctx, &h, &cur, &n, op != OP_REMOVE)))
 		goto out;
 
 	next = calloc(n + 1, sizeof(*next));
@@ -219,7 +221,7 @@ int chain_position(struct bpfman_ctx *ctx, const struct bpfman_link *link)
 	if (netns_enter(ctx, link->netns, &guard))
 		return -1;
 	h.ifindex = (int)if_nametoindex(str_or_empty(link->iface));
-	if (h.ifindex && (is_xdp(&h) || !tc_pin_dir(ctx, &h)) && !hook_read(ctx, &h, &cur, &n)) {
+	if (h.ifindex && (is_xdp(&h) || !tc_pin_dir(ctx, &h)) && !hook_read(ctx, &h, &cur, &n, false)) {
 		for (size_t i = 0; i < n && pos < 0; i++)
 			if (kernel_prog_id(cur[i].prog_fd) == link->prog_id)
 				pos = (int)i;
