@@ -23,6 +23,7 @@ enum chain_op { OP_ADD, OP_REMOVE, OP_UPDATE };
 struct hook {
 	const struct bpfman_link *like; /* any link on the hook */
 	int ifindex;
+	uint32_t dispatcher_id; /* as read */
 	char tc_pin_dir[512];
 };
 
@@ -53,13 +54,13 @@ static bool is_xdp(const struct hook *h)
 static int hook_read(struct bpfman_ctx *ctx, struct hook *h, struct chain_prog **progs,
 		     size_t *cnt, bool fail_on_foreign)
 {
-	uint32_t dispatcher_id = 0, foreign = 0;
+	uint32_t foreign = 0;
 	int err;
 
 	if (!is_xdp(h))
 		return tc_dispatcher_read(ctx, h->tc_pin_dir, h->ifindex, h->like->direction, progs,
-					  cnt, &dispatcher_id);
-	err = xdp_dispatcher_read(ctx, h->ifindex, progs, cnt, &dispatcher_id, &foreign);
+					  cnt, &h->dispatcher_id);
+	err = xdp_dispatcher_read(ctx, h->ifindex, progs, cnt, &h->dispatcher_id, &foreign);
 	if (!err && foreign && fail_on_foreign)
 		err = bpfman_err(ctx, -EBUSY,
 				 "interface %s runs XDP program %u outside any dispatcher; libbpfman will not replace it: detach it first (ip link set dev %s xdp off)",
@@ -71,7 +72,7 @@ static int hook_install(struct bpfman_ctx *ctx, struct hook *h, struct chain_pro
 			size_t cnt)
 {
 	if (is_xdp(h))
-		return xdp_dispatcher_install(ctx, h->ifindex, 0, progs, cnt);
+		return xdp_dispatcher_install_if(ctx, h->ifindex, 0, h->dispatcher_id, progs, cnt);
 	return tc_dispatcher_install(ctx, h->tc_pin_dir, h->ifindex, h->like->direction, progs, cnt);
 }
 
@@ -84,7 +85,7 @@ static void close_chain(struct chain_prog *progs, size_t cnt)
 }
 
 /* The whole read-modify-install cycle, in the hook's namespace. */
-static int chain_apply(struct bpfman_ctx *ctx, const struct bpfman_link *link,
+static int chain_apply_once(struct bpfman_ctx *ctx, const struct bpfman_link *link,
 		       const struct bpfman_program *prog, int prog_fd, enum chain_op op)
 {
 	struct hook h = { .like = link };
@@ -189,6 +190,18 @@ out:
 	free(next);
 out_links:
 	db_link_array_free(ours, nours);
+	return err;
+}
+
+/* xdp-loader may rebuild an XDP chain between our read and our swap (it
+ * does not take our lock); the swap then refuses and we read again. */
+static int chain_apply(struct bpfman_ctx *ctx, const struct bpfman_link *link,
+		       const struct bpfman_program *prog, int prog_fd, enum chain_op op)
+{
+	int err = -EAGAIN;
+
+	for (int tries = 0; tries < 5 && err == -EAGAIN; tries++)
+		err = chain_apply_once(ctx, link, prog, prog_fd, op);
 	return err;
 }
 

@@ -57,6 +57,11 @@ int xdp_dispatcher_read(struct bpfman_ctx *ctx, int ifindex, struct chain_prog *
 			size_t *ret_cnt, uint32_t *ret_dispatcher_id, uint32_t *ret_foreign_id);
 int xdp_dispatcher_install(struct bpfman_ctx *ctx, int ifindex, uint32_t mode,
 			   struct chain_prog *progs, size_t cnt);
+/* The same, but only if the interface still runs dispatcher expected_id
+ * (0: nothing attached) when the swap happens; -EAGAIN otherwise. */
+#define XDP_ANY_DISPATCHER UINT32_MAX
+int xdp_dispatcher_install_if(struct bpfman_ctx *ctx, int ifindex, uint32_t mode,
+			      uint32_t expected_id, struct chain_prog *progs, size_t cnt);
 
 /* tc_dispatcher.c (ours; see tc_dispatcher.h for the pin layout) */
 int tc_dispatcher_template(struct bpfman_ctx *ctx, int *ret_fd, const char **ret_func);

@@ -659,6 +659,12 @@ static void carry_flags(const struct xdp_current *cur, const char *old_dir,
 int xdp_dispatcher_install(struct bpfman_ctx *ctx, int ifindex, uint32_t mode,
 			   struct chain_prog *progs, size_t cnt)
 {
+	return xdp_dispatcher_install_if(ctx, ifindex, mode, XDP_ANY_DISPATCHER, progs, cnt);
+}
+
+int xdp_dispatcher_install_if(struct bpfman_ctx *ctx, int ifindex, uint32_t mode,
+			      uint32_t expected_id, struct chain_prog *progs, size_t cnt)
+{
 	_cleanup_(libxdp_unlockp) int lock = -1;
 	_cleanup_close_ int disp_fd = -1;
 	struct xdp_current cur = { .fd = -1 };
@@ -690,6 +696,14 @@ int xdp_dispatcher_install(struct bpfman_ctx *ctx, int ifindex, uint32_t mode,
 		return lock;
 	if ((err = current_read(ctx, ifindex, &cur)))
 		goto out;
+	/* The caller built progs from the chain it read; if libxdp (or anyone)
+	 * swapped the dispatcher since, installing would drop their change. */
+	if (expected_id != XDP_ANY_DISPATCHER && cur.id != expected_id) {
+		err = bpfman_err(ctx, -EAGAIN,
+				 "the XDP chain on %s changed while it was being rebuilt (dispatcher %u, expected %u); read it again",
+				 dispatcher_ifname(ifindex, &b), cur.id, expected_id);
+		goto out;
+	}
 	if (!cnt && !cur.dispatcher) {
 		/* No dispatcher to remove; a plain program is not ours. */
 		goto out;
