@@ -15,25 +15,38 @@ setup)
   link=$("$BPFMANCTL" attach "$id" tracepoint -t syscalls/sys_enter_getpid -o json | json_get id)
   trigger_getpid 10
   [ "$(counter_of "$id")" -ge 10 ] || fail "not counting before reboot"
-  echo "$id $link" >"$dir/ids"
-  echo "restore setup: program $id link $link"
+  # An XDP program on a dispatcher: lo exists in every boot.
+  xid=$("$BPFMANCTL" load file -p "$BPF_OBJ_DIR/xdp_counter.bpf.o" --programs xdp:xdp_count -o json | json_get 0.id)
+  xlink=$("$BPFMANCTL" attach "$xid" xdp -i lo -p 10 -o json | json_get id)
+  ping -c 3 -i 0.2 -q 127.0.0.1 >/dev/null
+  [ "$(counter_of "$xid")" -ge 3 ] || fail "XDP program not counting before reboot"
+  echo "$id $link $xid $xlink" >"$dir/ids"
+  echo "restore setup: program $id link $link, xdp program $xid link $xlink"
   ;;
 check)
-  read -r old_id link <"$dir/ids"
+  read -r old_id link old_xid xlink <"$dir/ids"
   # Before restore the program is recorded but not in the kernel.
   "$BPFMANCTL" get program "$old_id" -o json | json_get kernel.loaded | grep -qx False ||
     "$BPFMANCTL" get program "$old_id" -o json | json_get kernel.loaded | grep -qx false ||
     fail "program should be recorded but not loaded after reboot"
   "$BPFMANCTL" restore
-  new_id=$("$BPFMANCTL" list programs -o json | json_ids)
+  new_id=$("$BPFMANCTL" list programs --program-type tracepoint -o json | json_ids)
   [ -n "$new_id" ] || fail "nothing restored"
+  new_xid=$("$BPFMANCTL" list programs --program-type xdp -o json | json_ids)
+  [ -n "$new_xid" ] || fail "the XDP program was not restored"
+  expect_eq "$("$BPFMANCTL" get link "$xlink" -o json | json_get program_id)" "$new_xid" "same XDP link id"
+  "$BPFMANCTL" chain xdp -i lo | grep -q "$new_xid" || fail "the XDP program is not on lo's dispatcher"
+  xbefore=$(counter_of "$new_xid")
+  ping -c 3 -i 0.2 -q 127.0.0.1 >/dev/null
+  [ "$(counter_of "$new_xid")" -ge $((xbefore + 3)) ] || fail "restored XDP program does not count"
+  "$BPFMANCTL" unload "$new_xid"
   expect_eq "$("$BPFMANCTL" get program "$new_id" -o json | json_get metadata.keep)" me "metadata kept"
   expect_eq "$("$BPFMANCTL" get link "$link" -o json | json_get program_id)" "$new_id" "same link id"
   before=$(counter_of "$new_id")
   trigger_getpid 10
   [ "$(counter_of "$new_id")" -ge $((before + 10)) ] || fail "restored program does not count"
   "$BPFMANCTL" unload "$new_id"
-  echo "restore check: program $old_id -> $new_id, link $link re-attached and counting"
+  echo "restore check: program $old_id -> $new_id, link $link re-attached and counting; xdp $old_xid -> $new_xid on lo's dispatcher, link $xlink"
   ;;
 *) fail "phase must be setup or check" ;;
 esac
