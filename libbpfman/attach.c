@@ -7,6 +7,7 @@
 #include "lock.h"
 #include "paths.h"
 #include "attach.h"
+#include "chain_ops.h"
 #include "program_query.h"
 #include "prog_types.h"
 #include "unload.h"
@@ -73,8 +74,8 @@ int bpfman_program__attach(uint64_t *ret_link_id, struct bpfman_ctx *ctx,
 	desc = prog_type_desc(p.type);
 	if (!desc || !desc->attach) {
 		err = bpfman_err(ctx, -EOPNOTSUPP,
-				 "attaching %s programs is not supported by this libbpfman %s (network attach points arrive with the XDP/TC/TCX dispatchers); the program stays loaded",
-				 desc ? desc->name : "unknown", BPFMAN_VERSION_STRING);
+				 "program %u has a type this libbpfman %s cannot attach; the program stays loaded",
+				 p.id, BPFMAN_VERSION_STRING);
 		goto out;
 	}
 	link.prog_id = p.id;
@@ -111,6 +112,9 @@ int bpfman_program__attach(uint64_t *ret_link_id, struct bpfman_ctx *ctx,
 		free(link.state);
 		link.state = strdup(ROW_ATTACHED);
 		err = link.state ? db_link_update(ctx, &link) : -ENOMEM;
+		/* Attached but not recorded: take it off the kernel again. */
+		if (err && chain_link(&link))
+			chain_detach(ctx, &link);
 	}
 	if (err) {
 		/* Nothing half done: no pin, no row. */
