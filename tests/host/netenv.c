@@ -35,7 +35,7 @@ void netenv_create(struct netenv *env)
 	snprintf(env->ns_path, sizeof(env->ns_path), "/var/run/netns/%s", env->ns);
 	snprintf(env->host_if, sizeof(env->host_if), "bpfmh%d", getpid() % 100000 * 10 + n);
 	snprintf(env->peer_if, sizeof(env->peer_if), "bpfmp%d", getpid() % 100000 * 10 + n);
-	snprintf(host_ip, sizeof(host_ip), "10.231.%d.1/24", id);
+	snprintf(host_ip, sizeof(host_ip), "10.231.%d.1", id);
 	snprintf(env->peer_ip, sizeof(env->peer_ip), "10.231.%d.2", id);
 	static bool registered;
 
@@ -52,11 +52,21 @@ void netenv_create(struct netenv *env)
 
 	snprintf(cmd, sizeof(cmd),
 		 "ip netns add %s && ip link add name %s type veth peer name %s netns %s && "
-		 "ip addr add %s dev %s && ip link set dev %s up && "
+		 "ip addr add %s/24 dev %s && ip link set dev %s up && "
 		 "ip -n %s addr add %s/24 dev %s && ip -n %s link set dev %s up && "
 		 "ip -n %s link set dev lo up",
 		 env->ns, env->host_if, env->peer_if, env->ns, host_ip, env->host_if, env->host_if,
 		 env->ns, env->peer_ip, env->peer_if, env->ns, env->peer_if, env->ns);
+	sh(cmd);
+	/* Permanent neighbour entries: a chain that drops must not also starve
+	 * ARP, so every ping is exactly one IP packet each way. */
+	snprintf(cmd, sizeof(cmd),
+		 "ip neigh replace %s dev %s nud permanent "
+		 "lladdr $(ip -n %s -br link show dev %s | awk '{print $3}') && "
+		 "ip -n %s neigh replace %s dev %s nud permanent "
+		 "lladdr $(cat /sys/class/net/%s/address)",
+		 env->peer_ip, env->host_if, env->ns, env->peer_if,
+		 env->ns, host_ip, env->peer_if, env->host_if);
 	sh(cmd);
 }
 

@@ -255,6 +255,57 @@ START_TEST(ties_interfaces_and_metadata_across_rebuilds)
 }
 END_TEST
 
+/* Every XDP action, with and without its bit in proceed-on: the second
+ * program sees packets exactly when the first one's action is in it. */
+START_TEST(proceed_on_matrix)
+{
+	struct harness h;
+	struct netenv env;
+	uint32_t second;
+
+	harness_open(&h);
+	netenv_create(&env);
+	second = load_dispatched(&h, "xdp_count");
+	attach_xdp(&h, &env, second, 50, 0);
+	for (uint32_t act = 0; act <= 4; act++) { /* aborted drop pass tx redirect */
+		for (int with = 0; with < 2; with++) {
+			const char *specs[] = { "xdp:xdp_action" };
+			struct bpfman_global_data g[] = { { "action", &act, sizeof(act) } };
+			BPFMAN_OPTS(bpfman_load_opts, lo, .programs = specs, .programs_cnt = 1,
+				    .globals = g, .globals_cnt = 1);
+			struct bpfman_program **progs = NULL;
+			size_t cnt = 0;
+			uint32_t first;
+			uint64_t before;
+			/* "without" holds every other action, so only this one's
+			 * bit decides. */
+			uint32_t proceed = with ? 1u << act : 0x1fu & ~(1u << act);
+
+			ck_assert_int_eq(bpfman_program__load_file(&progs, &cnt, h.ctx,
+								   bpf_obj("xdp_counter"), &lo), 0);
+			first = bpfman_program__id(progs[0]);
+			bpfman_program_list__free(progs, cnt);
+			attach_xdp(&h, &env, first, 10, proceed);
+			before = read_counter(&h, second, "counter");
+			netenv_ping(&env, 3);
+			ck_assert_uint_ge(read_counter(&h, first, "counter"), 3);
+			if (with)
+				ck_assert_msg(read_counter(&h, second, "counter") >= before + 3,
+					      "action %u in proceed-on 0x%x: the chain should go on", act,
+					      proceed);
+			else
+				ck_assert_msg(read_counter(&h, second, "counter") == before,
+					      "action %u not in proceed-on 0x%x: the chain should stop", act,
+					      proceed);
+			ck_assert_int_eq(bpfman_program__unload(h.ctx, first, NULL), 0);
+		}
+	}
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, second, NULL), 0);
+	netenv_destroy(&env);
+	harness_close(&h);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("xdp");
@@ -268,6 +319,7 @@ int main(void)
 	tcase_add_test(tc, ten_fill_eleventh_refused_drain_refill);
 	tcase_add_test(tc, xdp_loader_interop_both_ways);
 	tcase_add_test(tc, ties_interfaces_and_metadata_across_rebuilds);
+	tcase_add_test(tc, proceed_on_matrix);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
