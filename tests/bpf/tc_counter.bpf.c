@@ -17,4 +17,15 @@ int tcx_next_count(struct __sk_buff *skb)
 	return -1;
 }
 
+/* Counts, then returns the verdict set at load time (-g action=...), for
+ * the proceed-on matrix. */
+const volatile __s32 action = TC_ACT_OK;
+
+SEC("tc")
+int tc_action(struct __sk_buff *skb)
+{
+	bump();
+	return action;
+}
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

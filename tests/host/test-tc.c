@@ -102,6 +102,63 @@ START_TEST(ingress_egress_independent_foreign_filter_kept)
 }
 END_TEST
 
+/* Each TC verdict, with and without its bit in proceed-on (bit v+1 for
+ * verdict v; unspec = -1 is bit 0): the second program sees packets
+ * exactly when the first one's verdict is in it. Reclassify and repeat make
+ * the kernel classify again in a loop when the chain stops on them, so
+ * they are left out of a real-packet test. */
+START_TEST(proceed_on_matrix)
+{
+	static const int32_t verdicts[] = { -1 /* unspec */, 0 /* ok */, 2 /* shot */, 3 /* pipe */,
+					    4 /* stolen */, 5 /* queued */, 7 /* redirect */,
+					    8 /* trap */ };
+	struct harness h;
+	struct netenv env;
+	uint32_t second;
+
+	harness_open(&h);
+	netenv_create(&env);
+	second = load_one(&h, "tc_counter", "tc:tc_count");
+	attach_tc(&h, &env, second, 50, BPFMAN_DIRECTION_INGRESS, 0);
+	for (size_t i = 0; i < sizeof(verdicts) / sizeof(verdicts[0]); i++) {
+		for (int with = 0; with < 2; with++) {
+			int32_t v = verdicts[i];
+			uint32_t bit = 1u << (v + 1);
+			uint32_t proceed = with ? bit : (0x3ffu & ~bit);
+			const char *specs[] = { "tc:tc_action" };
+			struct bpfman_global_data g[] = { { "action", &v, sizeof(v) } };
+			BPFMAN_OPTS(bpfman_load_opts, lo, .programs = specs, .programs_cnt = 1,
+				    .globals = g, .globals_cnt = 1);
+			struct bpfman_program **progs = NULL;
+			size_t cnt = 0;
+			uint32_t first;
+			uint64_t before;
+
+			ck_assert_int_eq(bpfman_program__load_file(&progs, &cnt, h.ctx,
+								   bpf_obj("tc_counter"), &lo), 0);
+			first = bpfman_program__id(progs[0]);
+			bpfman_program_list__free(progs, cnt);
+			attach_tc(&h, &env, first, 10, BPFMAN_DIRECTION_INGRESS, proceed);
+			before = read_counter(&h, second, "counter");
+			netenv_ping(&env, 3);
+			ck_assert_uint_ge(read_counter(&h, first, "counter"), 3);
+			if (with)
+				ck_assert_msg(read_counter(&h, second, "counter") >= before + 3,
+					      "verdict %d in proceed-on 0x%x: the chain should go on", v,
+					      proceed);
+			else
+				ck_assert_msg(read_counter(&h, second, "counter") == before,
+					      "verdict %d not in proceed-on 0x%x: the chain should stop", v,
+					      proceed);
+			ck_assert_int_eq(bpfman_program__unload(h.ctx, first, NULL), 0);
+		}
+	}
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, second, NULL), 0);
+	netenv_destroy(&env);
+	harness_close(&h);
+}
+END_TEST
+
 START_TEST(tc_refused_without_freplace)
 {
 	struct harness h;
@@ -134,6 +191,7 @@ int main(void)
 	if (kernel_has_freplace()) {
 		tcase_add_test(tc, chain_with_proceed_on_and_update);
 		tcase_add_test(tc, ingress_egress_independent_foreign_filter_kept);
+		tcase_add_test(tc, proceed_on_matrix);
 	} else {
 		tcase_add_test(tc, tc_refused_without_freplace);
 	}
