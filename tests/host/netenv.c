@@ -25,10 +25,34 @@ static void sh(const char *cmd)
 	ck_assert_msg(system(cmd) == 0, "command failed: %s", cmd);
 }
 
+/* A /24 no interface here uses yet: another run (or one killed before it
+ * could clean up) may hold the one our pid hashes to, and a duplicate
+ * route would send our pings to its namespace. */
+static int free_subnet(int start)
+{
+	for (int i = 0; i < 250; i++) {
+		int id = (start + i) % 250 + 1;
+		char cmd[128], out[64] = "";
+		FILE *f;
+
+		snprintf(cmd, sizeof(cmd), "ip -o addr show to 10.231.%d.0/24 2>/dev/null", id);
+		f = popen(cmd, "r");
+		if (!f)
+			continue;
+		if (!fgets(out, sizeof(out), f)) {
+			pclose(f);
+			return id;
+		}
+		pclose(f);
+	}
+	ck_abort_msg("no free 10.231.x.0/24 test subnet");
+	return -1;
+}
+
 void netenv_create(struct netenv *env)
 {
 	static int n;
-	int id = (getpid() + n++) % 250 + 1;
+	int id = free_subnet(getpid() + n++);
 	char host_ip[32];
 
 	snprintf(env->ns, sizeof(env->ns), "bpfmt%d-%d", getpid(), n);
