@@ -10,6 +10,7 @@
 #include "internal.h"
 #include "attach_net.h"
 #include "db.h"
+#include "kernel_info.h"
 #include "netns.h"
 #include "prog_types.h"
 
@@ -140,13 +141,7 @@ int tcx_position(struct bpfman_ctx *ctx, const struct bpfman_link *l)
 	q->link_ids = (__u64)(unsigned long)link_ids;
 	q->count = 64;
 	if (ifindex && !syscall(__NR_bpf, BPF_PROG_QUERY, &attr, sizeof(attr))) {
-		_cleanup_close_ int fd = bpf_obj_get(str_or_empty(l->pin_path));
-		struct bpf_link_info info;
-		__u32 len = sizeof(info);
-
-		memset(&info, 0, sizeof(info));
-		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
-			kid = info.id;
+		kid = kernel_link_id_of_pin(l->pin_path);
 		for (__u32 i = 0; kid && i < q->count && i < 64; i++)
 			if (link_ids[i] == kid)
 				pos = (int)i;

@@ -13,6 +13,7 @@
  * parent, which other filters exist) is read with small rtnetlink dumps
  * here. */
 #include "internal.h"
+#include "kernel_info.h"
 #include "tc_dispatcher.h"
 #include "libbpf_glue.h"
 #include "util/fsutil.h"
@@ -410,18 +411,6 @@ static int dispatcher_load(struct bpfman_ctx *ctx, const struct tc_dispatcher_co
 	return 0;
 }
 
-static int prog_id_of(int fd, uint32_t *ret_id)
-{
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-
-	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(fd, &info, &len))
-		return -errno;
-	*ret_id = info.id;
-	return 0;
-}
-
 int tc_dispatcher_template(struct bpfman_ctx *ctx, int *ret_fd, const char **ret_func)
 {
 	/* Every slot enabled, so that no kernel prunes prog0 as dead code. */
@@ -624,7 +613,7 @@ static int link_slots(struct bpfman_ctx *ctx, struct bpf_object *obj, int disp_f
 			return bpfman_err(ctx, -ENOENT,
 					  "the TC dispatcher object has no slot function %s: rebuild libbpfman",
 					  func);
-		prog_id_of(progs[i].prog_fd, &prog_id);
+		prog_id = kernel_prog_id(progs[i].prog_fd);
 		lopts.target_btf_id = (__u32)btf_id;
 		fd = bpf_link_create(progs[i].prog_fd, disp_fd, 0, &lopts);
 		if (fd < 0) {
@@ -728,8 +717,8 @@ int tc_dispatcher_install(struct bpfman_ctx *ctx, const char *pin_dir, int ifind
 	if ((err = dispatcher_load(ctx, &cfg, &obj)))
 		return err;
 	disp_fd = bpf_program__fd(bpf_object__find_program_by_name(obj, "tc_dispatcher"));
-	if ((err = prog_id_of(disp_fd, &new_id)))
-		return bpfman_err(ctx, err, "cannot read the new TC dispatcher: %s", strerror(-err));
+	if (!(new_id = kernel_prog_id(disp_fd)))
+		return bpfman_err(ctx, -errno, "cannot read the new TC dispatcher: %s", strerror(errno));
 	if ((err = dispatcher_dir(dir, sizeof(dir), pin_dir, ifindex, direction, new_id)))
 		return bpfman_err(ctx, err, "pin directory name too long: %s", pin_dir);
 	if ((err = link_slots(ctx, obj, disp_fd, dir, progs, cnt, &links)))

@@ -5,6 +5,7 @@
  * counters of programs that ran on real packets (pings from the other
  * end). Needs freplace: the host kernel refuses it, so this runs in the VM
  * tier (skips here, fails there if freplace is missing). */
+#include "kernel_info.h"
 #include "harness.h"
 #include "netenv.h"
 
@@ -217,17 +218,6 @@ struct ext {
 	uint32_t id;
 };
 
-static uint32_t prog_id(int fd)
-{
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-
-	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(fd, &info, &len))
-		return 0; /* callers compare it with real IDs */
-	return info.id;
-}
-
 /* Loads program `name` of tc_ext.bpf.o, as an extension of the template's
  * prog0 (as_ext) or as a plain tc program. */
 static int ext_try_load(struct ext *e, const char *name, bool as_ext, int tmpl_fd)
@@ -253,7 +243,7 @@ static int ext_try_load(struct ext *e, const char *name, bool as_ext, int tmpl_f
 		return err;
 	e->fd = bpf_program__fd(p);
 	e->counter_fd = bpf_map__fd(bpf_object__find_map_by_name(e->obj, "counter"));
-	e->id = prog_id(e->fd);
+	e->id = kernel_prog_id(e->fd);
 	return 0;
 }
 
@@ -336,7 +326,7 @@ static size_t read_chain(int dir, uint32_t *ids, uint32_t *prios, uint32_t *proc
 	for (size_t i = 0; i < cnt; i++) {
 		ck_assert_int_eq(progs[i].position, (int)i);
 		if (ids)
-			ids[i] = prog_id(progs[i].prog_fd);
+			ids[i] = kernel_prog_id(progs[i].prog_fd);
 		if (prios)
 			prios[i] = progs[i].priority;
 		if (proceed)

@@ -10,6 +10,7 @@
  * xdp-loader runs under `nsenter --net`, not `ip netns exec`: the latter
  * mounts a fresh sysfs on /sys, which hides /sys/fs/bpf and with it every
  * dispatcher pin libxdp needs to read a chain. */
+#include "kernel_info.h"
 #include "harness.h"
 #include "netenv.h"
 
@@ -237,17 +238,6 @@ struct ext {
 	uint32_t id;
 };
 
-static uint32_t prog_id(int fd)
-{
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-
-	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(fd, &info, &len))
-		return 0; /* callers compare it with real IDs */
-	return info.id;
-}
-
 /* Loads program `name` of xdp_counter.bpf.o (its own object, so its own
  * counter), as an extension of the template's prog0 (as_ext) or as a
  * plain XDP program. */
@@ -275,7 +265,7 @@ static int ext_try_load(struct ext *e, const char *name, bool as_ext, int tmpl_f
 		return err;
 	e->fd = bpf_program__fd(p);
 	e->counter_fd = bpf_map__fd(bpf_object__find_map_by_name(e->obj, "counter"));
-	e->id = prog_id(e->fd);
+	e->id = kernel_prog_id(e->fd);
 	return 0;
 }
 
@@ -400,7 +390,7 @@ static void read_chain_fds(struct chain *c, bool keep_fds)
 		ck_assert_int_eq(progs[i].position, (int)i);
 		ck_assert_uint_eq(progs[i].link_id, 0);
 		ck_assert_msg(path_exists(progs[i].link_pin), "no link pin %s", progs[i].link_pin);
-		c->ids[i] = prog_id(progs[i].prog_fd);
+		c->ids[i] = kernel_prog_id(progs[i].prog_fd);
 		c->prios[i] = progs[i].priority;
 		c->proceed[i] = progs[i].proceed_on;
 		if (keep_fds)
