@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Opening and closing a context: paths, directories, database, reconcile. */
 #include "internal.h"
+#include "config.h"
 #include "db.h"
 #include "lock.h"
 #include "reconcile.h"
@@ -152,6 +153,7 @@ void bpfman_ctx_free(struct bpfman_ctx *ctx)
 	free(ctx->bpffs_root);
 	free(ctx->runtime_dir);
 	free(ctx->image_cache_dir);
+	config_free(ctx);
 	free(ctx->config_path);
 	free(ctx->db_path);
 	free(ctx->errmsg);

@@ -15,6 +15,7 @@
 #include "util/strutil.h"
 
 struct sqlite3;
+struct json_t;
 
 struct bpfman_ctx {
 	char *state_dir;
@@ -29,6 +30,8 @@ struct bpfman_ctx {
 	enum bpfman_log_level log_level;
 
 	char *errmsg; /* never NULL after ctx_new */
+
+	struct json_t *config; /* parsed lazily by config_root() */
 
 	struct sqlite3 *db;
 	int lock_fd; /* flock'ed for the duration of a mutation */

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* An OCI image layout on disk (blobs/sha256/<hex>, index.json, oci-layout):
+ * the shared cache under image_cache_dir, and image build's output. Safe
+ * for many processes at once: blobs are written to a temporary file,
+ * checked, then renamed (content addressed, so racing writers agree), and
+ * index.json is rewritten under a flock. Owner: store.c. */
+#ifndef BPFMAN_IMAGE_STORE_H
+#define BPFMAN_IMAGE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "manifest.h"
+
+struct bpfman_ctx;
+
+/* Creates the layout if missing. */
+int store_init(struct bpfman_ctx *ctx, const char *root);
+char *store_blob_path(const char *root, const char *digest);
+/* True when the blob exists with this size (size 0: any). */
+bool store_has_blob(const char *root, const char *digest, uint64_t size);
+
+struct blob_writer;
+/* expected_digest/size may be NULL/0 when unknown (image build). Writes
+ * past expected_size fail with -EMSGSIZE at once. */
+int store_blob_begin(struct bpfman_ctx *ctx, const char *root,
+		     const char *expected_digest, uint64_t expected_size,
+		     struct blob_writer **ret);
+int store_blob_write(struct bpfman_ctx *ctx, struct blob_writer *w,
+		     const void *buf, size_t len);
+/* Checks size and digest, then renames into place; frees w. -EBADMSG on a
+ * digest mismatch, with both digests in the sentence. */
+int store_blob_commit(struct bpfman_ctx *ctx, struct blob_writer *w,
+		      char ret_digest[72]);
+void store_blob_abort(struct blob_writer *w);
+int store_put_blob(struct bpfman_ctx *ctx, const char *root, const void *buf,
+		   size_t len, char ret_digest[72]);
+/* Reads a blob, re-checking its digest, refusing it above max_len. */
+int store_read_blob(struct bpfman_ctx *ctx, const char *root, const char *digest,
+		    size_t max_len, void **ret_buf, size_t *ret_len);
+
+/* index.json entries; name is the annotation
+ * org.opencontainers.image.ref.name (our normalised reference). */
+int store_tag(struct bpfman_ctx *ctx, const char *root, const char *name,
+	      const struct descriptor *desc);
+int store_resolve(struct bpfman_ctx *ctx, const char *root, const char *name,
+		  struct descriptor *ret);
+int store_untag(struct bpfman_ctx *ctx, const char *root, const char *name);
+struct store_entry {
+	char *name;
+	struct descriptor desc;
+};
+int store_list(struct bpfman_ctx *ctx, const char *root,
+	       struct store_entry **ret, size_t *ret_cnt);
+void store_entries_free(struct store_entry *e, size_t cnt);
+/* Deletes blobs not reachable from index.json (manifests, indexes and
+ * their configs and layers), and extracted ELFs in <root>/bytecode/<hex>.o
+ * whose layer blob <hex> is not reachable. */
+int store_prune(struct bpfman_ctx *ctx, const char *root,
+		size_t *ret_blobs, uint64_t *ret_bytes);
+
+#endif
