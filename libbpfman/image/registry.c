@@ -213,7 +213,8 @@ static bool is_redirect(long status)
 }
 
 /* Follows redirects from url. Credentials go only to the registry's own
- * origin; each hop's TLS settings come from the config for its host. */
+ * origin; each hop's TLS settings come from the config for its host.
+ * *ret_final_url (initialised by the caller) is where the answer came from. */
 static int do_hops(struct registry_client *c, const struct http_request *in,
 		   struct http_response *r, char **ret_final_url)
 {
@@ -282,8 +283,10 @@ static int do_hops(struct registry_client *c, const struct http_request *in,
 		}
 		http_response_clear(r);
 	}
-	if (ret_final_url)
+	if (ret_final_url) {
+		free(*ret_final_url); /* from an earlier, refused attempt */
 		*ret_final_url = TAKE_PTR(url);
+	}
 	return 0;
 }
 
@@ -292,7 +295,7 @@ static int do_hops(struct registry_client *c, const struct http_request *in,
 static int client_request(struct registry_client *c, struct http_request *req,
 			  struct http_response *r, char **ret_final_url)
 {
-	bool tried = false, fresh_tried = false;
+	bool tried = false, fresh_tried = false, had_auth;
 	int err;
 
 	/* A long-lived client outlives its token: renew it before use. */
@@ -314,11 +317,14 @@ static int client_request(struct registry_client *c, struct http_request *req,
 				return err;
 			continue;
 		}
+		had_auth = c->authorization != NULL;
 		err = handle_challenge(c, r, tried);
 		http_response_clear(r);
 		if (err)
 			return err;
 		tried = true;
+		/* A token we already replaced is not worth replacing again. */
+		fresh_tried = c->scheme == AUTH_BEARER && had_auth;
 	}
 }
 
