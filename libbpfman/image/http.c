@@ -281,6 +281,18 @@ static int transport_err(struct bpfman_ctx *ctx, const struct http_request *req,
 		return bpfman_err(ctx, -EPROTO,
 				  "TLS handshake with %s failed (%s); check the registry's TLS setup and, for mutual TLS, client_cert and client_key",
 				  h, d);
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+		/* A registry that wants a client certificate refuses it with a
+		 * TLS alert after the handshake (TLS 1.3); what curl reports
+		 * then varies, so say it whenever we sent none. */
+		if (http_url_is_https(req->url) && !(req->tls && req->tls->client_cert))
+			return bpfman_err(ctx, -EIO,
+					  "the connection to %s broke during %s %s (%s); if the registry requires TLS client certificates, set client_cert and client_key for it in the registries section of the config (doc/images.md), otherwise retry or check the network",
+					  h, req->method, req->url, d);
+		return bpfman_err(ctx, -EIO, "the connection to %s broke during %s %s (%s); retry, or check the network",
+				  h, req->method, req->url, d);
 	case CURLE_UNSUPPORTED_PROTOCOL:
 		return bpfman_err(ctx, -EPROTO,
 				  "refusing the URL %s: only http and https are allowed", req->url);

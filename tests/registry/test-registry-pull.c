@@ -462,8 +462,9 @@ START_TEST(mutual_tls)
 	env_open(&e, "registries:\n  - location: \"%s\"\n    ca_file: %s\n", mutual.host, mutual.ca);
 	c = client(&e, &mutual, "mtls/app", false, mutual.user, mutual.pass);
 	err = registry_get_manifest(c, "v1", MT_OCI_MANIFEST, &buf, &len, NULL, digest);
-	ck_assert_msg(err == -EPROTO || err == -EIO, "%d %s", err, bpfman_errmsg(e.ctx));
+	ck_assert_msg(err == -EIO || err == -EPROTO, "%d %s", err, bpfman_errmsg(e.ctx));
 	assert_msg_has(e.ctx, mutual.host);
+	assert_msg_has(e.ctx, "client_cert");
 	registry_client_free(c);
 	env_close(&e);
 }
