@@ -101,4 +101,18 @@ stop_registry P
 id=$(bm load image -i "$P_HOST/counter:v1" -p Never -o json | json_get 0.id)
 bm unload "$id"
 echo "ok: image list, rm, prune"
+
+# A schema v2 database (before programs.image) gains the columns on open.
+old=$work/v2state
+mkdir -p "$old"
+BPFMAN_STATE_DIR=$old "$BPFMANCTL" list programs >/dev/null
+sqlite3 "$old/state.db" "ALTER TABLE programs DROP COLUMN image;
+  ALTER TABLE programs DROP COLUMN image_digest;
+  UPDATE meta SET value = '2' WHERE key = 'schema_version';"
+BPFMAN_STATE_DIR=$old "$BPFMANCTL" list programs >/dev/null
+expect_eq "$(sqlite3 "$old/state.db" "SELECT value FROM meta WHERE key = 'schema_version'")" 3 \
+  "schema version after migration"
+sqlite3 "$old/state.db" "SELECT image, image_digest FROM programs" >/dev/null ||
+  fail "migration did not add the image columns"
+echo "ok: schema v2 -> v3 migration"
 echo "PASS"
