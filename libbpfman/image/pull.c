@@ -480,6 +480,11 @@ static int pull_network(struct bpfman_ctx *ctx, const struct image_ref *ref, con
 	if ((err = fill_media_type(ctx, &top, buf, len)))
 		return bpfman_err_prefix(ctx, err, "image %s", name);
 
+	/* The signature check goes here (wired at merge): c is the client,
+	 * ref the parsed reference, top.digest the manifest digest the
+	 * reference resolved to (the index's when it names an index). Every
+	 * network pull passes here, also Always with an unchanged digest;
+	 * nothing is tagged yet, so a refusal leaves no reference cached. */
 	/* signature policy */
 
 	if ((err = complete_image(ctx, root, c, name, &top, buf, len, platform, &img)))
