@@ -16,7 +16,8 @@ packages=(
   bpftool xdp-tools iproute2 iputils-ping kmod
   # registry test servers (tests/registry): docker-registry, htpasswd -B for
   # its bcrypt users, openssl for the test CA, python3-cryptography for the
-  # token service's ES256 JWTs, skopeo to push images we did not write
+  # token service's ES256 JWTs, skopeo to push images we did not write and
+  # to check the layouts we write
   apache2-utils docker-registry openssl python3 python3-cryptography skopeo
   # VM test tier
   qemu-system-x86 busybox-static cpio xz-utils zstd util-linux

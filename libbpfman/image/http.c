@@ -191,10 +191,10 @@ static int on_progress(void *user, curl_off_t dltotal, curl_off_t dlnow,
 	const struct http_request *req = t->req;
 
 	if (req->body_len)
-		req->progress(req->what ? req->what : req->url, (uint64_t)ulnow,
+		req->progress(req->what ? req->what : "upload", (uint64_t)ulnow,
 			      (uint64_t)ultotal, req->progress_user_data);
 	else if (dlnow || dltotal)
-		req->progress(req->what ? req->what : req->url, (uint64_t)dlnow,
+		req->progress(req->what ? req->what : "download", (uint64_t)dlnow,
 			      (uint64_t)dltotal, req->progress_user_data);
 	return 0;
 }
@@ -240,7 +240,9 @@ static int transport_err(struct bpfman_ctx *ctx, const struct http_request *req,
 			 CURLcode rc, const char *detail)
 {
 	_cleanup_free_ char *host = http_url_authority(req->url);
-	const char *h = host ? host : req->url;
+	_cleanup_free_ char *shown = http_url_for_log(req->url);
+	const char *u = shown ? shown : "(URL)";
+	const char *h = host ? host : u;
 	const char *d = detail[0] ? detail : curl_easy_strerror(rc);
 
 	switch (rc) {
@@ -281,12 +283,23 @@ static int transport_err(struct bpfman_ctx *ctx, const struct http_request *req,
 		return bpfman_err(ctx, -EPROTO,
 				  "TLS handshake with %s failed (%s); check the registry's TLS setup and, for mutual TLS, client_cert and client_key",
 				  h, d);
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+		/* A registry that wants a client certificate refuses it with a
+		 * TLS alert after the handshake (TLS 1.3); what curl reports
+		 * then varies, so say it whenever we sent none. */
+		if (http_url_is_https(req->url) && !(req->tls && req->tls->client_cert))
+			return bpfman_err(ctx, -EIO,
+					  "the connection to %s broke during %s %s (%s); if the registry requires TLS client certificates, set client_cert and client_key for it in the registries section of the config (doc/images.md), otherwise retry or check the network",
+					  h, req->method, u, d);
+		return bpfman_err(ctx, -EIO, "the connection to %s broke during %s %s (%s); retry, or check the network",
+				  h, req->method, u, d);
 	case CURLE_UNSUPPORTED_PROTOCOL:
 		return bpfman_err(ctx, -EPROTO,
-				  "refusing the URL %s: only http and https are allowed", req->url);
+				  "refusing the URL %s: only http and https are allowed", u);
 	default:
-		return bpfman_err(ctx, -EIO, "%s %s failed: %s", req->method,
-				  req->url, d);
+		return bpfman_err(ctx, -EIO, "%s %s failed: %s", req->method, u, d);
 	}
 }
 
@@ -295,7 +308,7 @@ int http_do(struct bpfman_ctx *ctx, CURL *h, const struct http_request *req,
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct curl_slist *headers = NULL;
-	_cleanup_free_ char *accept = NULL, *ctype = NULL, *auth = NULL;
+	_cleanup_free_ char *accept = NULL, *ctype = NULL, *auth = NULL, *shown = NULL;
 	struct transfer t = { .ctx = ctx, .h = h, .req = req, .resp = ret };
 	CURLcode rc;
 	int err;
@@ -350,7 +363,8 @@ int http_do(struct bpfman_ctx *ctx, CURL *h, const struct http_request *req,
 		headers = curl_slist_append(headers, auth);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
 
-	pr_debug(ctx, "HTTP %s %s%s", req->method, req->url,
+	shown = http_url_for_log(req->url);
+	pr_debug(ctx, "HTTP %s %s%s", req->method, str_or_empty(shown),
 		 req->authorization ? " (Authorization: <redacted>)" : "");
 	rc = curl_easy_perform(h);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
@@ -360,7 +374,7 @@ int http_do(struct bpfman_ctx *ctx, CURL *h, const struct http_request *req,
 
 	if (t.sink_err) {
 		http_response_clear(ret);
-		return t.sink_err == -ENOMEM ? bpfman_err(ctx, -ENOMEM, "out of memory reading %s", req->url)
+		return t.sink_err == -ENOMEM ? bpfman_err(ctx, -ENOMEM, "out of memory reading %s", str_or_empty(shown))
 					     : t.sink_err;
 	}
 	if (t.too_big) {
@@ -369,15 +383,22 @@ int http_do(struct bpfman_ctx *ctx, CURL *h, const struct http_request *req,
 		http_response_clear(ret);
 		return bpfman_err(ctx, -EMSGSIZE,
 				  "the response to %s %s from %s is larger than the %zu bytes allowed; refusing it",
-				  req->method, req->url, str_or_empty(host), req->max_body);
+				  req->method, str_or_empty(shown), str_or_empty(host), req->max_body);
 	}
 	if (rc != CURLE_OK) {
 		http_response_clear(ret);
 		return transport_err(ctx, req, rc, errbuf);
 	}
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &ret->status);
-	pr_debug(ctx, "HTTP %s %s -> %ld", req->method, req->url, ret->status);
+	pr_debug(ctx, "HTTP %s %s -> %ld", req->method, str_or_empty(shown), ret->status);
 	return 0;
+}
+
+char *http_url_for_log(const char *url)
+{
+	const char *q = strchr(url, '?');
+
+	return q ? str_printf("%.*s?...", (int)(q - url), url) : strdup(url);
 }
 
 char *http_url_authority(const char *url)

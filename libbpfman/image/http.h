@@ -82,6 +82,10 @@ bool http_url_is_https(const char *url);
 char *http_url_resolve(const char *base, const char *url);
 /* Same scheme, host and port: credentials may be sent to both. */
 bool http_same_origin(const char *a, const char *b);
+/* url without its query ("...?<query>" becomes "...?..."), malloc'ed:
+ * for logs and sentences, since a redirect to storage may carry a
+ * pre-signed query that grants access by itself. */
+char *http_url_for_log(const char *url);
 /* Percent-encodes s for a query value, malloc'ed. */
 char *http_escape(CURL *h, const char *s);
 

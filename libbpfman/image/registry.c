@@ -213,7 +213,8 @@ static bool is_redirect(long status)
 }
 
 /* Follows redirects from url. Credentials go only to the registry's own
- * origin; each hop's TLS settings come from the config for its host. */
+ * origin; each hop's TLS settings come from the config for its host.
+ * *ret_final_url (initialised by the caller) is where the answer came from. */
 static int do_hops(struct registry_client *c, const struct http_request *in,
 		   struct http_response *r, char **ret_final_url)
 {
@@ -231,8 +232,8 @@ static int do_hops(struct registry_client *c, const struct http_request *in,
 		char *next;
 
 		if (!host)
-			return bpfman_err(c->ctx, -EPROTO, "the registry %s sent us to \"%s\", which is not a URL",
-					  c->registry, url);
+			return bpfman_err(c->ctx, -EPROTO, "the registry %s sent us to a Location that is not a URL",
+					  c->registry);
 		if (own) {
 			tls = registry_settings_tls(&c->settings);
 		} else {
@@ -242,7 +243,7 @@ static int do_hops(struct registry_client *c, const struct http_request *in,
 				registry_settings_clear(&hs);
 				return bpfman_err(c->ctx, -EPERM,
 						  "the registry %s redirected to %s over plain HTTP, but %s is not marked insecure; refusing it (mark it `insecure: true` under registries in the config if this is intended)",
-						  c->registry, url, host);
+						  c->registry, host, host);
 			}
 			tls = registry_settings_tls(&hs);
 		}
@@ -260,18 +261,22 @@ static int do_hops(struct registry_client *c, const struct http_request *in,
 		if (hop == REGISTRY_MAX_REDIRECTS) {
 			http_response_clear(r);
 			return bpfman_err(c->ctx, -ELOOP,
-					  "the registry %s redirected %s more than %d times; giving up",
-					  c->registry, in->url, REGISTRY_MAX_REDIRECTS);
+					  "the registry %s redirected us more than %d times; giving up",
+					  c->registry, REGISTRY_MAX_REDIRECTS);
 		}
 		next = http_url_resolve(url, r->location);
 		if (!next) {
-			err = bpfman_err(c->ctx, -EPROTO, "the registry %s sent an unusable Location \"%s\"",
-					 c->registry, r->location);
+			err = bpfman_err(c->ctx, -EPROTO, "the registry %s sent an unusable Location header",
+					 c->registry);
 			http_response_clear(r);
 			return err;
 		}
-		pr_debug(c->ctx, "redirected to %s%s", next,
-			 http_same_origin(next, c->base) ? "" : " (without credentials)");
+		{
+			_cleanup_free_ char *shown = http_url_for_log(next);
+
+			pr_debug(c->ctx, "redirected to %s%s", str_or_empty(shown),
+				 http_same_origin(next, c->base) ? "" : " (without credentials)");
+		}
 		free(url);
 		url = next;
 		/* 303 turns any method into GET. */
@@ -282,8 +287,10 @@ static int do_hops(struct registry_client *c, const struct http_request *in,
 		}
 		http_response_clear(r);
 	}
-	if (ret_final_url)
+	if (ret_final_url) {
+		free(*ret_final_url); /* from an earlier, refused attempt */
 		*ret_final_url = TAKE_PTR(url);
+	}
 	return 0;
 }
 
@@ -292,7 +299,7 @@ static int do_hops(struct registry_client *c, const struct http_request *in,
 static int client_request(struct registry_client *c, struct http_request *req,
 			  struct http_response *r, char **ret_final_url)
 {
-	bool tried = false, fresh_tried = false;
+	bool tried = false, fresh_tried = false, had_auth;
 	int err;
 
 	/* A long-lived client outlives its token: renew it before use. */
@@ -314,11 +321,14 @@ static int client_request(struct registry_client *c, struct http_request *req,
 				return err;
 			continue;
 		}
+		had_auth = c->authorization != NULL;
 		err = handle_challenge(c, r, tried);
 		http_response_clear(r);
 		if (err)
 			return err;
 		tried = true;
+		/* A token we already replaced is not worth replacing again. */
+		fresh_tried = c->scheme == AUTH_BEARER && had_auth;
 	}
 }
 

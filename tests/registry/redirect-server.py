@@ -14,6 +14,15 @@ On OTHER_HOST:OTHER_PORT (another origin, like blob storage):
   any GET/HEAD        200 with BLOB (no authorization needed).
 
 BLOB is b"redirected content\\n"; its sha256 is the test's to compute.
+
+Misbehaving registry answers on 127.0.0.1, without auth, for repositories
+misbehave/<kind>:
+  huge      manifests: 200 with a 5 MiB body
+  liar      manifests: 200 "{}" with a Docker-Content-Digest of zeroes
+  nodigest  manifests: 200 "{}" without Docker-Content-Digest
+  loop      anything: 307 to itself
+  refok     referrers: 200 with an empty OCI index (a referrers API)
+  refjson   referrers: 200 with application/json (not an index)
 """
 import argparse
 import json
@@ -50,6 +59,9 @@ def make_handler(listener, other):
                 return
             with LOCK:
                 LOG.append({"listener": listener, "path": self.path, "authorization": auth})
+            if listener == "origin" and self.path.startswith("/v2/misbehave/"):
+                self.misbehave(head)
+                return
             if listener == "other" or "/landed/" in self.path:
                 if listener == "origin" and not auth:
                     self.reply(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"landed without credentials"}]}',
@@ -68,6 +80,30 @@ def make_handler(listener, other):
             else:
                 location = "http://%s%s" % (other, self.path)
             self.reply(307, b"", {"Location": location}, head)
+
+        def misbehave(self, head):
+            kind = self.path.split("/")[3]
+            index = (b'{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json",'
+                     b'"manifests":[]}')
+            if kind == "huge":
+                self.reply(200, b" " * (5 << 20),
+                           {"Content-Type": "application/vnd.oci.image.manifest.v1+json"}, head)
+            elif kind == "liar":
+                self.reply(200, b"{}", {"Content-Type": "application/vnd.oci.image.manifest.v1+json",
+                                        "Docker-Content-Digest": "sha256:" + "0" * 64}, head)
+            elif kind == "nodigest":
+                self.reply(200, b"{}", {"Content-Type": "application/vnd.oci.image.manifest.v1+json"},
+                           head)
+            elif kind == "loop":
+                self.reply(307, b"", {"Location": self.path}, head)
+            elif kind == "refok":
+                self.reply(200, index, {"Content-Type": "application/vnd.oci.image.index.v1+json"},
+                           head)
+            elif kind == "refjson":
+                self.reply(200, b"{}", {"Content-Type": "application/json"}, head)
+            else:
+                self.reply(404, b'{"errors":[{"code":"NAME_UNKNOWN","message":"no such kind"}]}',
+                           {"Content-Type": "application/json"}, head)
 
         def do_GET(self):
             self.handle_any(False)

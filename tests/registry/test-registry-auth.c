@@ -439,6 +439,64 @@ START_TEST(redirect_drops_credentials)
 }
 END_TEST
 
+/* A registry that breaks the rules: every answer refused with a sentence. */
+START_TEST(misbehaving_registry)
+{
+	struct test_env e;
+	struct registry_client *c;
+	char digest[DIGEST_STR_SIZE];
+	const char *zero = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+	void *buf = NULL;
+	size_t len = 0;
+	bool supported;
+	json_t *log;
+	int err;
+
+	env_open(&e, "registries:\n  - location: \"%s\"\n    insecure: true\n", redir.host);
+	c = client(&e, &redir, "misbehave/huge", false, NULL, NULL);
+	ck_assert_int_eq(registry_get_manifest(c, "v1", MT_OCI_MANIFEST, &buf, &len, NULL, digest), -EMSGSIZE);
+	assert_msg_has(e.ctx, "larger than 4194304 bytes");
+	registry_client_free(c);
+
+	c = client(&e, &redir, "misbehave/liar", false, NULL, NULL);
+	ck_assert_int_eq(registry_get_manifest(c, "v1", MT_OCI_MANIFEST, &buf, &len, NULL, digest), -EBADMSG);
+	assert_msg_has(e.ctx, "says manifest v1 has digest sha256:0000");
+	registry_client_free(c);
+
+	c = client(&e, &redir, "misbehave/nodigest", false, NULL, NULL);
+	ck_assert_int_eq(registry_head_manifest(c, "v1", MT_OCI_MANIFEST, digest, NULL), -ENOTSUP);
+	ck_assert_int_eq(registry_get_manifest(c, "v1", MT_OCI_MANIFEST, &buf, &len, NULL, digest), 0);
+	free(buf);
+	/* Asked by digest, answered with other bytes. */
+	ck_assert_int_eq(registry_get_manifest(c, zero, MT_OCI_MANIFEST, &buf, &len, NULL, digest), -EBADMSG);
+	assert_msg_has(e.ctx, "other content than asked for");
+	registry_client_free(c);
+
+	c = client(&e, &redir, "misbehave/loop", false, NULL, NULL);
+	ck_assert_int_eq(registry_get_manifest(c, "v1", MT_OCI_MANIFEST, &buf, &len, NULL, digest), -ELOOP);
+	assert_msg_has(e.ctx, "more than 5 times");
+	registry_client_free(c);
+
+	c = client(&e, &redir, "misbehave/refok", false, NULL, NULL);
+	err = registry_referrers(c, zero, "application/vnd.dev.sigstore.bundle.v0.3+json", &supported,
+				 &buf, &len);
+	ck_assert_msg(err == 0, "%s", bpfman_errmsg(e.ctx));
+	ck_assert(supported);
+	ck_assert(strstr(buf, "\"manifests\":[]"));
+	free(buf);
+	registry_client_free(c);
+	log = redirect_log();
+	ck_assert_int_eq(saw(log, "origin", "artifactType=application%2Fvnd.dev.sigstore.bundle.v0.3%2Bjson"), 0);
+	json_decref(log);
+
+	c = client(&e, &redir, "misbehave/refjson", false, NULL, NULL);
+	ck_assert_int_eq(registry_referrers(c, zero, NULL, &supported, &buf, &len), -EPROTO);
+	assert_msg_has(e.ctx, "not an OCI image index");
+	registry_client_free(c);
+	env_close(&e);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("registry-auth");
@@ -454,6 +512,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, auth_file_order_and_keys);
 	tcase_add_test(tc, auth_file_docker_hub_and_helpers);
 	tcase_add_test(tc, redirect_drops_credentials);
+	tcase_add_test(tc, misbehaving_registry);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -45,6 +45,22 @@ static struct descriptor layer_desc(const struct pushed_image *img, uint64_t siz
 	};
 }
 
+struct progress_seen {
+	int calls;
+	uint64_t done, total;
+	char what[64];
+};
+
+static void on_progress(const char *what, uint64_t done, uint64_t total, void *user)
+{
+	struct progress_seen *p = user;
+
+	p->calls++;
+	p->done = done;
+	p->total = total;
+	snprintf(p->what, sizeof(p->what), "%s", what);
+}
+
 START_TEST(plain_push_then_pull)
 {
 	struct test_env e;
@@ -96,8 +112,29 @@ START_TEST(plain_push_then_pull)
 	/* Present already: nothing to fetch, still success. */
 	ck_assert_int_eq(registry_fetch_blob(c, root, &d), 0);
 
-	/* Pushing the same blob again finds it and skips the upload. */
+	/* Progress is reported as the bytes arrive. */
 	registry_client_free(c);
+	{
+		struct progress_seen seen = { 0 };
+		BPFMAN_OPTS(bpfman_registry_opts, o, .progress = on_progress,
+			    .progress_user_data = &seen);
+		struct image_ref ref;
+		char root2[PATH_MAX + 16];
+
+		ref_init(&ref, &plain, "roundtrip/app", "v1");
+		ck_assert_int_eq(registry_client_new(e.ctx, &ref, &o, false, &c), 0);
+		image_ref_clear(&ref);
+		snprintf(root2, sizeof(root2), "%s/layout2", e.dir);
+		ck_assert_int_eq(store_init(e.ctx, root2), 0);
+		ck_assert_int_eq(registry_fetch_blob(c, root2, &d), 0);
+		ck_assert_int_gt(seen.calls, 0);
+		ck_assert_uint_eq(seen.done, img.layer_len);
+		ck_assert_uint_eq(seen.total, img.layer_len);
+		ck_assert(strstr(seen.what, "blob sha256:"));
+		registry_client_free(c);
+	}
+
+	/* Pushing the same blob again finds it and skips the upload. */
 	c = client(&e, &plain, "roundtrip/app", true, NULL, NULL);
 	push_image(c, "v1", "roundtrip", &img);
 	registry_client_free(c);
@@ -425,8 +462,9 @@ START_TEST(mutual_tls)
 	env_open(&e, "registries:\n  - location: \"%s\"\n    ca_file: %s\n", mutual.host, mutual.ca);
 	c = client(&e, &mutual, "mtls/app", false, mutual.user, mutual.pass);
 	err = registry_get_manifest(c, "v1", MT_OCI_MANIFEST, &buf, &len, NULL, digest);
-	ck_assert_msg(err == -EPROTO || err == -EIO, "%d %s", err, bpfman_errmsg(e.ctx));
+	ck_assert_msg(err == -EIO || err == -EPROTO, "%d %s", err, bpfman_errmsg(e.ctx));
 	assert_msg_has(e.ctx, mutual.host);
+	assert_msg_has(e.ctx, "client_cert");
 	registry_client_free(c);
 	env_close(&e);
 }

@@ -94,6 +94,12 @@ START_TEST(urls_and_origins)
 	u = http_url_authority("https://r.example/v2/");
 	ck_assert_str_eq(u, "r.example");
 	free(u);
+	u = http_url_for_log("https://s3.example/blob?X-Amz-Signature=secret&b=1");
+	ck_assert_str_eq(u, "https://s3.example/blob?...");
+	free(u);
+	u = http_url_for_log("https://r.example/v2/");
+	ck_assert_str_eq(u, "https://r.example/v2/");
+	free(u);
 	ck_assert(http_url_is_https("HTTPS://x"));
 	ck_assert(!http_url_is_https("http://x"));
 }
