@@ -107,16 +107,27 @@ bm unload "$id"
 echo "ok: image list, rm, prune"
 
 # A schema v2 database (before programs.image) gains the columns on open.
+# (python3's sqlite3: the sqlite3 shell is not among the dependencies.)
+sql() {  # DB SQL...: runs the statements, prints the rows of the last one
+  python3 -c 'import sqlite3,sys
+c = sqlite3.connect(sys.argv[1])
+*head, last = [q for q in sys.argv[2].split(";") if q.strip()]
+for q in head:
+    c.execute(q)
+for r in c.execute(last):
+    print("|".join(str(x) for x in r))
+c.commit()' "$@"
+}
 old=$work/v2state
 mkdir -p "$old"
 BPFMAN_STATE_DIR=$old "$BPFMANCTL" list programs >/dev/null
-sqlite3 "$old/state.db" "ALTER TABLE programs DROP COLUMN image;
+sql "$old/state.db" "ALTER TABLE programs DROP COLUMN image;
   ALTER TABLE programs DROP COLUMN image_digest;
   UPDATE meta SET value = '2' WHERE key = 'schema_version';"
 BPFMAN_STATE_DIR=$old "$BPFMANCTL" list programs >/dev/null
-expect_eq "$(sqlite3 "$old/state.db" "SELECT value FROM meta WHERE key = 'schema_version'")" 3 \
+expect_eq "$(sql "$old/state.db" "SELECT value FROM meta WHERE key = 'schema_version'")" 3 \
   "schema version after migration"
-sqlite3 "$old/state.db" "SELECT image, image_digest FROM programs" >/dev/null ||
+sql "$old/state.db" "SELECT image, image_digest FROM programs" >/dev/null ||
   fail "migration did not add the image columns"
 echo "ok: schema v2 -> v3 migration"
 echo "PASS"
