@@ -96,7 +96,7 @@ static void store_releasep(int *fd)
 static int write_elf(struct bpfman_ctx *ctx, const char *path, const void *elf, size_t len)
 {
 	_cleanup_free_ char *dir = str_printf("%s/bytecode", ctx->image_cache_dir);
-	_cleanup_free_ char *tmp = str_printf("%s.tmp.%d", path, (int)getpid());
+	_cleanup_free_ char *tmp = str_printf("%s.tmp.XXXXXX", path);
 	_cleanup_close_ int fd = -1;
 	const char *p = elf;
 	int err;
@@ -106,7 +106,13 @@ static int write_elf(struct bpfman_ctx *ctx, const char *path, const void *elf, 
 	if ((err = mkdir_p(dir, 0755)))
 		return bpfman_err(ctx, err, "cannot create %s: %s; check that the image cache is writable",
 				  dir, strerror(-err));
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* A unique name: threads of one process may pull at once too. */
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd >= 0 && fchmod(fd, 0644)) {
+		err = -errno;
+		unlink(tmp);
+		return bpfman_err(ctx, err, "cannot set the mode of %s: %s", tmp, strerror(-err));
+	}
 	if (fd < 0)
 		return bpfman_err(ctx, -errno, "cannot create %s: %s; check that the image cache is writable",
 				  tmp, strerror(errno));
