@@ -500,7 +500,10 @@ static int pull_network(struct bpfman_ctx *ctx, const struct image_ref *ref, con
 	free(top.platform);
 	if (!(top.platform = strdup(img->platform)))
 		return -ENOMEM;
-	if ((err = store_tag(ctx, root, name, &top)))
+	/* Unchanged (Always, same digest and platform): no rewrite. */
+	if (!(cached && !strcmp(cached->digest, top.digest) && cached->platform &&
+	      !strcmp(cached->platform, top.platform)) &&
+	    (err = store_tag(ctx, root, name, &top)))
 		return err;
 	*ret = TAKE_PTR(img);
 	return 0;
@@ -529,12 +532,14 @@ int image_pull(struct bpfman_ctx *ctx, const char *reference,
 	    policy != BPFMAN_PULL_NEVER)
 		return bpfman_err(ctx, -EINVAL, "unknown pull policy %d; use Always, IfNotPresent or Never",
 				  (int)policy);
-	if ((err = store_init(ctx, root)))
-		return err;
-	err = store_resolve(ctx, root, name, &cached);
-	if (err && err != -ENOENT)
-		return err;
-	have = !err;
+	/* Never and a cache hit need no layout to be created. */
+	if (path_exists(root)) {
+		err = store_resolve(ctx, root, name, &cached);
+		if (err && err != -ENOENT)
+			return err;
+		have = !err;
+		bpfman_err_clear(ctx);
+	}
 
 	if (policy == BPFMAN_PULL_NEVER && !have)
 		return bpfman_err(ctx, -ENOENT,
@@ -550,5 +555,7 @@ int image_pull(struct bpfman_ctx *ctx, const char *reference,
 		pr_info(ctx, "%s", bpfman_errmsg(ctx));
 		bpfman_err_clear(ctx);
 	}
+	if ((err = store_init(ctx, root)))
+		return err;
 	return pull_network(ctx, &ref, name, have ? &cached : NULL, opts, ret);
 }
