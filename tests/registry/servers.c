@@ -25,6 +25,8 @@
 #error "REGISTRY_SCRIPTS must name tests/registry"
 #endif
 
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
 static void die(const char *fmt, ...)
 {
 	va_list ap;
@@ -340,5 +342,4 @@ int free_port(void)
 			return p;
 	}
 	die("no free port in %d-%d", lo, hi);
-	return -1;
 }

@@ -158,6 +158,39 @@ START_TEST(token_flow_and_reuse)
 }
 END_TEST
 
+/* How public registries serve bytecode images: an anonymous token for
+ * pull, fetched without any credentials. */
+START_TEST(token_anonymous_public_pull)
+{
+	struct test_env e;
+	struct registry_client *c;
+	struct pushed_image img;
+	long n0, creds0;
+
+	env_open(&e, "registry_tls:\n  ca_file: %s\n", token.ca);
+	c = client(&e, &token, "public/app", true, token.user, token.pass);
+	push_image(c, "v1", "public", &img);
+	registry_client_free(c);
+
+	n0 = fetch_json_int(token.token_stats, token.ca, "token_requests");
+	creds0 = fetch_json_int(token.token_stats, token.ca, "with_credentials");
+	c = client(&e, &token, "public/app", false, NULL, NULL);
+	ck_assert_msg(pull_manifest(c, "v1") == 0, "%s", bpfman_errmsg(e.ctx));
+	ck_assert_int_eq(registry_blob_exists(c, img.layer), 1);
+	registry_client_free(c);
+	ck_assert_int_eq(fetch_json_int(token.token_stats, token.ca, "token_requests"), n0 + 1);
+	ck_assert_int_eq(fetch_json_int(token.token_stats, token.ca, "with_credentials"), creds0);
+
+	/* Pushing is still refused to anonymous callers. */
+	c = client(&e, &token, "public/app", true, NULL, NULL);
+	ck_assert_int_eq(registry_push_blob(c, "x", 1,
+					    "sha256:2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"),
+			 -EACCES);
+	registry_client_free(c);
+	env_close(&e);
+}
+END_TEST
+
 START_TEST(token_realm_needs_tls_trust)
 {
 	struct test_env e;
@@ -506,6 +539,7 @@ static Suite *suite(void)
 	tcase_add_unchecked_fixture(tc, push_fixtures, NULL);
 	tcase_add_test(tc, basic_auth);
 	tcase_add_test(tc, token_flow_and_reuse);
+	tcase_add_test(tc, token_anonymous_public_pull);
 	tcase_add_test(tc, token_realm_needs_tls_trust);
 	tcase_add_test(tc, token_renewed_after_expiry);
 	tcase_add_test(tc, auth_file_locations);

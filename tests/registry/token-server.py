@@ -4,8 +4,10 @@ token spec), for tests only.
 
 GET /token?service=S&scope=repository:NAME:ACTIONS checks HTTP basic
 credentials against a "user:password" file. Known users get the actions
-they ask for; anonymous callers get a token with no access (the registry
-then refuses them); a wrong password gets 401. Tokens are ES256 JWTs whose
+they ask for; anonymous callers get pull access to repositories under
+--anonymous-pull PREFIX (a public repository, as on Docker Hub or quay.io)
+and nothing else (the registry then refuses them); a wrong password gets
+401. Tokens are ES256 JWTs whose
 header carries the signing certificate (x5c), which the registry verifies
 against its rootcertbundle.
 
@@ -52,6 +54,7 @@ class State:
                     self.users[u] = p
         self.issuer = args.issuer
         self.lifetime = args.lifetime
+        self.anonymous_pull = args.anonymous_pull
         self.lock = threading.Lock()
         self.stats = {"token_requests": 0, "with_credentials": 0, "refused": 0}
 
@@ -143,7 +146,13 @@ class Handler(BaseHTTPRequestHandler):
             subject = user
             access = parse_scopes(q.get("scope", []))
         else:
-            access = []  # anonymous: a valid token that grants nothing
+            # anonymous: pull on public repositories, else a token that
+            # grants nothing
+            access = []
+            if st.anonymous_pull:
+                for a in parse_scopes(q.get("scope", [])):
+                    if a["name"].startswith(st.anonymous_pull) and "pull" in a["actions"]:
+                        access.append(dict(a, actions=["pull"]))
         token = st.sign(service, subject, access)
         self.send_json(200, {"token": token, "access_token": token, "expires_in": st.lifetime,
                              "issued_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
@@ -159,6 +168,7 @@ def main():
     ap.add_argument("--users", required=True)
     ap.add_argument("--issuer", required=True)
     ap.add_argument("--lifetime", type=int, default=300, help="expires_in of tokens, seconds")
+    ap.add_argument("--anonymous-pull", default="", help="repository prefix anyone may pull")
     args = ap.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.state = State(args)
