@@ -38,8 +38,10 @@ for t in "${targets[@]}"; do
   corpus=$top/$dir/fuzz-corpus/$t
   mkdir -p "$corpus"
   echo "== $t: ${seconds}s x $jobs job(s)"
+  dict=()
+  [ -f "tests/fuzz/$t.dict" ] && dict=(-dict="$top/tests/fuzz/$t.dict")
   if (cd "$dir" && "./tests/fuzz/fuzz-$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-      -max_len=65536 "${par[@]}" -print_final_stats=1 \
+      -max_len=65536 "${par[@]}" "${dict[@]}" -print_final_stats=1 \
       -artifact_prefix="$top/$dir/fuzz-crash-$t-" "$corpus" "$top/tests/fuzz/corpus/$t" \
       > "$top/$dir/fuzz-$t.log" 2>&1); then
     grep -E 'stat::number_of_executed_units|Done [0-9]+ runs' "$dir/fuzz-$t.log" | tail -n 2 || true
