@@ -96,16 +96,21 @@ static void store_releasep(int *fd)
 static int write_elf(struct bpfman_ctx *ctx, const char *path, const void *elf, size_t len)
 {
 	_cleanup_free_ char *dir = str_printf("%s/bytecode", ctx->image_cache_dir);
-	_cleanup_free_ char *tmp = str_printf("%s.tmp.XXXXXX", path);
+	/* In the store's tmp/, which image prune empties of what a killed
+	 * pull leaves. */
+	_cleanup_free_ char *tmpdir = str_printf("%s/tmp", ctx->image_cache_dir);
+	_cleanup_free_ char *tmp = str_printf("%s/tmp/elf-XXXXXX", ctx->image_cache_dir);
 	_cleanup_close_ int fd = -1;
 	const char *p = elf;
 	int err;
 
-	if (!dir || !tmp)
+	if (!dir || !tmpdir || !tmp)
 		return -ENOMEM;
-	if ((err = mkdir_p(dir, 0755)))
-		return bpfman_err(ctx, err, "cannot create %s: %s; check that the image cache is writable",
-				  dir, strerror(-err));
+	for (const char *d = dir; d; d = d == dir ? tmpdir : NULL)
+		if ((err = mkdir_p(d, 0755)))
+			return bpfman_err(ctx, err,
+					  "cannot create %s: %s; check that the image cache is writable",
+					  d, strerror(-err));
 	/* A unique name: threads of one process may pull at once too. */
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd >= 0 && fchmod(fd, 0644)) {
