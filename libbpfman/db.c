@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SCHEMA_VERSION 1
 
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS meta ("
@@ -30,7 +29,9 @@ static const char schema[] =
 	"  boot_id TEXT,"
 	"  metadata TEXT,"
 	"  globals TEXT,"
-	"  dispatched INTEGER NOT NULL DEFAULT 0);"
+	"  dispatched INTEGER NOT NULL DEFAULT 0,"
+	"  image TEXT,"
+	"  image_digest TEXT);"
 	"CREATE TABLE IF NOT EXISTS links ("
 	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  prog_id INTEGER NOT NULL REFERENCES programs(id) ON UPDATE CASCADE,"
@@ -67,18 +68,32 @@ static int exec(struct bpfman_ctx *ctx, const char *sql)
 	return 0;
 }
 
-/* Databases written before a column existed get it added. */
-static int migrate(struct bpfman_ctx *ctx)
+static bool has_column(struct bpfman_ctx *ctx, const char *probe_sql)
 {
 	sqlite3_stmt *probe = NULL;
 
-	if (sqlite3_prepare_v2(ctx->db, "SELECT dispatched FROM programs LIMIT 0;", -1, &probe,
-			       NULL) == SQLITE_OK) {
-		sqlite3_finalize(probe);
-		return 0;
-	}
-	return exec(ctx, "ALTER TABLE programs ADD COLUMN dispatched INTEGER NOT NULL DEFAULT 0;"
-			 "UPDATE meta SET value = '2' WHERE key = 'schema_version';");
+	if (sqlite3_prepare_v2(ctx->db, probe_sql, -1, &probe, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_finalize(probe);
+	return true;
+}
+
+/* Databases written before a column existed get it added: v2 added
+ * programs.dispatched, v3 programs.image and programs.image_digest. */
+static int migrate(struct bpfman_ctx *ctx)
+{
+	int err;
+
+	if (!has_column(ctx, "SELECT dispatched FROM programs LIMIT 0;") &&
+	    (err = exec(ctx, "ALTER TABLE programs ADD COLUMN dispatched INTEGER NOT NULL DEFAULT 0;"
+			     "UPDATE meta SET value = '2' WHERE key = 'schema_version';")))
+		return err;
+	if (!has_column(ctx, "SELECT image, image_digest FROM programs LIMIT 0;") &&
+	    (err = exec(ctx, "ALTER TABLE programs ADD COLUMN image TEXT;"
+			     "ALTER TABLE programs ADD COLUMN image_digest TEXT;"
+			     "UPDATE meta SET value = '3' WHERE key = 'schema_version';")))
+		return err;
+	return 0;
 }
 
 int bpfman_db_open(struct bpfman_ctx *ctx)
@@ -118,7 +133,7 @@ int bpfman_db_open(struct bpfman_ctx *ctx)
 		return err;
 	}
 	if ((err = migrate(ctx)) ||
-	    (err = exec(ctx, "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '2');")) ||
+	    (err = exec(ctx, "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '3');")) ||
 	    (err = exec(ctx, "COMMIT;"))) {
 		db_rollback(ctx);
 		return err;
@@ -208,7 +223,8 @@ static int64_t next_counter(struct bpfman_ctx *ctx, const char *name)
 
 #define PROG_COLUMNS                                                           \
 	"id, seq, state, type, retprobe, name, attach_func, path, bytecode, "  \
-	"application, map_owner_id, map_pin_dir, pin_path, boot_id, metadata, globals, dispatched"
+	"application, map_owner_id, map_pin_dir, pin_path, boot_id, metadata, globals, dispatched, "  \
+	"image, image_digest"
 
 static int read_prog(sqlite3_stmt *s, struct bpfman_program *p)
 {
@@ -233,6 +249,8 @@ static int read_prog(sqlite3_stmt *s, struct bpfman_program *p)
 	md = col_text(s, 14);
 	gl = col_text(s, 15);
 	p->dispatched = sqlite3_column_int(s, 16);
+	p->image = col_text(s, 17);
+	p->image_digest = col_text(s, 18);
 	if (kv_list_from_json(&p->metadata, md) ||
 	    global_list_from_json(&p->globals, gl))
 		return -EIO;
@@ -253,7 +271,7 @@ int db_prog_insert(struct bpfman_ctx *ctx, const struct bpfman_program *p)
 		return db_error(ctx, "allocating a sequence number");
 	err = prepare(ctx, &s,
 		      "INSERT INTO programs(" PROG_COLUMNS ") VALUES "
-		      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17);");
+		      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19);");
 	if (err)
 		return err;
 	sqlite3_bind_int64(s, 1, p->id);
@@ -273,6 +291,8 @@ int db_prog_insert(struct bpfman_ctx *ctx, const struct bpfman_program *p)
 	bind_text(s, 14, p->boot_id);
 	bind_text(s, 15, md);
 	bind_text(s, 16, gl);
+	bind_text(s, 18, p->image);
+	bind_text(s, 19, p->image_digest);
 	return step_done(ctx, s, "inserting a program");
 }
 

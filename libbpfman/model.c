@@ -194,6 +194,8 @@ void program_clear(struct bpfman_program *p)
 	free(p->map_pin_dir);
 	free(p->pin_path);
 	free(p->boot_id);
+	free(p->image);
+	free(p->image_digest);
 	kv_list_clear(&p->metadata);
 	global_list_clear(&p->globals);
 	free(p->link_ids);

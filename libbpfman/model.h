@@ -64,6 +64,9 @@ struct bpfman_program {
 	/* Loaded as BPF_PROG_TYPE_EXT to run in a multi-program dispatcher
 	 * (xdp, tc); false when loaded as its plain type. */
 	bool dispatched;
+	/* Loaded from an image: its reference and manifest digest, else NULL. */
+	char *image;
+	char *image_digest;
 	struct kv_list metadata;
 	struct global_list globals;
 	uint64_t *link_ids;

@@ -6,6 +6,7 @@
 #include "load.h"
 #include "lock.h"
 #include "paths.h"
+#include "program_load.h"
 #include "program_query.h"
 
 #include <stdlib.h>
@@ -107,6 +108,7 @@ static int parse_input(struct bpfman_ctx *ctx, const struct bpfman_load_opts *op
 }
 
 static int record_programs(struct bpfman_ctx *ctx, const char *path,
+			   const struct load_origin *origin,
 			   const struct bpfman_load_opts *opts, struct load_input *in,
 			   struct load_result *res)
 {
@@ -133,6 +135,8 @@ static int record_programs(struct bpfman_ctx *ctx, const char *path,
 			.map_pin_dir = owner_id ? in->owner.map_pin_dir : own_dir,
 			.boot_id = ctx->boot_id,
 			.dispatched = res->dispatched[i],
+			.image = origin ? (char *)origin->image : NULL,
+			.image_digest = origin ? (char *)origin->image_digest : NULL,
 			.metadata = in->metadata,
 			.globals = in->globals,
 		};
@@ -158,6 +162,13 @@ static int record_programs(struct bpfman_ctx *ctx, const char *path,
 int bpfman_program__load_file(struct bpfman_program ***ret_progs, size_t *ret_cnt,
 			      struct bpfman_ctx *ctx, const char *path,
 			      const struct bpfman_load_opts *opts)
+{
+	return program_load_elf(ret_progs, ret_cnt, ctx, path, opts, NULL);
+}
+
+int program_load_elf(struct bpfman_program ***ret_progs, size_t *ret_cnt,
+		     struct bpfman_ctx *ctx, const char *path,
+		     const struct bpfman_load_opts *opts, const struct load_origin *origin)
 {
 	_cleanup_(bpfman_unlockp) struct bpfman_ctx *locked = NULL;
 	struct load_input in = { 0 };
@@ -213,7 +224,7 @@ int bpfman_program__load_file(struct bpfman_program ***ret_progs, size_t *ret_cn
 		err = load_publish(ctx, &res);
 	if (!err) {
 		load_drop_staging(ctx, &res);
-		if ((err = record_programs(ctx, path, opts, &in, &res)))
+		if ((err = record_programs(ctx, path, origin, opts, &in, &res)))
 			load_unpublish(ctx, &res);
 	}
 	if (err) {

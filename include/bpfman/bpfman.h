@@ -9,5 +9,6 @@
 #include "link.h"
 #include "state.h"
 #include "chain.h"
+#include "image.h"
 
 #endif /* BPFMAN_BPFMAN_H */

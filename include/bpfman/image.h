@@ -115,6 +115,11 @@ BPFMAN_API int bpfman_program__load_image(struct bpfman_program ***ret_progs,
 					  const struct bpfman_load_opts *opts,
 					  const struct bpfman_pull_opts *pull_opts);
 
+/* Image reference and manifest digest a program was loaded from
+ * (bpfman_program__load_image); NULL for programs loaded from a file. */
+BPFMAN_API const char *bpfman_program__image(const struct bpfman_program *prog);
+BPFMAN_API const char *bpfman_program__image_digest(const struct bpfman_program *prog);
+
 struct bpfman_build_opts {
 	size_t sz;
 	/* One ELF object per platform; platforms[i] is "os/arch[/variant]"

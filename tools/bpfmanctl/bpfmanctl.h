@@ -36,6 +36,7 @@ struct ctl_global {
 	const char *state_dir;
 	const char *bpffs_root;
 	const char *runtime_dir;
+	const char *image_cache_dir;
 	const char *config_path;
 	enum ctl_output output;
 	int verbose;
@@ -54,6 +55,7 @@ int cmd_list(int argc, char **argv, struct ctl_global *g);
 int cmd_get(int argc, char **argv, struct ctl_global *g);
 int cmd_restore(int argc, char **argv, struct ctl_global *g);
 int cmd_reconcile(int argc, char **argv, struct ctl_global *g);
+int cmd_image(int argc, char **argv, struct ctl_global *g);
 
 /* main.c: opens a context from the global options; on failure prints the
  * library's sentence and returns the exit code, else 0. */

@@ -18,6 +18,7 @@ enum {
 	KEY_STATE_DIR = OPT_LONG(1),
 	KEY_BPFFS_ROOT,
 	KEY_RUNTIME_DIR,
+	KEY_IMAGE_CACHE_DIR,
 	KEY_CONFIG,
 	KEY_VERSION,
 };
@@ -31,6 +32,9 @@ static const struct opt global_opts[] = {
 	  "default /sys/fs/bpf/bpfman]."),
 	OPT("runtime-dir", KEY_RUNTIME_DIR, OPT_ARG_ONE, "DIR",
 	  "Locks and sockets [env BPFMAN_RUNTIME_DIR; default /run/bpfman]."),
+	OPT("image-cache-dir", KEY_IMAGE_CACHE_DIR, OPT_ARG_ONE, "DIR",
+	  "Bytecode image cache, an OCI layout [env BPFMAN_IMAGE_CACHE_DIR; "
+	  "default /var/cache/bpfman]."),
 	OPT("config", KEY_CONFIG, OPT_ARG_ONE, "FILE",
 	  "Config file [default /etc/bpfman/bpfman.yaml]."),
 	OPT_OUTPUT_ENTRY('o'),
@@ -51,6 +55,7 @@ static const struct cmd_spec global_spec = {
 		"\n"
 		"Commands:\n"
 		"  load file     Load programs from a local ELF object file.\n"
+		"  load image    Load programs from an OCI bytecode image.\n"
 		"  attach        Attach a loaded program to a hook (xdp, tc, tcx, tracepoint,\n"
 		"                kprobe, uprobe, fentry, fexit).\n"
 		"  detach        Detach a link.\n"
@@ -61,6 +66,8 @@ static const struct cmd_spec global_spec = {
 		"  get           Show one program or link in detail.\n"
 		"  restore       Re-create recorded programs and links after a reboot.\n"
 		"  reconcile     Repair what a crash left half done.\n"
+		"  image         Pull, inspect, list, remove, prune, build and push\n"
+		"                bytecode images.\n"
 		"  help COMMAND  Same as COMMAND --help.\n"
 		"\n"
 		"Global options go before the command; -o/--output also works after it.",
@@ -89,6 +96,7 @@ static const struct command commands[] = {
 	{ "get", cmd_get },
 	{ "restore", cmd_restore },
 	{ "reconcile", cmd_reconcile },
+	{ "image", cmd_image },
 	{ NULL, NULL },
 };
 
@@ -105,6 +113,9 @@ static int global_opt(void *cfg, int key, const char *arg)
 		break;
 	case KEY_RUNTIME_DIR:
 		g->runtime_dir = arg;
+		break;
+	case KEY_IMAGE_CACHE_DIR:
+		g->image_cache_dir = arg;
 		break;
 	case KEY_CONFIG:
 		g->config_path = arg;
@@ -181,6 +192,7 @@ int ctl_open(struct bpfman_ctx **ret_ctx, const struct ctl_global *g)
 		    .state_dir = g->state_dir,
 		    .bpffs_root = g->bpffs_root,
 		    .runtime_dir = g->runtime_dir,
+		    .image_cache_dir = g->image_cache_dir,
 		    .config_path = g->config_path,
 		    .log_fn = log_to_stderr,
 		    .log_level = level > BPFMAN_LOG_DEBUG ? BPFMAN_LOG_DEBUG
@@ -225,6 +237,7 @@ int main(int argc, char **argv)
 		.state_dir = env_or_null("BPFMAN_STATE_DIR"),
 		.bpffs_root = env_or_null("BPFMAN_BPFFS_ROOT"),
 		.runtime_dir = env_or_null("BPFMAN_RUNTIME_DIR"),
+		.image_cache_dir = env_or_null("BPFMAN_IMAGE_CACHE_DIR"),
 	};
 	int next = 0, err;
 

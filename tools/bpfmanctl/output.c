@@ -40,6 +40,8 @@ static const struct label program_labels[] = {
 	{ "retprobe", "Retprobe" },
 	{ "attach_func", "Attach Function" },
 	{ "path", "Path" },
+	{ "image", "Image URL" },
+	{ "image_digest", "Image Digest" },
 	{ "application", "Application" },
 	{ "pin_path", "Pin Path" },
 	{ "map_pin_dir", "Map Pin Path" },
@@ -534,6 +536,83 @@ void print_chain(const struct ctl_global *g, const struct bpfman_chain *c,
 			snprintf(link, sizeof(link), "(not ours)");
 		const char *row[] = { pos, id, bpfman_chain__prog_name(c, i), prio, proceed, link };
 		table_add(&t, row);
+	}
+	table_print_free(&t);
+	json_decref(all);
+}
+
+/* ---- images ---- */
+
+static const struct label image_labels[] = {
+	{ "reference", "Image" },
+	{ "digest", "Manifest Digest" },
+	{ "index_digest", "Index Digest" },
+	{ "platform", "Platform" },
+	{ "size", "Size (bytes)" },
+	{ "labels", "Labels" },
+	{ NULL, NULL },
+};
+
+void print_image(const struct ctl_global *g, const struct bpfman_image *image)
+{
+	json_t *o = model_image(image);
+	struct table t = { .cols = 2 };
+	size_t i;
+	json_t *item;
+
+	if (g->output != CTL_OUTPUT_TABLE) {
+		emit(g, o);
+		json_decref(o);
+		return;
+	}
+	kv_block("Image", o, image_labels, BPFMAN_PROG_TYPE_UNSPEC);
+	putchar('\n');
+	printf(" Programs\n");
+	table_add(&t, (const char *const[]){ "Type", "Name" });
+	json_array_foreach(json_object_get(o, "programs"), i, item)
+		table_add(&t, (const char *const[]){ str_or(item, "type", "None"),
+						     str_or(item, "name", "None") });
+	table_print_free(&t);
+	putchar('\n');
+	printf(" Maps\n");
+	t = (struct table){ .cols = 2 };
+	table_add(&t, (const char *const[]){ "Type", "Name" });
+	json_array_foreach(json_object_get(o, "maps"), i, item)
+		table_add(&t, (const char *const[]){ str_or(item, "type", "None"),
+						     str_or(item, "name", "None") });
+	table_print_free(&t);
+	json_decref(o);
+}
+
+void print_image_list(const struct ctl_global *g,
+		      struct bpfman_image *const *images, size_t cnt)
+{
+	json_t *all = json_array();
+	struct table t = { .cols = 5 };
+	size_t i;
+	json_t *o;
+
+	for (i = 0; i < cnt; i++)
+		json_array_append_new(all, model_image(images[i]));
+	if (g->output != CTL_OUTPUT_TABLE) {
+		emit(g, all);
+		json_decref(all);
+		return;
+	}
+	table_add(&t, (const char *const[]){ "Image", "Digest", "Platform", "Size",
+					     "Programs" });
+	json_array_foreach(all, i, o) {
+		char digest[20], size[32], progs[32];
+		const char *d = str_or(o, "digest", "");
+
+		/* sha256: plus 12 hex digits, as container tools abbreviate. */
+		snprintf(digest, sizeof(digest), "%.19s", d);
+		snprintf(size, sizeof(size), "%" JSON_INTEGER_FORMAT,
+			 json_integer_value(json_object_get(o, "size")));
+		snprintf(progs, sizeof(progs), "%zu",
+			 json_array_size(json_object_get(o, "programs")));
+		table_add(&t, (const char *const[]){ str_or(o, "reference", ""), digest,
+						     str_or(o, "platform", ""), size, progs });
 	}
 	table_print_free(&t);
 	json_decref(all);

@@ -19,6 +19,7 @@
 json_t *model_program(const struct bpfman_program *prog);
 json_t *model_link(const struct bpfman_link *link);
 json_t *model_report(const struct bpfman_report *report);
+json_t *model_image(const struct bpfman_image *image);
 /* Whether a link field means anything for links of this type (others are
  * null in the model and left out of tables). */
 bool model_link_field_applies(const char *key, enum bpfman_program_type type);
@@ -44,5 +45,10 @@ void print_link_list(const struct ctl_global *g,
 /* restore / reconcile; `empty` is what the table says for no items. */
 void print_report(const struct ctl_global *g,
 		  const struct bpfman_report *report, const char *empty);
+
+/* image inspect (one, full detail) and image list. */
+void print_image(const struct ctl_global *g, const struct bpfman_image *image);
+void print_image_list(const struct ctl_global *g,
+		      struct bpfman_image *const *images, size_t cnt);
 
 #endif /* BPFMANCTL_OUTPUT_H */

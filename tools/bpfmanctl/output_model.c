@@ -126,6 +126,8 @@ json_t *model_program(const struct bpfman_program *p)
 	set(o, "retprobe", json_boolean(bpfman_program__retprobe(p)));
 	set(o, "attach_func", str_or_null(bpfman_program__attach_func(p)));
 	set(o, "path", str_or_null(bpfman_program__path(p)));
+	set(o, "image", str_or_null(bpfman_program__image(p)));
+	set(o, "image_digest", str_or_null(bpfman_program__image_digest(p)));
 	set(o, "application", str_or_null(bpfman_program__application(p)));
 	set(o, "pin_path", str_or_null(bpfman_program__pin_path(p)));
 	set(o, "map_pin_dir", str_or_null(bpfman_program__map_pin_dir(p)));
@@ -261,4 +263,40 @@ json_t *model_report(const struct bpfman_report *r)
 		json_array_append_new(a, o);
 	}
 	return a;
+}
+
+json_t *model_image(const struct bpfman_image *img)
+{
+	json_t *o = json_object();
+	json_t *labels = json_object();
+	json_t *progs = json_array();
+	json_t *maps = json_array();
+
+	for (size_t i = 0; i < bpfman_image__label_cnt(img); i++)
+		json_object_set_new(labels, bpfman_image__label_key(img, i),
+				    json_string(bpfman_image__label_value(img, i)));
+	for (size_t i = 0; i < bpfman_image__program_cnt(img); i++) {
+		json_t *p = json_object();
+
+		set(p, "name", str_or_null(bpfman_image__program_name(img, i)));
+		set(p, "type", str_or_null(bpfman_program_type_name(
+				       bpfman_image__program_type(img, i))));
+		json_array_append_new(progs, p);
+	}
+	for (size_t i = 0; i < bpfman_image__map_cnt(img); i++) {
+		json_t *m = json_object();
+
+		set(m, "name", str_or_null(bpfman_image__map_name(img, i)));
+		set(m, "type", str_or_null(bpfman_image__map_type(img, i)));
+		json_array_append_new(maps, m);
+	}
+	set(o, "reference", str_or_null(bpfman_image__reference(img)));
+	set(o, "digest", str_or_null(bpfman_image__digest(img)));
+	set(o, "index_digest", str_or_null(bpfman_image__index_digest(img)));
+	set(o, "platform", str_or_null(bpfman_image__platform(img)));
+	set(o, "size", json_integer((json_int_t)bpfman_image__size(img)));
+	set(o, "programs", progs);
+	set(o, "maps", maps);
+	set(o, "labels", labels);
+	return o;
 }

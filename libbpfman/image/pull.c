@@ -1,0 +1,488 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Pull orchestration: reference -> (index ->) manifest -> config + layer
+ * blobs in the cache -> extracted ELF -> tag. The registry client, the
+ * store and the parsers check every digest and size; this file decides
+ * what to fetch under the pull policy and in which order, so that nothing
+ * is tagged before all of it is in place. */
+#include "internal.h"
+#include "image/digest.h"
+#include "image/layer.h"
+#include "image/manifest.h"
+#include "image/pull.h"
+#include "image/reference.h"
+#include "image/registry.h"
+#include "image/store.h"
+#include "util/fsutil.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A gzip'ed tar of one ELF is never much larger than the ELF itself. */
+#define LAYER_BLOB_MAX_SIZE ((uint64_t)LAYER_ELF_MAX_SIZE * 2)
+
+int image_cache_name(struct bpfman_ctx *ctx, const char *reference, char **ret)
+{
+	struct image_ref ref = { 0 };
+	int err;
+
+	if (str_empty(reference))
+		return bpfman_err(ctx, -EINVAL,
+				  "no image reference given; write one as [registry/]repository[:tag][@sha256:digest], e.g. quay.io/bpfman-bytecode/xdp_pass:latest");
+	if ((err = image_ref_parse(ctx, reference, &ref)))
+		return err;
+	*ret = image_ref_string(&ref);
+	image_ref_clear(&ref);
+	return *ret ? 0 : -ENOMEM;
+}
+
+char *image_elf_path(struct bpfman_ctx *ctx, const char *layer_digest)
+{
+	return str_printf("%s/bytecode/%s.o", ctx->image_cache_dir, digest_hex(layer_digest));
+}
+
+void bpfman_image__free(struct bpfman_image *image)
+{
+	if (!image)
+		return;
+	free(image->reference);
+	free(image->digest);
+	free(image->index_digest);
+	free(image->platform);
+	free(image->layer_digest);
+	free(image->elf_path);
+	image_config_clear(&image->config);
+	free(image);
+}
+
+static void image_freep(struct bpfman_image **p)
+{
+	bpfman_image__free(*p);
+}
+
+static void manifest_clearp(struct manifest *m)
+{
+	manifest_clear(m);
+}
+
+static void descriptor_clearp(struct descriptor *d)
+{
+	descriptor_clear(d);
+}
+
+static void ref_clearp(struct image_ref *r)
+{
+	image_ref_clear(r);
+}
+
+static void client_freep(struct registry_client **c)
+{
+	registry_client_free(*c);
+}
+
+/* Writes the ELF to <cache>/bytecode/<hex>.o through a temporary file and a
+ * rename, so concurrent pulls of one image each write a whole file and the
+ * last rename wins with identical content. */
+static int write_elf(struct bpfman_ctx *ctx, const char *path, const void *elf, size_t len)
+{
+	_cleanup_free_ char *dir = str_printf("%s/bytecode", ctx->image_cache_dir);
+	_cleanup_free_ char *tmp = str_printf("%s.tmp.%d", path, (int)getpid());
+	_cleanup_close_ int fd = -1;
+	const char *p = elf;
+	int err;
+
+	if (!dir || !tmp)
+		return -ENOMEM;
+	if ((err = mkdir_p(dir, 0755)))
+		return bpfman_err(ctx, err, "cannot create %s: %s; check that the image cache is writable",
+				  dir, strerror(-err));
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return bpfman_err(ctx, -errno, "cannot create %s: %s; check that the image cache is writable",
+				  tmp, strerror(errno));
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			err = -errno;
+			unlink(tmp);
+			return bpfman_err(ctx, err, "cannot write %s: %s", tmp, strerror(-err));
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) || rename(tmp, path)) {
+		err = -errno;
+		unlink(tmp);
+		return bpfman_err(ctx, err, "cannot put the extracted bytecode at %s: %s", path,
+				  strerror(-err));
+	}
+	return 0;
+}
+
+/* The layer's ELF at <cache>/bytecode/<hex>.o, extracted once. */
+static int extract_elf(struct bpfman_ctx *ctx, const char *root, const char *layer_digest,
+		       const char *filename, const char *elf_path)
+{
+	_cleanup_free_ char *blob = NULL;
+	_cleanup_free_ void *elf = NULL;
+	size_t len = 0;
+	int err;
+
+	if (path_exists(elf_path))
+		return 0;
+	blob = store_blob_path(root, layer_digest);
+	if (!blob)
+		return -ENOMEM;
+	if ((err = layer_read_elf_file(ctx, blob, filename, &elf, &len)))
+		return bpfman_err_prefix(ctx, err, "layer %s", layer_digest);
+	if (len < 4 || memcmp(elf, "\177ELF", 4))
+		return bpfman_err(ctx, -ENOEXEC,
+				  "layer %s holds no ELF object; a bytecode image's layer carries the BPF object (.o) built by clang",
+				  layer_digest);
+	return write_elf(ctx, elf_path, elf, len);
+}
+
+/* A blob the manifest needs: from the cache, else (with a client) from the
+ * registry. Without a client a missing blob means an incomplete cache. */
+static int need_blob(struct bpfman_ctx *ctx, const char *root, struct registry_client *c,
+		     const struct descriptor *d, const char *what)
+{
+	if (store_has_blob(root, d->digest, d->size))
+		return 0;
+	if (!c)
+		return bpfman_err(ctx, -ENOENT,
+				  "the image cache %s lacks the %s blob %s; pull the image again (policy Always or IfNotPresent)",
+				  root, what, d->digest);
+	return registry_fetch_blob(c, root, d);
+}
+
+/* A child manifest of an index, by digest, checked against the index's
+ * size for it; kept in the cache. */
+static int need_manifest(struct bpfman_ctx *ctx, const char *root, struct registry_client *c,
+			 const struct descriptor *d, void **ret_buf, size_t *ret_len,
+			 char **ret_type)
+{
+	_cleanup_free_ void *buf = NULL;
+	_cleanup_free_ char *type = NULL;
+	char digest[DIGEST_STR_SIZE];
+	size_t len = 0;
+	int err;
+
+	if (d->size > MANIFEST_MAX_SIZE)
+		return bpfman_err(ctx, -EMSGSIZE,
+				  "the index names manifest %s of %llu bytes, above the %u-byte limit; the image is malformed",
+				  d->digest, (unsigned long long)d->size, MANIFEST_MAX_SIZE);
+	if (!store_has_blob(root, d->digest, d->size)) {
+		if (!c)
+			return bpfman_err(ctx, -ENOENT,
+					  "the image cache %s lacks manifest %s; pull the image again",
+					  root, d->digest);
+		if ((err = registry_get_manifest(c, d->digest, manifest_accept(), &buf, &len,
+						 &type, digest)))
+			return err;
+		if (len != d->size || strcmp(digest, d->digest))
+			return bpfman_err(ctx, -EBADMSG,
+					  "manifest %s: the index says %llu bytes, the registry sent %zu bytes with digest %s; the registry or the image is corrupt",
+					  d->digest, (unsigned long long)d->size, len, digest);
+		if ((err = store_put_blob(ctx, root, buf, len, digest)))
+			return err;
+	} else if ((err = store_read_blob(ctx, root, d->digest, MANIFEST_MAX_SIZE, &buf, &len))) {
+		return err;
+	}
+	if (!type && d->media_type && !(type = strdup(d->media_type)))
+		return -ENOMEM;
+	*ret_buf = TAKE_PTR(buf);
+	*ret_len = len;
+	*ret_type = TAKE_PTR(type);
+	return 0;
+}
+
+static bool layer_type_ok(const char *mt)
+{
+	return mt && (!strcmp(mt, MT_OCI_LAYER_GZIP) || !strcmp(mt, MT_OCI_LAYER_TAR) ||
+		      !strcmp(mt, MT_DOCKER_LAYER_GZIP));
+}
+
+static bool config_type_ok(const char *mt)
+{
+	return mt && (!strcmp(mt, MT_OCI_CONFIG) || !strcmp(mt, MT_DOCKER_CONFIG));
+}
+
+/* Given the top manifest or index (already in the cache), makes sure the
+ * chosen platform's manifest, config, layer and extracted ELF are in the
+ * cache (fetching through c when it is not NULL), and describes them. */
+static int complete_image(struct bpfman_ctx *ctx, const char *root, struct registry_client *c,
+			  const char *name, const struct descriptor *top, const void *top_buf,
+			  size_t top_len, const char *platform, struct bpfman_image **ret)
+{
+	_cleanup_(manifest_clearp) struct manifest index = { 0 };
+	_cleanup_(manifest_clearp) struct manifest m = { 0 };
+	_cleanup_(image_freep) struct bpfman_image *img = NULL;
+	_cleanup_free_ void *child_buf = NULL, *config = NULL;
+	_cleanup_free_ char *child_type = NULL;
+	const struct descriptor *layer;
+	size_t config_len = 0, manifest_len = top_len;
+	int err;
+
+	img = calloc(1, sizeof(*img));
+	if (!img || !(img->reference = strdup(name)))
+		return -ENOMEM;
+	if ((err = manifest_parse(ctx, top->media_type, top_buf, top_len, &index)))
+		return bpfman_err_prefix(ctx, err, "image %s", name);
+	if (manifest_is_index(&index)) {
+		const struct descriptor *pick = NULL;
+
+		if ((err = manifest_pick_platform(ctx, &index, platform, &pick)))
+			return bpfman_err_prefix(ctx, err, "image %s", name);
+		if ((err = need_manifest(ctx, root, c, pick, &child_buf, &manifest_len,
+					 &child_type)))
+			return err;
+		if ((err = manifest_parse(ctx, child_type, child_buf, manifest_len, &m)))
+			return bpfman_err_prefix(ctx, err, "image %s, manifest %s", name,
+						 pick->digest);
+		if (manifest_is_index(&m))
+			return bpfman_err(ctx, -EBADMSG,
+					  "image %s: index entry %s is another index; a bytecode image's index names manifests",
+					  name, pick->digest);
+		if (!(img->index_digest = strdup(top->digest)) ||
+		    !(img->digest = strdup(pick->digest)) ||
+		    (pick->platform && !(img->platform = strdup(pick->platform))))
+			return -ENOMEM;
+	} else {
+		m = index;
+		memset(&index, 0, sizeof(index));
+		if (!(img->digest = strdup(top->digest)))
+			return -ENOMEM;
+	}
+
+	if (m.layers_cnt != 1)
+		return bpfman_err(ctx, -EBADMSG,
+				  "image %s (manifest %s) has %zu layers; a bytecode image has exactly one, holding the BPF object",
+				  name, img->digest, m.layers_cnt);
+	layer = &m.layers[0];
+	if (!config_type_ok(m.config.media_type))
+		return bpfman_err(ctx, -EBADMSG,
+				  "image %s: config media type '%s' is not an image config; is this a bpfman bytecode image?",
+				  name, str_or_empty(m.config.media_type));
+	if (!layer_type_ok(layer->media_type))
+		return bpfman_err(ctx, -EBADMSG,
+				  "image %s: layer media type '%s' is not a tar or tar+gzip layer; is this a bpfman bytecode image?",
+				  name, str_or_empty(layer->media_type));
+	if (m.config.size > IMAGE_CONFIG_MAX_SIZE)
+		return bpfman_err(ctx, -EMSGSIZE,
+				  "image %s: config of %llu bytes is above the %u-byte limit",
+				  name, (unsigned long long)m.config.size, IMAGE_CONFIG_MAX_SIZE);
+	if (layer->size > LAYER_BLOB_MAX_SIZE)
+		return bpfman_err(ctx, -EMSGSIZE,
+				  "image %s: layer of %llu bytes is above the %llu-byte limit for bytecode",
+				  name, (unsigned long long)layer->size,
+				  (unsigned long long)LAYER_BLOB_MAX_SIZE);
+
+	if ((err = need_blob(ctx, root, c, &m.config, "config")) ||
+	    (err = store_read_blob(ctx, root, m.config.digest, IMAGE_CONFIG_MAX_SIZE, &config,
+				   &config_len)))
+		return err;
+	if ((err = image_config_parse(ctx, config, config_len, &img->config)))
+		return bpfman_err_prefix(ctx, err, "image %s", name);
+	if ((err = need_blob(ctx, root, c, layer, "layer")))
+		return err;
+	if (!(img->layer_digest = strdup(layer->digest)) ||
+	    !(img->elf_path = image_elf_path(ctx, layer->digest)))
+		return -ENOMEM;
+	if ((err = extract_elf(ctx, root, layer->digest, img->config.filename, img->elf_path)))
+		return bpfman_err_prefix(ctx, err, "image %s", name);
+
+	if (!img->platform) {
+		const struct image_config *cf = &img->config;
+
+		img->platform = cf->os && cf->architecture ?
+			(cf->variant ? str_printf("%s/%s/%s", cf->os, cf->architecture, cf->variant)
+				     : str_printf("%s/%s", cf->os, cf->architecture)) :
+			strdup(platform ? platform : host_platform());
+		if (!img->platform)
+			return -ENOMEM;
+	}
+	img->size = manifest_len + m.config.size + layer->size;
+	*ret = TAKE_PTR(img);
+	return 0;
+}
+
+int image_read_cached(struct bpfman_ctx *ctx, const char *name, const char *platform,
+		      struct bpfman_image **ret)
+{
+	_cleanup_(descriptor_clearp) struct descriptor top = { 0 };
+	_cleanup_free_ void *buf = NULL;
+	const char *root = ctx->image_cache_dir;
+	size_t len = 0;
+	int err;
+
+	if (!path_exists(root))
+		return bpfman_err(ctx, -ENOENT,
+				  "image %s is not in the cache (%s does not exist); pull it first: bpfmanctl image pull %s",
+				  name, root, name);
+	err = store_resolve(ctx, root, name, &top);
+	if (err == -ENOENT)
+		return bpfman_err(ctx, -ENOENT,
+				  "image %s is not in the cache %s; pull it first: bpfmanctl image pull %s",
+				  name, root, name);
+	if (err)
+		return err;
+	if ((err = store_read_blob(ctx, root, top.digest, MANIFEST_MAX_SIZE, &buf, &len)))
+		return err;
+	return complete_image(ctx, root, NULL, name, &top, buf, len,
+			      platform ? platform : top.platform, ret);
+}
+
+/* The top manifest or index as the registry has it now, kept in the cache. */
+static int fetch_top(struct bpfman_ctx *ctx, const char *root, struct registry_client *c,
+		     const struct image_ref *ref, struct descriptor *ret_desc, void **ret_buf,
+		     size_t *ret_len)
+{
+	_cleanup_free_ void *buf = NULL;
+	_cleanup_free_ char *type = NULL;
+	char digest[DIGEST_STR_SIZE], stored[DIGEST_STR_SIZE];
+	size_t len = 0;
+	int err;
+
+	err = registry_get_manifest(c, ref->digest ? ref->digest : ref->tag, manifest_accept(),
+				    &buf, &len, &type, digest);
+	if (err)
+		return err;
+	if ((err = store_put_blob(ctx, root, buf, len, stored)))
+		return err;
+	if (strcmp(stored, digest))
+		return bpfman_err(ctx, -EBADMSG, "manifest digest %s differs from the cached copy's %s",
+				  digest, stored);
+	if (!(ret_desc->digest = strdup(digest)) ||
+	    (type && !(ret_desc->media_type = strdup(type))))
+		return -ENOMEM;
+	ret_desc->size = len;
+	*ret_buf = TAKE_PTR(buf);
+	*ret_len = len;
+	return 0;
+}
+
+/* The media type to record for the top blob when the registry sent none:
+ * what the body says. */
+static int fill_media_type(struct bpfman_ctx *ctx, struct descriptor *d, const void *buf,
+			   size_t len)
+{
+	_cleanup_(manifest_clearp) struct manifest m = { 0 };
+	static const char *const names[] = {
+		[MANIFEST_OCI_INDEX] = MT_OCI_INDEX,
+		[MANIFEST_DOCKER_LIST] = MT_DOCKER_LIST,
+		[MANIFEST_OCI] = MT_OCI_MANIFEST,
+		[MANIFEST_DOCKER] = MT_DOCKER_MANIFEST,
+	};
+	int err;
+
+	if (d->media_type)
+		return 0;
+	if ((err = manifest_parse(ctx, NULL, buf, len, &m)))
+		return err;
+	d->media_type = strdup(names[m.kind]);
+	return d->media_type ? 0 : -ENOMEM;
+}
+
+static int pull_network(struct bpfman_ctx *ctx, const struct image_ref *ref, const char *name,
+			const struct descriptor *cached, const struct bpfman_pull_opts *opts,
+			struct bpfman_image **ret)
+{
+	_cleanup_(client_freep) struct registry_client *c = NULL;
+	_cleanup_(descriptor_clearp) struct descriptor top = { 0 };
+	_cleanup_(image_freep) struct bpfman_image *img = NULL;
+	_cleanup_free_ void *buf = NULL;
+	const char *root = ctx->image_cache_dir;
+	const char *platform = OPTS_GET(opts, platform, NULL);
+	size_t len = 0;
+	int err;
+
+	if ((err = registry_client_new(ctx, ref, OPTS_GET(opts, registry, NULL), false, &c)))
+		return err;
+
+	/* Policy Always with a cached copy: ask only for the digest; when it
+	 * is unchanged the cached blobs serve (fetched again only if gone). */
+	if (cached) {
+		char digest[DIGEST_STR_SIZE];
+		_cleanup_free_ char *type = NULL;
+
+		err = registry_head_manifest(c, ref->digest ? ref->digest : ref->tag,
+					     manifest_accept(), digest, &type);
+		if (!err && !strcmp(digest, cached->digest) &&
+		    store_has_blob(root, cached->digest, cached->size)) {
+			if ((err = descriptor_copy(&top, cached)) ||
+			    (err = store_read_blob(ctx, root, top.digest, MANIFEST_MAX_SIZE, &buf,
+						   &len)))
+				return err;
+		} else if (err && err != -ENOTSUP) {
+			return err;
+		}
+	}
+	if (!buf && (err = fetch_top(ctx, root, c, ref, &top, &buf, &len)))
+		return err;
+	if ((err = fill_media_type(ctx, &top, buf, len)))
+		return bpfman_err_prefix(ctx, err, "image %s", name);
+
+	/* signature policy */
+
+	if ((err = complete_image(ctx, root, c, name, &top, buf, len, platform, &img)))
+		return err;
+	/* Record the platform chosen so that reading the cache later picks
+	 * the same manifest from an index. */
+	free(top.platform);
+	if (!(top.platform = strdup(img->platform)))
+		return -ENOMEM;
+	if ((err = store_tag(ctx, root, name, &top)))
+		return err;
+	*ret = TAKE_PTR(img);
+	return 0;
+}
+
+int image_pull(struct bpfman_ctx *ctx, const char *reference,
+	       const struct bpfman_pull_opts *opts, struct bpfman_image **ret)
+{
+	_cleanup_(ref_clearp) struct image_ref ref = { 0 };
+	_cleanup_(descriptor_clearp) struct descriptor cached = { 0 };
+	_cleanup_free_ char *name = NULL;
+	const char *root = ctx->image_cache_dir;
+	enum bpfman_pull_policy policy = OPTS_GET(opts, policy, BPFMAN_PULL_ALWAYS);
+	const char *platform = OPTS_GET(opts, platform, NULL);
+	bool have = false;
+	int err;
+
+	if (str_empty(reference))
+		return bpfman_err(ctx, -EINVAL,
+				  "no image reference given; write one as [registry/]repository[:tag][@sha256:digest]");
+	if ((err = image_ref_parse(ctx, reference, &ref)))
+		return err;
+	if (!(name = image_ref_string(&ref)))
+		return -ENOMEM;
+	if (policy != BPFMAN_PULL_ALWAYS && policy != BPFMAN_PULL_IF_NOT_PRESENT &&
+	    policy != BPFMAN_PULL_NEVER)
+		return bpfman_err(ctx, -EINVAL, "unknown pull policy %d; use Always, IfNotPresent or Never",
+				  (int)policy);
+	if ((err = store_init(ctx, root)))
+		return err;
+	err = store_resolve(ctx, root, name, &cached);
+	if (err && err != -ENOENT)
+		return err;
+	have = !err;
+
+	if (policy == BPFMAN_PULL_NEVER && !have)
+		return bpfman_err(ctx, -ENOENT,
+				  "image %s is not in the cache %s and the pull policy is Never; pull it first (bpfmanctl image pull %s) or use the policy IfNotPresent",
+				  name, root, name);
+	if (have && policy != BPFMAN_PULL_ALWAYS) {
+		err = image_read_cached(ctx, name, platform, ret);
+		/* IfNotPresent repairs a cache that lost a blob; Never cannot. */
+		if (err != -ENOENT || policy == BPFMAN_PULL_NEVER)
+			return err;
+		pr_info(ctx, "%s", bpfman_errmsg(ctx));
+		bpfman_err_clear(ctx);
+	}
+	return pull_network(ctx, &ref, name, have ? &cached : NULL, opts, ret);
+}
