@@ -14,6 +14,7 @@
 #include <bpfman/signature.h>
 
 #include "args.h"
+#include "image_cli.h"
 #include "output.h"
 
 int cmd_image_verify(int argc, char **argv, struct ctl_global *g);
@@ -47,8 +48,11 @@ static const struct opt verify_opts[] = {
 	    "(gpg --export output); needs --lookaside."),
 	OPT("lookaside", KEY_LOOKASIDE, OPT_ARG_ONE, "URL",
 	    "Where GPG signatures live: file:///dir or https://host/path."),
-	OPT("auth-file", KEY_AUTH_FILE, OPT_ARG_ONE, "FILE",
-	    "Registry credentials (docker/podman auth.json) to use."),
+	OPT("registry-auth", 'r', OPT_ARG_ONE, "BASE64",
+	    "Registry credentials: base64 of USER:PASSWORD. Without it the\n"
+	    "docker/podman auth files are searched (doc/images.md)."),
+	OPT("authfile", KEY_AUTH_FILE, OPT_ARG_ONE, "FILE",
+	    "An auth file (docker config.json / containers auth.json) to use."),
 	OPT_OUTPUT_ENTRY('o'),
 	OPT_HELP_ENTRY,
 	OPT_END,
@@ -78,8 +82,11 @@ static const struct opt sign_opts[] = {
 	OPT("format", KEY_FORMAT, OPT_ARG_ONE, "FORMAT",
 	    "both (default), legacy (tag sha256-<hex>.sig) or bundle (sigstore\n"
 	    "bundle referrer, cosign 3's default)."),
-	OPT("auth-file", KEY_AUTH_FILE, OPT_ARG_ONE, "FILE",
-	    "Registry credentials (docker/podman auth.json) to use."),
+	OPT("registry-auth", 'r', OPT_ARG_ONE, "BASE64",
+	    "Registry credentials: base64 of USER:PASSWORD. Without it the\n"
+	    "docker/podman auth files are searched (doc/images.md)."),
+	OPT("authfile", KEY_AUTH_FILE, OPT_ARG_ONE, "FILE",
+	    "An auth file (docker config.json / containers auth.json) to use."),
 	OPT_OUTPUT_ENTRY('o'),
 	OPT_HELP_ENTRY,
 	OPT_END,
@@ -105,7 +112,7 @@ struct sign_cfg {
 	const char *issuer;
 	const char *keyring;
 	const char *lookaside;
-	const char *auth_file;
+	struct registry_cli reg;
 	const char *password_file;
 	enum bpfman_sign_format format;
 };
@@ -136,8 +143,10 @@ static int sign_cfg_opt(void *data, int key, const char *arg)
 	case KEY_LOOKASIDE:
 		cfg->lookaside = arg;
 		return 0;
+	case 'r':
+		return args_registry_auth(&cfg->reg, arg);
 	case KEY_AUTH_FILE:
-		cfg->auth_file = arg;
+		cfg->reg.auth_file = arg;
 		return 0;
 	case KEY_PASSWORD_FILE:
 		cfg->password_file = arg;
@@ -208,6 +217,7 @@ static void sign_cfg_free(struct sign_cfg *cfg)
 {
 	str_vec_free(&cfg->keys);
 	str_vec_free(&cfg->roots);
+	registry_cli_free(&cfg->reg);
 }
 
 int cmd_image_verify(int argc, char **argv, struct ctl_global *g)
@@ -224,9 +234,8 @@ int cmd_image_verify(int argc, char **argv, struct ctl_global *g)
 		fprintf(stderr, "Try 'bpfmanctl image verify --help'.\n");
 		goto out;
 	}
-	BPFMAN_OPTS(bpfman_registry_opts, ropts, .auth_file = cfg.auth_file);
 	BPFMAN_OPTS(bpfman_verify_opts, opts,
-		    .registry = &ropts,
+		    .registry = registry_cli_opts(&cfg.reg),
 		    .keys = cfg.keys.v, .keys_cnt = cfg.keys.n,
 		    .roots = cfg.roots.v, .roots_cnt = cfg.roots.n,
 		    .identity = cfg.identity, .issuer = cfg.issuer,
@@ -234,6 +243,7 @@ int cmd_image_verify(int argc, char **argv, struct ctl_global *g)
 	if ((ret = ctl_open(&ctx, g)))
 		goto out;
 	ret = bpfman_image__verify(&res, ctx, cfg.reference, &opts);
+	registry_cli_done(&cfg.reg);
 	if (ret) {
 		ret = ctl_fail(ctx, ret);
 	} else {
@@ -291,12 +301,12 @@ int cmd_image_sign(int argc, char **argv, struct ctl_global *g)
 				strerror(errno));
 		goto out;
 	}
-	BPFMAN_OPTS(bpfman_registry_opts, ropts, .auth_file = cfg.auth_file);
-	BPFMAN_OPTS(bpfman_sign_opts, opts, .registry = &ropts, .key_file = cfg.keys.v[0],
+	BPFMAN_OPTS(bpfman_sign_opts, opts, .registry = registry_cli_opts(&cfg.reg), .key_file = cfg.keys.v[0],
 		    .key_password = password ? password : env, .format = cfg.format);
 	if ((ret = ctl_open(&ctx, g)))
 		goto out;
 	ret = bpfman_image__sign(&digest, ctx, cfg.reference, &opts);
+	registry_cli_done(&cfg.reg);
 	if (ret) {
 		ret = ctl_fail(ctx, ret);
 	} else if (g->output == CTL_OUTPUT_TABLE) {
