@@ -229,11 +229,12 @@ static int sign_bundle(struct bpfman_ctx *ctx, struct registry_client *c,
 		return err;
 	payload_b64 = b64_encode(stmt, strlen(stmt));
 	sig_b64 = b64_encode(sig, sig_len);
-	bundle = json_pack("{s:s, s:{s:{s:s}, s:[]}, s:{s:s, s:s, s:[{s:s, s:s}]}}",
+	/* As cosign writes it for a key without a transparency log. */
+	bundle = json_pack("{s:s, s:{s:{s:s}}, s:{s:s, s:s, s:[{s:s}]}}",
 			   "mediaType", MT_BUNDLE_V03, "verificationMaterial", "publicKey",
-			   "hint", hint, "tlogEntries", "dsseEnvelope", "payload", payload_b64,
+			   "hint", hint, "dsseEnvelope", "payload", payload_b64,
 			   "payloadType", "application/vnd.in-toto+json", "signatures",
-			   "sig", sig_b64, "keyid", "");
+			   "sig", sig_b64);
 	if (!bundle || !payload_b64 || !sig_b64)
 		return -ENOMEM;
 	if ((err = push_json_blob(c, bundle, &bbuf, bdigest)))
