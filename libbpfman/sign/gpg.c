@@ -2,7 +2,8 @@
 /* GPG simple signing (containers/image, `skopeo copy --sign-by`): an
  * OpenPGP signed message whose content is the "atomic container
  * signature" JSON, kept in a lookaside store at
- * <base>/<registry/repository>@sha256=<hex>/signature-<N> (N from 1).
+ * <base>/<repository>@sha256=<hex>/signature-<N> (N from 1; the repository
+ * path without the registry host, as containers/image lays it out).
  * Each verification runs gpg (through gpgme) in a fresh private home
  * holding only the rule's keyring, so the host's keys and trust database
  * never take part, and removes it afterwards. */
@@ -289,15 +290,13 @@ int gpg_find(struct bpfman_ctx *ctx, const struct sign_trust *t,
 	     struct sig_findings *out)
 {
 	const struct sign_rule *r = t->rule;
-	_cleanup_free_ char *repo = image_ref_repo_string(ref);
+	const char *repo = ref->repository;
 	char home[] = "/tmp/bpfman-gpg-XXXXXX";
 	gpgme_ctx_t g = NULL;
 	const char *base = r->gpg_lookaside;
 	size_t blen = strlen(base);
 	int err;
 
-	if (!repo)
-		return -ENOMEM;
 	if (!mkdtemp(home))
 		return bpfman_err(ctx, -errno, "cannot create a private GnuPG home: %m");
 	gpgme_check_version(NULL);
