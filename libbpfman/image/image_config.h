@@ -43,10 +43,17 @@ struct image_config {
 };
 
 /* Fails with a clear sentence when the config has no bytecode labels
- * ("not a bpfman bytecode image: config has no io.ebpf.programs label"). */
+ * ("not a bpfman bytecode image: config has no io.ebpf.programs label"),
+ * -ENOMSG then; -EBADMSG for malformed JSON or labels, unknown program
+ * types included. A program whose label says "probe" or "tracing" (Rust
+ * bpfman's kernel-type names) has type BPFMAN_PROG_TYPE_UNSPEC until
+ * elf_resolve_types() (image/elf_info.h) reads its ELF section. */
 int image_config_parse(struct bpfman_ctx *ctx, const void *buf, size_t len,
 		       struct image_config *ret);
 void image_config_clear(struct image_config *c);
 const char *image_config_label(const struct image_config *c, const char *key);
+/* A label's program type name -> type: bpfman's names plus "kretprobe",
+ * "uretprobe", and UNSPEC for "probe"/"tracing". -1 when unknown. */
+int image_program_type(const char *type_name, enum bpfman_program_type *ret);
 
 #endif

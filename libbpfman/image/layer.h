@@ -26,5 +26,8 @@ int layer_read_elf_file(struct bpfman_ctx *ctx, const char *blob_path,
  * 0:0, mtime 0), as bpfman's Containerfile.bytecode lays it out. */
 int layer_build(struct bpfman_ctx *ctx, const void *elf, size_t elf_len,
 		const char *name, void **ret_blob, size_t *ret_len);
+/* The digest of the uncompressed tar (the config's rootfs.diff_ids). */
+int layer_diff_id(struct bpfman_ctx *ctx, const void *blob, size_t blob_len,
+		  char ret_digest[72]);
 
 #endif

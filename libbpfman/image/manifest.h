@@ -68,6 +68,15 @@ const char *manifest_accept(void);
 int manifest_parse(struct bpfman_ctx *ctx, const char *content_type,
 		   const void *buf, size_t len, struct manifest *ret);
 void manifest_clear(struct manifest *m);
+/* An image layout's index.json: an OCI index with room for many more
+ * entries than a registry's (the cache lists every pulled reference). */
+int manifest_parse_layout_index(struct bpfman_ctx *ctx, const void *buf, size_t len,
+				struct manifest *ret);
+/* The descriptor as OCI JSON (platform split back into an object), for
+ * writing manifests and index.json. NULL on allocation failure. */
+struct json_t *descriptor_json(const struct descriptor *d);
+/* An annotation's value, or NULL. */
+const char *descriptor_annotation(const struct descriptor *d, const char *key);
 void descriptor_clear(struct descriptor *d);
 int descriptor_copy(struct descriptor *dst, const struct descriptor *src);
 bool manifest_is_index(const struct manifest *m);

@@ -54,9 +54,18 @@ struct store_entry {
 int store_list(struct bpfman_ctx *ctx, const char *root,
 	       struct store_entry **ret, size_t *ret_cnt);
 void store_entries_free(struct store_entry *e, size_t cnt);
+/* A shared hold on the store (flock on <root>/use.lock) that keeps
+ * store_prune from running: take it before writing the first blob of a
+ * pull or build and release it after store_tag, so blobs written but not
+ * yet tagged are not pruned. Returns an fd (>= 0) or -errno. Never call
+ * store_prune while holding one (it would wait for itself). */
+int store_hold(struct bpfman_ctx *ctx, const char *root);
+void store_release(int hold_fd);
 /* Deletes blobs not reachable from index.json (manifests, indexes and
  * their configs and layers), and extracted ELFs in <root>/bytecode/<hex>.o
  * whose layer blob <hex> is not reachable. */
+/* Waits for holds (store_hold, blob writers) to end, and removes what
+ * killed writers left in <root>/tmp. ret_bytes counts extracted ELFs too. */
 int store_prune(struct bpfman_ctx *ctx, const char *root,
 		size_t *ret_blobs, uint64_t *ret_bytes);
 
