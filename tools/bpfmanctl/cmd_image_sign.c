@@ -14,11 +14,9 @@
 #include <bpfman/signature.h>
 
 #include "args.h"
+#include "cmd_image.h"
 #include "image_cli.h"
 #include "output.h"
-
-int cmd_image_verify(int argc, char **argv, struct ctl_global *g);
-int cmd_image_sign(int argc, char **argv, struct ctl_global *g);
 
 enum {
 	KEY_KEY = OPT_LONG(1),
