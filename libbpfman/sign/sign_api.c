@@ -112,8 +112,19 @@ static int sign_legacy(struct bpfman_ctx *ctx, struct registry_client *c,
 			const struct descriptor *l = &om.layers[i];
 			json_t *d, *ann = json_object();
 
-			if (strcmp(l->media_type, MT_SIMPLESIGNING) || !strcmp(l->digest, pdigest))
+			const char *old_sig = NULL;
+
+			for (size_t k = 0; k < l->annotations_cnt; k++)
+				if (!strcmp(l->annotation_keys[k], ANN_SIGNATURE))
+					old_sig = l->annotation_values[k];
+			/* The same payload signed again (another key, or the same
+			 * key: ECDSA differs each time) is another signature; only
+			 * an identical one is dropped. */
+			if (strcmp(l->media_type, MT_SIMPLESIGNING) ||
+			    (!strcmp(l->digest, pdigest) && old_sig && !strcmp(old_sig, sig_b64))) {
+				json_decref(ann);
 				continue;
+			}
 			for (size_t k = 0; k < l->annotations_cnt; k++)
 				json_object_set_new(ann, l->annotation_keys[k],
 						    json_string(l->annotation_values[k]));

@@ -103,9 +103,10 @@ expect() {
 	out=$("$@" 2>&1) || rc=$?
 	[ "$rc" = "$want" ] || fail "'$*' exited $rc, expected $want; output:
 $out"
-	printf '%s' "$out" | grep -Eq -- "$re" || fail "'$*' output does not match /$re/:
+	# Matched on one line: table output puts each finding's detail on the next.
+	printf '%s' "$out" | tr '\n' ' ' | grep -Eq -- "$re" || fail "'$*' output does not match /$re/:
 $out"
-	LAST_OUT=$out
+	LAST_OUT=$(printf "%s" "$out" | tr "\n" " ")
 }
 
 manifest_get() { # REPO REF: the manifest body

@@ -95,7 +95,7 @@ cosign_sign leafc.key "$REG/cert/a@$d" --certificate leaf.pem --certificate-chai
 	--new-bundle-format=false
 expect 0 "certificate of signer@example.com issued by https://issuer.example.com" \
 	ctl image verify "$REG/cert/a:v1"
-[ "$(grep -c "valid signature" <<<"$LAST_OUT")" = 2 ] || fail "both certificate signatures should verify: $LAST_OUT"
+[ "$(grep -o "valid signature" <<<"$LAST_OUT" | wc -l)" = 2 ] || fail "both certificate signatures should verify: $LAST_OUT"
 pass "certificate signatures (bundle and legacy) chain to the test CA"
 
 for repo in cert-other cert-wrongca; do
@@ -238,7 +238,7 @@ pass "a tag moved after signing is not signed"
 d=$(push_image cosign/ours:v1)
 expect 0 "Digest:      $d" ctl image sign "$REG/cosign/ours:v1" --key ours.pem
 expect 0 "valid signature: cosign signature" ctl image verify "$REG/cosign/ours:v1"
-[ "$(grep -c "valid signature" <<<"$LAST_OUT")" = 2 ] || fail "both formats should verify: $LAST_OUT"
+[ "$(grep -o "valid signature" <<<"$LAST_OUT" | wc -l)" = 2 ] || fail "both formats should verify: $LAST_OUT"
 "$COSIGN" verify --key ours.pub --insecure-ignore-tlog --allow-http-registry "$REG/cosign/ours@$d" \
 	> cv.log 2>&1 || fail "cosign verify rejects our bundle: $(cat cv.log)"
 "$COSIGN" verify --key ours.pub --insecure-ignore-tlog --new-bundle-format=false \
