@@ -14,6 +14,8 @@ packages=(
   libclang-rt-14-dev
   # kernel-facing tools used by tests and benchmarks
   bpftool xdp-tools iproute2 iputils-ping kmod
+  # OCI image tools the image tests check our layouts against
+  skopeo
   # VM test tier
   qemu-system-x86 busybox-static cpio xz-utils zstd util-linux
 )
