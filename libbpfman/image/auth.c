@@ -389,8 +389,9 @@ int auth_lookup(struct bpfman_ctx *ctx, const char *registry,
 		goto out;
 	}
 	for (size_t i = 0; paths[i]; i++) {
-		size_t len = strlen(paths[i]);
-		bool legacy = len >= 10 && !strcmp(paths[i] + len - 10, "/.dockercfg");
+		static const char legacy_name[] = "/.dockercfg";
+		size_t len = strlen(paths[i]), ll = sizeof(legacy_name) - 1;
+		bool legacy = len >= ll && !strcmp(paths[i] + len - ll, legacy_name);
 
 		err = lookup_in_file(ctx, paths[i], legacy, keys, keys_cnt, &c);
 		if (err != -ENOENT)

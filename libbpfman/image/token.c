@@ -360,14 +360,16 @@ int token_get(struct bpfman_ctx *ctx, CURL *h, const struct auth_challenge *ch,
 	if (err)
 		return bpfman_err_prefix(ctx, err, "getting a registry token from %s", ch->realm);
 	errtext = http_error_text(&r);
-	if (r.status == 401 || r.status == 403) {
+	if ((r.status == 401 || r.status == 403) && creds && creds->username) {
 		err = bpfman_err(ctx, -EACCES,
-				 "the token service %s refused %s for %s (HTTP %ld%s%s); %s",
-				 ch->realm, creds && creds->username ? "the credentials of user" : "anonymous access",
-				 creds && creds->username ? creds->username : scope, r.status,
-				 errtext ? ": " : "", str_or_empty(errtext),
-				 creds && creds->username ? "check the user name and password"
-							  : "give credentials (username/password or an auth file)");
+				 "the token service %s refused the credentials of user %s (from %s) for %s (HTTP %ld%s%s); check the user name and password",
+				 ch->realm, creds->username, str_or_empty(creds->source), scope,
+				 r.status, errtext ? ": " : "", str_or_empty(errtext));
+	} else if (r.status == 401 || r.status == 403) {
+		err = bpfman_err(ctx, -EACCES,
+				 "the token service %s refused anonymous access to %s (HTTP %ld%s%s); give credentials (username and password, or an auth file from `podman login`)",
+				 ch->realm, scope, r.status, errtext ? ": " : "",
+				 str_or_empty(errtext));
 	} else if (r.status != 200) {
 		err = bpfman_err(ctx, -EPROTO, "the token service %s answered HTTP %ld%s%s",
 				 ch->realm, r.status, errtext ? ": " : "", str_or_empty(errtext));
