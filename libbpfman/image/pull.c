@@ -6,6 +6,7 @@
  * is tagged before all of it is in place. */
 #include "internal.h"
 #include "image/digest.h"
+#include "image/elf_info.h"
 #include "image/layer.h"
 #include "image/manifest.h"
 #include "image/pull.h"
@@ -83,6 +84,12 @@ static void client_freep(struct registry_client **c)
 	registry_client_free(*c);
 }
 
+static void store_releasep(int *fd)
+{
+	if (*fd >= 0)
+		store_release(*fd);
+}
+
 /* Writes the ELF to <cache>/bytecode/<hex>.o through a temporary file and a
  * rename, so concurrent pulls of one image each write a whole file and the
  * last rename wins with identical content. */
@@ -144,6 +151,42 @@ static int extract_elf(struct bpfman_ctx *ctx, const char *root, const char *lay
 				  "layer %s holds no ELF object; a bytecode image's layer carries the BPF object (.o) built by clang",
 				  layer_digest);
 	return write_elf(ctx, elf_path, elf, len);
+}
+
+static bool has_unresolved_types(const struct image_config *c)
+{
+	for (size_t i = 0; i < c->programs_cnt; i++)
+		if (c->programs[i].type == BPFMAN_PROG_TYPE_UNSPEC)
+			return true;
+	return false;
+}
+
+/* Checks that the programs the labels name are in the ELF with a fitting
+ * section, and settles the types Rust bpfman labelled by kernel type
+ * ("probe", "tracing"). */
+static int resolve_types(struct bpfman_ctx *ctx, struct bpfman_image *img)
+{
+	_cleanup_close_ int fd = open(img->elf_path, O_RDONLY | O_CLOEXEC);
+	_cleanup_free_ char *elf = NULL;
+	struct stat st;
+	size_t got = 0;
+
+	if (fd < 0 || fstat(fd, &st))
+		return bpfman_err(ctx, -errno, "cannot read %s: %s", img->elf_path, strerror(errno));
+	if (st.st_size <= 0 || (uint64_t)st.st_size > LAYER_ELF_MAX_SIZE)
+		return bpfman_err(ctx, -EMSGSIZE, "%s has %lld bytes; remove it and pull again",
+				  img->elf_path, (long long)st.st_size);
+	elf = malloc((size_t)st.st_size);
+	if (!elf)
+		return -ENOMEM;
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, elf + got, (size_t)st.st_size - got);
+
+		if (n <= 0)
+			return bpfman_err(ctx, n ? -errno : -EIO, "cannot read %s", img->elf_path);
+		got += (size_t)n;
+	}
+	return elf_resolve_types(ctx, &img->config, elf, got);
 }
 
 /* A blob the manifest needs: from the cache, else (with a client) from the
@@ -295,6 +338,10 @@ static int complete_image(struct bpfman_ctx *ctx, const char *root, struct regis
 		return -ENOMEM;
 	if ((err = extract_elf(ctx, root, layer->digest, img->config.filename, img->elf_path)))
 		return bpfman_err_prefix(ctx, err, "image %s", name);
+	/* Checked on every pull from a registry; from the cache only when a
+	 * type is still to be settled. */
+	if ((c || has_unresolved_types(&img->config)) && (err = resolve_types(ctx, img)))
+		return bpfman_err_prefix(ctx, err, "image %s", name);
 
 	if (!img->platform) {
 		const struct image_config *cf = &img->config;
@@ -396,6 +443,7 @@ static int pull_network(struct bpfman_ctx *ctx, const struct image_ref *ref, con
 	_cleanup_(descriptor_clearp) struct descriptor top = { 0 };
 	_cleanup_(image_freep) struct bpfman_image *img = NULL;
 	_cleanup_free_ void *buf = NULL;
+	_cleanup_(store_releasep) int hold = -1;
 	const char *root = ctx->image_cache_dir;
 	const char *platform = OPTS_GET(opts, platform, NULL);
 	size_t len = 0;
@@ -403,6 +451,10 @@ static int pull_network(struct bpfman_ctx *ctx, const struct image_ref *ref, con
 
 	if ((err = registry_client_new(ctx, ref, OPTS_GET(opts, registry, NULL), false, &c)))
 		return err;
+	/* Keeps image prune from deleting blobs written before the tag. */
+	hold = store_hold(ctx, root);
+	if (hold < 0)
+		return hold;
 
 	/* Policy Always with a cached copy: ask only for the digest; when it
 	 * is unchanged the cached blobs serve (fetched again only if gone). */

@@ -24,7 +24,9 @@ for cmd in "" "load" "load file" "attach" "attach 1 xdp" "attach 1 tc" \
 	"attach 1 tcx" "attach 1 tracepoint" "attach 1 kprobe" \
 	"attach 1 uprobe" "attach 1 fentry" "attach 1 fexit" "detach" \
 	"unload" "list" "list programs" "list links" "get" "get program" \
-	"get link" "restore" "reconcile"; do
+	"get link" "restore" "reconcile" "load image" "image" "image pull" \
+	"image inspect" "image list" "image rm" "image prune" "image build" \
+	"image push"; do
 	# shellcheck disable=SC2086 # word splitting of $cmd is intended
 	"$bin" $cmd --help >"$tmp/help" 2>&1 || bad "'$cmd --help' exit $?"
 	grep -q '^Examples:' "$tmp/help" || bad "'$cmd --help' has no example"
@@ -65,7 +67,28 @@ usage load file -p x --programs tracepoint:f -m a=1,b
 usage load file -p x --programs tracepoint:f --map-owner-id 12x
 usage load file -p x --programs tracepoint:f --map-owner-id -1
 usage load file -p x --programs tracepoint:f extra
-usage load image -i quay.io/x --programs xdp:f
+usage load image
+usage load image --programs tracepoint:f
+usage load image -i quay.io/x --pull-policy Sometimes
+usage load image -i quay.io/x -r 'not base64!'
+usage load image -i quay.io/x -r "$(printf 'nocolon' | base64)"
+usage load image -i quay.io/x --programs nosuchtype:f
+usage load image -i quay.io/x extra
+usage image
+usage image frobnicate
+usage image pull
+usage image pull a b
+usage image pull quay.io/x -p sometimes
+usage image inspect
+usage image rm
+usage image prune extra
+usage image list extra
+usage image build
+usage image build -f x.o
+usage image build -f a.o -f b.o -o dir
+usage image build --platform linux/amd64 -f a.o -o dir
+usage image build -f a.o --platform amd64 -o dir
+usage image push -f a.o
 usage attach
 usage attach 1
 usage attach x tracepoint -t a/b

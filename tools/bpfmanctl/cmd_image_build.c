@@ -44,7 +44,7 @@ static const struct opt build_opts[] = {
 
 static const struct cmd_spec build_spec = {
 	.name = "image build",
-	.usage = "-f FILE [--platform P] [-f FILE --platform P]... (-o DIR | -t REF)",
+	.usage = "-f FILE [--platform P]... (-o DIR | -t REF) [OPTIONS]",
 	.summary =
 		"Build a bytecode image as bpfman's Containerfile.bytecode lays it out\n"
 		"(one tar+gzip layer holding the ELF; labels derived from the ELF), with\n"
@@ -53,8 +53,8 @@ static const struct cmd_spec build_spec = {
 		"index.",
 	.opts = build_opts,
 	.examples = "bpfmanctl image build -f counter.bpf.o -o ./layout\n"
-		    "bpfmanctl image build -f a.o --platform linux/amd64 -f b.o --platform "
-		    "linux/arm64 -t reg:5000/c:v1",
+		    "bpfmanctl image build -f a.o --platform linux/amd64 \\\n"
+		    "    -f b.o --platform linux/arm64 -t 127.0.0.1:5000/c:v1",
 };
 
 static const struct cmd_spec push_spec = {
