@@ -74,12 +74,12 @@ get_cosign() {
 		skip "cosign v3.1.3 could not be built from the Go module proxy (no Go, or no network the first time); the cosign interoperability checks need it"
 }
 
-# push NAME:TAG [FILE]: a fresh one-layer image; prints its digest.
+# push NAME:TAG [FILE [PROGRAMS]]: a fresh one-layer image; prints its digest.
 push_image() {
 	local lay=$T/layout-${1//[\/:]/_}
 	rm -rf "$lay"
 	local d
-	d=$("$SIGN_DIR/make-image.sh" "$lay" img ${2:-})
+	d=$("$SIGN_DIR/make-image.sh" "$lay" img "${2:-}" "${3:-}")
 	skopeo copy -q --dest-tls-verify=false "oci:$lay:img" "docker://$REG/$1" >/dev/null ||
 		fail "skopeo could not push $REG/$1"
 	echo "$d"

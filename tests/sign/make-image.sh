@@ -1,11 +1,13 @@
 #!/bin/sh
-# make-image.sh LAYOUT_DIR NAME [FILE]: writes a one-layer OCI image layout
-# (tar+gzip layer holding FILE, default some unique bytes) whose index names
-# it NAME, so `skopeo copy oci:LAYOUT_DIR:NAME docker://...` can push it.
+# make-image.sh LAYOUT_DIR NAME [FILE [PROGRAMS]]: writes a one-layer OCI
+# image layout (tar+gzip layer holding FILE, default some unique bytes)
+# whose index names it NAME, so `skopeo copy oci:LAYOUT_DIR:NAME docker://...`
+# can push it. PROGRAMS is the io.ebpf.programs label, e.g.
+# '{"count_getpid":"tracepoint"}'.
 # Only the shell, tar, gzip and sha256sum: the signature tests must not
 # depend on the code they check.
 set -eu
-dir=$1 name=$2 file=${3:-}
+dir=$1 name=$2 file=${3:-} programs=${4:-}
 mkdir -p "$dir/blobs/sha256"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -23,8 +25,12 @@ put() { # put FILE -> prints "sha256:<hex> <size>"
 }
 set -- $(put "$work/layer.tgz"); layer=$1 layer_size=$2
 diff_id=sha256:$(sha256sum "$work/layer.tar" | cut -d' ' -f1)
-printf '{"architecture":"amd64","os":"linux","config":{"Labels":{"io.ebpf.filename":"prog.o"}},"rootfs":{"type":"layers","diff_ids":["%s"]}}' \
-	"$diff_id" > "$work/config.json"
+labels='"io.ebpf.filename":"prog.o"'
+if [ -n "$programs" ]; then
+	labels="$labels,\"io.ebpf.programs\":\"$(printf '%s' "$programs" | sed 's/"/\\"/g')\""
+fi
+printf '{"architecture":"amd64","os":"linux","config":{"Labels":{%s}},"rootfs":{"type":"layers","diff_ids":["%s"]}}' \
+	"$labels" "$diff_id" > "$work/config.json"
 set -- $(put "$work/config.json"); config=$1 config_size=$2
 printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"%s","size":%s}]}' \
 	"$config" "$config_size" "$layer" "$layer_size" > "$work/manifest.json"
