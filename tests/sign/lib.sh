@@ -59,14 +59,19 @@ sign_setup() {
 
 sign_cleanup() {
 	local rc=$?
-	[ -n "${REG_PID:-}" ] && kill "$REG_PID" 2>/dev/null && wait "$REG_PID" 2>/dev/null
+	set +e
+	if [ -n "${REG_PID:-}" ]; then
+		kill "$REG_PID" 2>/dev/null
+		wait "$REG_PID" 2>/dev/null
+	fi
 	gpgconf --homedir "$GNUPGHOME" --kill all >/dev/null 2>&1 || true
 	if [ "$rc" != 0 ] && [ "$rc" != 77 ]; then
 		echo "test directory kept for inspection: $T" >&2
 	else
 		rm -rf "$T"
 	fi
-	rm -rf "$BPFMAN_BPFFS_ROOT" 2>/dev/null || true
+	rm -rf "$BPFMAN_BPFFS_ROOT" 2>/dev/null
+	exit "$rc"
 }
 
 get_cosign() {
