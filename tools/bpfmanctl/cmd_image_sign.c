@@ -58,7 +58,7 @@ static const struct opt verify_opts[] = {
 
 static const struct cmd_spec verify_spec = {
 	.name = "image verify",
-	.usage = "REFERENCE [--key FILE]... [--certificate-root FILE --certificate-identity ID]",
+	.usage = "REFERENCE [--key FILE]... [OPTIONS]",
 	.summary =
 		"Check every signature of the digest REFERENCE resolves to: cosign\n"
 		"signatures (tag sha256-<hex>.sig, and sigstore bundles attached as OCI\n"
