@@ -14,8 +14,10 @@ packages=(
   libclang-rt-14-dev
   # kernel-facing tools used by tests and benchmarks
   bpftool xdp-tools iproute2 iputils-ping kmod
-  # OCI image tools the image tests check our layouts against
-  skopeo
+  # registry test servers (tests/registry): docker-registry, htpasswd -B for
+  # its bcrypt users, openssl for the test CA, python3-cryptography for the
+  # token service's ES256 JWTs, skopeo to push images we did not write
+  apache2-utils docker-registry openssl python3 python3-cryptography skopeo
   # VM test tier
   qemu-system-x86 busybox-static cpio xz-utils zstd util-linux
 )

@@ -82,7 +82,7 @@ static void bpf_object_closep(struct bpf_object **o)
 int elf_info_read(struct bpfman_ctx *ctx, const void *elf, size_t len,
 		  struct elf_info *ret)
 {
-	_cleanup_(libbpf_capture_end) struct libbpf_capture cap;
+	_cleanup_(libbpf_capture_end) struct libbpf_capture cap = { 0 };
 	_cleanup_(bpf_object_closep) struct bpf_object *obj = NULL;
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "image");
 	struct elf_info info = { 0 };

@@ -144,8 +144,9 @@ static int extract_elf(struct bpfman_ctx *ctx, const char *root, const char *lay
 	blob = store_blob_path(root, layer_digest);
 	if (!blob)
 		return -ENOMEM;
+	/* Its sentence names the blob (and so the layer digest). */
 	if ((err = layer_read_elf_file(ctx, blob, filename, &elf, &len)))
-		return bpfman_err_prefix(ctx, err, "layer %s", layer_digest);
+		return err;
 	if (len < 4 || memcmp(elf, "\177ELF", 4))
 		return bpfman_err(ctx, -ENOEXEC,
 				  "layer %s holds no ELF object; a bytecode image's layer carries the BPF object (.o) built by clang",
@@ -529,7 +530,9 @@ int image_pull(struct bpfman_ctx *ctx, const char *reference,
 				  "image %s is not in the cache %s and the pull policy is Never; pull it first (bpfmanctl image pull %s) or use the policy IfNotPresent",
 				  name, root, name);
 	if (have && policy != BPFMAN_PULL_ALWAYS) {
-		err = image_read_cached(ctx, name, platform, ret);
+		/* This host's entry of an index, even when the last pull
+		 * picked another platform (image get shows that one). */
+		err = image_read_cached(ctx, name, platform ? platform : host_platform(), ret);
 		/* IfNotPresent repairs a cache that lost a blob; Never cannot. */
 		if (err != -ENOENT || policy == BPFMAN_PULL_NEVER)
 			return err;

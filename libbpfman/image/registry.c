@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* Redirect hops we follow for one request. */
 #define REGISTRY_MAX_REDIRECTS 5
@@ -40,6 +41,7 @@ struct registry_client {
 	enum auth_scheme scheme;
 	struct auth_challenge challenge; /* the bearer challenge we answer */
 	char *authorization;            /* header value for the registry's origin */
+	time_t token_expires;           /* bearer: when to get another */
 	bpfman_progress_fn progress;
 	void *progress_user_data;
 };
@@ -131,7 +133,8 @@ static int set_bearer(struct registry_client *c, bool fresh)
 
 	if (!scope)
 		return -ENOMEM;
-	err = token_get(c->ctx, c->h, &c->challenge, scope, &c->creds, fresh, &token);
+	err = token_get(c->ctx, c->h, &c->challenge, scope, &c->creds, fresh, &token,
+			&c->token_expires);
 	if (err)
 		return err;
 	wipe_free(c->authorization);
@@ -292,6 +295,10 @@ static int client_request(struct registry_client *c, struct http_request *req,
 	bool tried = false, fresh_tried = false;
 	int err;
 
+	/* A long-lived client outlives its token: renew it before use. */
+	if (c->scheme == AUTH_BEARER && time(NULL) >= c->token_expires &&
+	    (err = set_bearer(c, false)))
+		return err;
 	for (;;) {
 		req->authorization = c->authorization;
 		err = do_hops(c, req, r, ret_final_url);

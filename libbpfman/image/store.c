@@ -92,6 +92,14 @@ static int write_atomic(struct bpfman_ctx *ctx, const char *root, const char *re
 
 	if (!dst || !tmp)
 		return -ENOMEM;
+	{
+		/* layouts other tools made have no tmp/ */
+		_cleanup_free_ char *dir = path_of(root, "tmp");
+
+		if (!dir)
+			return -ENOMEM;
+		mkdir(dir, 0755);
+	}
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return bpfman_err(ctx, -errno, "cannot create a temporary file in %s/tmp: %s", root, strerror(errno));

@@ -185,7 +185,7 @@ static char *cache_key(const struct auth_challenge *ch, const char *scope,
 			  scope, hash);
 }
 
-static char *cache_get(const char *key)
+static char *cache_get(const char *key, time_t *ret_expires)
 {
 	time_t now = time(NULL);
 	char *tok = NULL;
@@ -194,9 +194,10 @@ static char *cache_get(const char *key)
 	for (size_t i = 0; i < TOKEN_CACHE_SLOTS; i++) {
 		if (!cache[i].key || strcmp(cache[i].key, key))
 			continue;
-		if (cache[i].expires > now)
+		if (cache[i].expires > now) {
 			tok = strdup(cache[i].token);
-		else
+			*ret_expires = cache[i].expires;
+		} else
 			slot_clear(&cache[i]);
 		break;
 	}
@@ -305,7 +306,7 @@ static int parse_token_response(struct bpfman_ctx *ctx, const char *realm,
 
 int token_get(struct bpfman_ctx *ctx, CURL *h, const struct auth_challenge *ch,
 	      const char *scope, const struct registry_creds *creds, bool fresh,
-	      char **ret_token)
+	      char **ret_token, time_t *ret_expires)
 {
 	struct registry_settings rs = { 0 };
 	struct http_response r = { 0 };
@@ -322,7 +323,7 @@ int token_get(struct bpfman_ctx *ctx, CURL *h, const struct auth_challenge *ch,
 	key = cache_key(ch, scope, creds);
 	if (!key)
 		return -ENOMEM;
-	if (!fresh && (cached = cache_get(key))) {
+	if (!fresh && (cached = cache_get(key, ret_expires))) {
 		pr_debug(ctx, "reusing a cached token for %s", scope);
 		*ret_token = TAKE_PTR(cached);
 		return 0;
@@ -375,8 +376,10 @@ int token_get(struct bpfman_ctx *ctx, CURL *h, const struct auth_challenge *ch,
 				 ch->realm, r.status, errtext ? ": " : "", str_or_empty(errtext));
 	} else {
 		err = parse_token_response(ctx, ch->realm, &r, ret_token, &expires);
-		if (!err)
+		if (!err) {
 			cache_put(key, *ret_token, expires);
+			*ret_expires = expires;
+		}
 	}
 	http_response_clear(&r);
 	return err;

@@ -36,10 +36,11 @@ void auth_challenge_clear(struct auth_challenge *c);
 
 /* Gets a token for scope from ch->realm (reusing a cached one that is
  * still valid unless `fresh`). creds may be anonymous. The realm must be
- * https, or http on a host the config marks insecure. */
+ * https, or http on a host the config marks insecure. *ret_expires is
+ * when the caller must stop using it. */
 int token_get(struct bpfman_ctx *ctx, CURL *h, const struct auth_challenge *ch,
 	      const char *scope, const struct registry_creds *creds, bool fresh,
-	      char **ret_token);
+	      char **ret_token, time_t *ret_expires);
 /* Drops the cached tokens (tests). */
 void token_cache_flush(void);
 

@@ -66,7 +66,7 @@ def layer_tar(payload, name):
     return buf.getvalue()
 
 
-def image_manifest(lay, args, plat, elf_path):
+def image_manifest(lay, args, plat, elf_path, programs):
     os_, arch, *variant = plat.split("/")
     with open(elf_path, "rb") as f:
         payload = f.read()
@@ -80,7 +80,7 @@ def image_manifest(lay, args, plat, elf_path):
                       "io.ebpf.filename": os.path.basename(elf_path),
                       "io.ebpf.bpf_function_name": fn}
         else:
-            labels = {"io.ebpf.programs": args.programs, "io.ebpf.maps": args.maps}
+            labels = {"io.ebpf.programs": programs, "io.ebpf.maps": args.maps}
     config = {
         "architecture": arch,
         "os": os_,
@@ -134,7 +134,8 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("out")
     p.add_argument("--elf", action="append", required=True)
-    p.add_argument("--programs", default='{"count_getpid":"tracepoint"}')
+    p.add_argument("--programs", action="append",
+                   help="io.ebpf.programs; once for all --elf, or once per --elf in order")
     p.add_argument("--maps", default='{"counter":"array"}')
     p.add_argument("--tag", default="latest")
     p.add_argument("--docker", action="store_true")
@@ -146,10 +147,12 @@ def main():
     args = p.parse_args()
 
     lay = Layout(args.out)
+    programs = args.programs or ['{"count_getpid":"tracepoint"}']
     descs = []
-    for spec in args.elf:
+    for i, spec in enumerate(args.elf):
         plat, _, path = spec.rpartition("=")
-        descs.append(image_manifest(lay, args, plat or "linux/" + HOST_ARCH, path))
+        descs.append(image_manifest(lay, args, plat or "linux/" + HOST_ARCH, path,
+                                    programs[i] if len(programs) > 1 else programs[0]))
     if len(descs) == 1:
         top = descs[0]
         del top["platform"]

@@ -53,10 +53,12 @@ refused "image pull, Never without a cached copy" "Never" \
   bm image pull "$P_HOST/good:v1" -p Never
 
 # A tampered blob: the registry serves other bytes under the layer digest.
-ldigest=$(skopeo inspect --tls-verify=false "docker://$P_HOST/good:v1" |
-          python3 -c 'import json,sys; print(json.load(sys.stdin)["Layers"][0])')
-mkimage "$work/tamper" --elf "$obj" >/dev/null
+# (A layer of its own: the cache already holds good:v1's and would not
+# fetch it again.)
+mkimage "$work/tamper" --entry-name tamper.bpf.o --elf "$obj" >/dev/null
 push_layout "$work/tamper" "$P_HOST/tamper:v1"
+ldigest=$(skopeo inspect --tls-verify=false "docker://$P_HOST/tamper:v1" |
+          python3 -c 'import json,sys; print(json.load(sys.stdin)["Layers"][0])')
 data="$P_STORAGE/docker/registry/v2/blobs/sha256/${ldigest:7:2}/${ldigest:7}/data"
 [ -f "$data" ] || fail "registry storage layout changed: no $data"
 python3 - "$data" <<'EOF'

@@ -52,8 +52,11 @@ bm unload "$id"
 echo "ok: pull, inspect, load (labels and --programs), program runs"
 
 # Docker schema2 media types, and the legacy single-program labels.
-mkimage "$work/docker" --docker --elf "$obj" >/dev/null
+# (skopeo converts the layout to Docker schema2 on the way.)
+mkimage "$work/docker" --elf "$obj" >/dev/null
 push_layout "$work/docker" "$P_HOST/docker:v1" --format v2s2
+skopeo inspect --raw --tls-verify=false "docker://$P_HOST/docker:v1" |
+  grep -q 'vnd.docker.distribution.manifest.v2+json' || fail "registry holds no schema2 manifest"
 id=$(bm load image -i "$P_HOST/docker:v1" -o json | json_get 0.id)
 bm unload "$id"
 mkimage "$work/legacy" --legacy count_getpid:tracepoint --elf "$obj" >/dev/null
@@ -68,7 +71,8 @@ echo "ok: docker schema2 and legacy labels"
 other=arm64
 [ "$arch" = arm64 ] && other=amd64
 mdigest=$(mkimage "$work/multi" --elf "linux/$other=$BPF_OBJ_DIR/xdp_counter.bpf.o" \
-          --programs '{"xdp_count":"xdp"}' --elf "linux/$arch=$obj")
+          --programs '{"xdp_count":"xdp"}' --elf "linux/$arch=$obj" \
+          --programs '{"count_getpid":"tracepoint"}')
 push_layout "$work/multi" "$P_HOST/multi:v1"
 out=$(bm image pull "$P_HOST/multi:v1" -o json)
 expect_eq "$(json_get platform <<<"$out")" "linux/$arch" "index platform"

@@ -73,7 +73,7 @@ expect_eq "$(cached_refs)" "$Q_HOST/race:v1" "one reference after concurrent pul
 elfs=$(find "$BPFMAN_IMAGE_CACHE_DIR/bytecode" -type f)
 expect_eq "$(wc -l <<<"$elfs")" 1 "one extracted ELF"
 cmp -s "$elfs" "$obj" || fail "extracted ELF differs from the object"
-left=$(find "$BPFMAN_IMAGE_CACHE_DIR" -name '*tmp*' -o -name '*.partial*')
+left=$(find "$BPFMAN_IMAGE_CACHE_DIR" -type f \( -path "$BPFMAN_IMAGE_CACHE_DIR/tmp/*" -o -name '*.tmp.*' \))
 [ -z "$left" ] || fail "temporary files left: $left"
 id=$(bm load image -i "$Q_HOST/race:v1" -p Never -o json | json_get 0.id)
 bm unload "$id"

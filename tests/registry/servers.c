@@ -80,7 +80,7 @@ __attribute__((constructor)) static void record_owner(void)
 	atexit(cleanup_at_exit);
 }
 
-void server_start(struct server *s, const char *mode, const char *cert_names)
+void server_start(struct server *s, const char *mode, const char *env)
 {
 	char cmd[2 * PATH_MAX], path[PATH_MAX + 8], line[1024];
 	FILE *f;
@@ -91,10 +91,8 @@ void server_start(struct server *s, const char *mode, const char *cert_names)
 	snprintf(s->dir, sizeof(s->dir), "/tmp/bpfman-registry-%s-XXXXXX", mode);
 	if (!mkdtemp(s->dir))
 		die("mkdtemp: %s", strerror(errno));
-	snprintf(cmd, sizeof(cmd), "%s%s%s '%s/registry-start' %s '%s' >/dev/null",
-		 cert_names ? "REGISTRY_TEST_CERT_NAMES='" : "",
-		 cert_names ? cert_names : "", cert_names ? "'" : "",
-		 REGISTRY_SCRIPTS, mode, s->dir);
+	snprintf(cmd, sizeof(cmd), "%s '%s/registry-start' %s '%s' >/dev/null",
+		 env ? env : "", REGISTRY_SCRIPTS, mode, s->dir);
 	if (system(cmd))
 		die("registry-start %s failed (see above)", mode);
 	snprintf(path, sizeof(path), "%s/env", s->dir);
@@ -113,6 +111,8 @@ void server_start(struct server *s, const char *mode, const char *cert_names)
 		copy_field(s->token_stats, sizeof(s->token_stats), line, "TOKEN_STATS_URL");
 		copy_field(s->other_host, sizeof(s->other_host), line, "OTHER_HOST");
 		copy_field(s->log_url, sizeof(s->log_url), line, "LOG_URL");
+		copy_field(s->client_cert, sizeof(s->client_cert), line, "REG_CLIENT_CERT");
+		copy_field(s->client_key, sizeof(s->client_key), line, "REG_CLIENT_KEY");
 	}
 	fclose(f);
 	if (!s->host[0])

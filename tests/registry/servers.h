@@ -29,13 +29,16 @@ struct server {
 	char pass[96];
 	char token_stats[160];
 	char other_host[64]; /* redirect: the other origin */
+	char client_cert[PATH_MAX];
+	char client_key[PATH_MAX];
 	char log_url[160];
 };
 
-/* Starts MODE (plain, tls, token, redirect) in a new temp directory;
- * cert_names overrides the TLS certificate's subjectAltName (NULL:
- * 127.0.0.1 and localhost). Aborts the test program when it cannot. */
-void server_start(struct server *s, const char *mode, const char *cert_names);
+/* Starts MODE (plain, tls, token, redirect) in a new temp directory.
+ * env: shell assignments for registry-start (REGISTRY_TEST_CERT_NAMES=...,
+ * REGISTRY_TEST_CLIENT_CA=1, REGISTRY_TEST_TOKEN_LIFETIME=N) or NULL.
+ * Exits the test program when it cannot. */
+void server_start(struct server *s, const char *mode, const char *env);
 void server_stop(struct server *s);
 /* Stops every server started (also run at exit, so a failed assertion
  * in the parent leaves nothing behind). */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "servers.h"
 
@@ -18,7 +19,7 @@
 #include "image/manifest.h"
 #include "image/registry.h"
 
-static struct server tls, token, redir;
+static struct server tls, token, redir, short_token;
 
 static void push_fixtures(void);
 
@@ -343,6 +344,30 @@ START_TEST(auth_file_docker_hub_and_helpers)
 }
 END_TEST
 
+START_TEST(token_renewed_after_expiry)
+{
+	struct test_env e;
+	struct registry_client *c;
+	struct pushed_image img;
+	long n0;
+
+	/* expires_in 11: used until 5 s before, so for 6 s. The registry
+	 * itself would still accept it (60 s leeway): only our expiry
+	 * accounting makes the client ask again. */
+	env_open(&e, "registry_tls:\n  ca_file: %s\n", short_token.ca);
+	c = client(&e, &short_token, "short/app", true, short_token.user, short_token.pass);
+	push_image(c, "v1", "short", &img);
+	n0 = fetch_json_int(short_token.token_stats, short_token.ca, "token_requests");
+	ck_assert_int_eq(pull_manifest(c, "v1"), 0);
+	ck_assert_int_eq(fetch_json_int(short_token.token_stats, short_token.ca, "token_requests"), n0);
+	sleep(7);
+	ck_assert_int_eq(pull_manifest(c, "v1"), 0);
+	ck_assert_int_eq(fetch_json_int(short_token.token_stats, short_token.ca, "token_requests"), n0 + 1);
+	registry_client_free(c);
+	env_close(&e);
+}
+END_TEST
+
 static json_t *redirect_log(void)
 {
 	char *body = fetch_url(redir.log_url, NULL);
@@ -424,6 +449,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, basic_auth);
 	tcase_add_test(tc, token_flow_and_reuse);
 	tcase_add_test(tc, token_realm_needs_tls_trust);
+	tcase_add_test(tc, token_renewed_after_expiry);
 	tcase_add_test(tc, auth_file_locations);
 	tcase_add_test(tc, auth_file_order_and_keys);
 	tcase_add_test(tc, auth_file_docker_hub_and_helpers);
@@ -464,6 +490,7 @@ int main(void)
 	server_start(&tls, "tls", NULL);
 	server_start(&token, "token", NULL);
 	server_start(&redir, "redirect", NULL);
+	server_start(&short_token, "token", "REGISTRY_TEST_TOKEN_LIFETIME=11");
 	s = suite();
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

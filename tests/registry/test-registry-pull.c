@@ -18,7 +18,7 @@
 #include "image/registry.h"
 #include "image/store.h"
 
-static struct server plain, tls, wrong_name;
+static struct server plain, tls, wrong_name, mutual;
 
 static struct registry_client *client(struct test_env *e, const struct server *s,
 				      const char *repo, bool push,
@@ -399,6 +399,39 @@ START_TEST(tls_name_mismatch)
 }
 END_TEST
 
+START_TEST(mutual_tls)
+{
+	struct test_env e;
+	struct registry_client *c;
+	struct pushed_image img;
+	void *buf = NULL;
+	size_t len;
+	char digest[DIGEST_STR_SIZE];
+	int err;
+
+	ck_assert(mutual.client_cert[0] && mutual.client_key[0]);
+	env_open(&e, "registries:\n  - location: \"%s\"\n    ca_file: %s\n"
+		     "    client_cert: %s\n    client_key: %s\n",
+		 mutual.host, mutual.ca, mutual.client_cert, mutual.client_key);
+	c = client(&e, &mutual, "mtls/app", true, mutual.user, mutual.pass);
+	push_image(c, "v1", "mtls", &img);
+	ck_assert_int_eq(registry_get_manifest(c, "v1", MT_OCI_MANIFEST, &buf, &len, NULL, digest), 0);
+	free(buf);
+	registry_client_free(c);
+	env_close(&e);
+
+	/* Without the client certificate the handshake fails, and says where
+	 * the certificate is configured. */
+	env_open(&e, "registries:\n  - location: \"%s\"\n    ca_file: %s\n", mutual.host, mutual.ca);
+	c = client(&e, &mutual, "mtls/app", false, mutual.user, mutual.pass);
+	err = registry_get_manifest(c, "v1", MT_OCI_MANIFEST, &buf, &len, NULL, digest);
+	ck_assert_msg(err == -EPROTO || err == -EIO, "%d %s", err, bpfman_errmsg(e.ctx));
+	assert_msg_has(e.ctx, mutual.host);
+	registry_client_free(c);
+	env_close(&e);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("registry-pull");
@@ -416,6 +449,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, tls_with_ca_file);
 	tcase_add_test(tc, tls_without_ca_refused);
 	tcase_add_test(tc, tls_name_mismatch);
+	tcase_add_test(tc, mutual_tls);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -427,7 +461,8 @@ int main(void)
 
 	server_start(&plain, "plain", NULL);
 	server_start(&tls, "tls", NULL);
-	server_start(&wrong_name, "tls", "DNS:registry.wrong-name.invalid");
+	server_start(&wrong_name, "tls", "REGISTRY_TEST_CERT_NAMES=DNS:registry.wrong-name.invalid");
+	server_start(&mutual, "tls", "REGISTRY_TEST_CLIENT_CA=1");
 	sr = srunner_create(suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

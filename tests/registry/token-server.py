@@ -30,7 +30,6 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-LIFETIME = 300
 
 
 def b64url(data):
@@ -52,6 +51,7 @@ class State:
                     u, p = line.split(":", 1)
                     self.users[u] = p
         self.issuer = args.issuer
+        self.lifetime = args.lifetime
         self.lock = threading.Lock()
         self.stats = {"token_requests": 0, "with_credentials": 0, "refused": 0}
 
@@ -66,7 +66,7 @@ class State:
             "iss": self.issuer,
             "sub": subject,
             "aud": service,
-            "exp": now + LIFETIME,
+            "exp": now + self.lifetime,
             "nbf": now - 10,
             "iat": now,
             "jti": uuid.uuid4().hex,
@@ -145,7 +145,7 @@ class Handler(BaseHTTPRequestHandler):
         else:
             access = []  # anonymous: a valid token that grants nothing
         token = st.sign(service, subject, access)
-        self.send_json(200, {"token": token, "access_token": token, "expires_in": LIFETIME,
+        self.send_json(200, {"token": token, "access_token": token, "expires_in": st.lifetime,
                              "issued_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
 
 
@@ -158,6 +158,7 @@ def main():
     ap.add_argument("--signer-cert", required=True)
     ap.add_argument("--users", required=True)
     ap.add_argument("--issuer", required=True)
+    ap.add_argument("--lifetime", type=int, default=300, help="expires_in of tokens, seconds")
     args = ap.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.state = State(args)

@@ -163,6 +163,28 @@ START_TEST(single_platform_read_by_skopeo)
 	manifest_clear(&m);
 	free(out);
 	free(cmd);
+	/* skopeo copies the layout (checking every blob) into a new one, which
+	 * our store then reads, retags and untags */
+	{
+		char *policy = str_printf("%s/policy.json", root), *copy = str_printf("%s/copy", root);
+		FILE *f = fopen(policy, "w");
+		struct descriptor got;
+
+		fputs("{\"default\":[{\"type\":\"insecureAcceptAnything\"}]}", f);
+		fclose(f);
+		cmd = str_printf("skopeo --policy %s copy -q oci:%s:latest oci:%s:x 2>&1", policy, root, copy);
+		free(run(cmd));
+		free(cmd);
+		ck_assert_int_eq(store_resolve(NULL, copy, "x", &got), 0);
+		ck_assert_str_eq(got.digest, top.digest);
+		ck_assert_int_eq(store_tag(NULL, copy, "y", &got), 0);
+		ck_assert_int_eq(store_untag(NULL, copy, "x"), 0);
+		descriptor_clear(&got);
+		ck_assert_int_eq(store_resolve(NULL, copy, "y", &got), 0);
+		descriptor_clear(&got);
+		free(policy);
+		free(copy);
+	}
 	/* the cache names entries by full reference; skopeo finds those too */
 	ck_assert_int_eq(store_tag(NULL, root, "127.0.0.1:5000/bpfman/xdp_pass:v1", &top), 0);
 	cmd = str_printf("skopeo inspect oci:%s:127.0.0.1:5000/bpfman/xdp_pass:v1", root);

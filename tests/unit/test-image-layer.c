@@ -182,8 +182,11 @@ START_TEST(wrong_content)
 	read_ok(two, 2, "b.o");
 	read_bad(one, 2, "missing.o", -ENOENT, "no file \"missing.o\"");
 	read_bad(one, 2, "n.txt", -ENOEXEC, "\"n.txt\" (named by io.ebpf.filename) is not an ELF");
-	ck_assert_int_eq(layer_read_elf(NULL, "garbage, not a tar archive at all, long enough to probe............................",
-					90, NULL, &elf, &len), -EBADMSG);
+	{
+		static const char garbage[] = "garbage, not a tar archive at all, long enough to probe.....................";
+
+		ck_assert_int_eq(layer_read_elf(NULL, garbage, sizeof(garbage), NULL, &elf, &len), -EBADMSG);
+	}
 	ck_assert(strstr(bpfman_errmsg(NULL), "not a readable tar archive"));
 	/* an archive cut inside the ELF's data */
 	o = make_tar(one, 2, false);

@@ -44,7 +44,7 @@ static const struct opt build_opts[] = {
 
 static const struct cmd_spec build_spec = {
 	.name = "image build",
-	.usage = "-f FILE [--platform P]... (-o DIR | -t REF) [OPTIONS]",
+	.usage = "-f FILE [--platform P]... (-o DIR | -t REF)",
 	.summary =
 		"Build a bytecode image as bpfman's Containerfile.bytecode lays it out\n"
 		"(one tar+gzip layer holding the ELF; labels derived from the ELF), with\n"

@@ -87,7 +87,7 @@ static const struct opt load_image_opts[] = {
 
 static const struct cmd_spec load_image_spec = {
 	.name = "load image",
-	.usage = "-i REFERENCE [--programs TYPE:FUNC[:ATTACH]...] [OPTIONS]",
+	.usage = "-i REFERENCE [--programs TYPE:FUNC...] [OPTIONS]",
 	.summary =
 		"Pull a bytecode image under the pull policy (every digest checked) and\n"
 		"load its programs from the image cache, as 'load file' does. 'get\n"
