@@ -48,6 +48,18 @@ int cosign_sig_check(struct bpfman_ctx *ctx, const struct sign_trust *t,
 		msg = pae;
 	}
 
+	/* A certificate around a key the rule trusts directly: the key
+	 * decides, as `cosign verify --key` does. */
+	if (s->cert && X509_get0_pubkey(s->cert)) {
+		for (size_t i = 0; i < t->keys_cnt && s->cert; i++)
+			if (EVP_PKEY_eq(X509_get0_pubkey(s->cert), t->keys[i]) == 1) {
+				struct cosign_sig by_key = *s;
+
+				by_key.cert = NULL;
+				by_key.chain = NULL;
+				return cosign_sig_check(ctx, t, &by_key, digest, out);
+			}
+	}
 	if (s->cert) {
 		EVP_PKEY *k = X509_get0_pubkey(s->cert);
 
