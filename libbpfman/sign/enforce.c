@@ -49,6 +49,9 @@ int signature_enforce(struct bpfman_ctx *ctx, struct registry_client *c,
 			pr_warn(ctx, "image %s (%s) is not verified: no signing rule covers %s "
 				"(allowed because signing.allow_unsigned is true)",
 				name, manifest_digest, repo);
+		if (!err && !(err = sign_policy_hash(ctx, &p, NULL, hash)))
+			sign_cache_record(ctx, manifest_digest, repo, hash,
+					  "unsigned, allowed: no rule covers it");
 		goto out;
 	}
 	if ((err = sign_policy_hash(ctx, &p, rule, hash)))
@@ -75,11 +78,38 @@ int signature_enforce(struct bpfman_ctx *ctx, struct registry_client *c,
 	if (!f.cnt && !require) {
 		pr_warn(ctx, "image %s (%s) is unsigned; allowed because rule %s does not "
 			"require signatures", name, manifest_digest, rule->scope);
+		/* Remembered too, so cached loads need no registry while the
+		 * policy stays as it is. */
+		sign_cache_record(ctx, manifest_digest, repo, hash,
+				  "unsigned, allowed by the rule");
 		goto out;
 	}
 	err = sign_refusal(ctx, name, manifest_digest, rule, &f);
 out:
 	sig_findings_clear(&f);
+	sign_policy_clear(&p);
+	return err;
+}
+
+int signature_cached_ok(struct bpfman_ctx *ctx, const struct image_ref *ref,
+			const char *manifest_digest)
+{
+	struct sign_policy p = { 0 };
+	_cleanup_free_ char *repo = image_ref_repo_string(ref);
+	char hash[65];
+	int err;
+
+	if (!repo)
+		return -ENOMEM;
+	if ((err = sign_policy_load(ctx, &p)))
+		return err;
+	if (!p.verify_enabled) {
+		sign_policy_clear(&p);
+		return 1;
+	}
+	err = sign_policy_hash(ctx, &p, sign_policy_match(&p, repo), hash);
+	if (!err)
+		err = sign_cache_hit(ctx, manifest_digest, repo, hash) ? 1 : 0;
 	sign_policy_clear(&p);
 	return err;
 }

@@ -14,4 +14,12 @@ struct image_ref;
 int signature_enforce(struct bpfman_ctx *ctx, struct registry_client *c,
 		      const struct image_ref *ref, const char *manifest_digest);
 
+/* For loads served from the cache without the network (IfNotPresent,
+ * Never): 1 when the current policy is satisfied without asking the
+ * registry (verification off, or this digest was allowed before under
+ * exactly this policy, key files included), 0 when signature_enforce must
+ * run (pull from the registry; with Never, refuse), <0 on a bad policy. */
+int signature_cached_ok(struct bpfman_ctx *ctx, const struct image_ref *ref,
+			const char *manifest_digest);
+
 #endif

@@ -15,6 +15,10 @@
 
 #include "internal.h"
 #include "config.h"
+#include "util/fsutil.h"
+#include "image/reference.h"
+#include "sign/check.h"
+#include "sign/enforce.h"
 #include "sign/policy.h"
 #include "sign/sigcrypto.h"
 #include "sign/verify.h"
@@ -259,6 +263,44 @@ START_TEST(policy_hash_follows_key_contents)
 }
 END_TEST
 
+static void set_config(struct bpfman_ctx *ctx, const char *yaml)
+{
+	json_decref(ctx->config);
+	ctx->config = NULL;
+	ck_assert_int_eq(config_parse_yaml(NULL, "t", yaml, strlen(yaml), &ctx->config), 0);
+}
+
+/* signature_cached_ok: a record counts only under the policy it was made
+ * with; verification off needs none. */
+START_TEST(cached_ok_follows_policy)
+{
+	char dir[] = "/tmp/test-sign-cache-XXXXXX";
+	struct image_ref ref = { .registry = "r.example", .repository = "a/b", .tag = "v1" };
+	struct bpfman_ctx *ctx = ctx_with("signing:\n  allow_unsigned: true\n");
+	struct sign_policy p = { 0 };
+	char hash[65];
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ctx->image_cache_dir = strdup(dir);
+	ck_assert_int_eq(signature_cached_ok(ctx, &ref, D1), 0);
+	ck_assert_int_eq(sign_policy_load(ctx, &p), 0);
+	ck_assert_int_eq(sign_policy_hash(ctx, &p, NULL, hash), 0);
+	sign_cache_record(ctx, D1, "r.example/a/b", hash, "test");
+	ck_assert_int_eq(signature_cached_ok(ctx, &ref, D1), 1);
+	ck_assert_int_eq(signature_cached_ok(ctx, &ref, D2), 0);
+	sign_policy_clear(&p);
+
+	/* Another policy: the record no longer counts. */
+	set_config(ctx, "signing: {allow_unsigned: false}");
+	ck_assert_int_eq(signature_cached_ok(ctx, &ref, D1), 0);
+	set_config(ctx, "signing: {verify_enabled: false}");
+	ck_assert_int_eq(signature_cached_ok(ctx, &ref, D2), 1);
+	free(ctx->image_cache_dir);
+	ctx_done(ctx);
+	rm_rf(dir);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sign");
@@ -275,6 +317,7 @@ int main(void)
 	tcase_add_test(tc, policy_defaults_and_match);
 	tcase_add_test(tc, policy_refusals);
 	tcase_add_test(tc, policy_hash_follows_key_contents);
+	tcase_add_test(tc, cached_ok_follows_policy);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
