@@ -79,6 +79,23 @@ grep -q "verified before under this policy" <<<"$out" && fail "a changed key fil
 ls "$BPFMAN_IMAGE_CACHE_DIR/verified" | grep -Eq '^[0-9a-f]{64}$' || fail "no verification record written"
 pass "verification cache: warm pulls skip the check, a key change re-verifies"
 
+# Cached loads (IfNotPresent, Never) follow the policy as it is now: an
+# unsigned image pulled while allowed is refused once the rule requires
+# signatures, without being loaded.
+write_config true
+push lax/later:v1
+expect 0 "" ctl image pull "$REG/lax/later:v1"
+expect 0 "" ctl image pull -p IfNotPresent "$REG/lax/later:v1"
+sed -i 's|scope: '"$REG"'/lax$|scope: '"$REG"'/lax\n      require_signature: true|' config.yaml
+grep -q "require_signature: true" config.yaml || fail "config edit failed"
+before=$(progs)
+expect 4 "not checked under the current signature policy" \
+	ctl load image -i "$REG/lax/later:v1" -p Never --programs tracepoint:count_getpid
+expect 4 "refused by signing rule $REG/lax .*no signature found" \
+	ctl load image -i "$REG/lax/later:v1" -p IfNotPresent --programs tracepoint:count_getpid
+[ "$(progs)" = "$before" ] || fail "a refused cached load left programs behind"
+pass "cached loads are checked again when the policy changes"
+
 before=$(progs)
 expect 0 "" ctl load image -i "$REG/strict/signed:v1" -p Always --programs tracepoint:count_getpid -o json
 [ "$(progs)" -gt "$before" ] || fail "signed image did not load"
