@@ -4,7 +4,10 @@
  * under image_cache_dir/verified for this policy); a signature that is
  * present but fails refuses it, whatever allow_unsigned says; no signature
  * refuses it when the rule (or allow_unsigned: false) requires one, else
- * the image is allowed with a warning. */
+ * the image is allowed with a warning. An image no rule covers has nothing
+ * to be checked against: refused when allow_unsigned is false, else
+ * allowed with an info log (the default config has no rules, and every
+ * pull warning about it would only teach people to ignore warnings). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,8 +48,8 @@ int signature_enforce(struct bpfman_ctx *ctx, struct registry_client *c,
 					 "(signing.allow_unsigned: false) but no signing rule covers %s, "
 					 "so no key is trusted for it; add a rule with its scope "
 					 "(doc/signatures.md)", name, manifest_digest, repo);
-		else
-			pr_warn(ctx, "image %s (%s) is not verified: no signing rule covers %s "
+		else /* nothing is trusted for it, so nothing was looked for */
+			pr_info(ctx, "image %s (%s) is not verified: no signing rule covers %s "
 				"(allowed because signing.allow_unsigned is true)",
 				name, manifest_digest, repo);
 		if (!err && !(err = sign_policy_hash(ctx, &p, NULL, hash)))
