@@ -29,16 +29,22 @@ fi
 ninja -C $dir $(printf 'tests/fuzz/fuzz-%s ' "${targets[@]}") >/dev/null
 
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+top=$PWD
+par=()
+# -jobs writes fuzz-N.log into the current directory: run inside $dir.
+[ "$jobs" -gt 1 ] && par=(-jobs="$jobs" -workers="$jobs")
 failed=()
 for t in "${targets[@]}"; do
-  corpus=$dir/fuzz-corpus/$t
+  corpus=$top/$dir/fuzz-corpus/$t
   mkdir -p "$corpus"
   echo "== $t: ${seconds}s x $jobs job(s)"
-  if "$dir/tests/fuzz/fuzz-$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-      -max_len=65536 -jobs="$jobs" -workers="$jobs" -print_final_stats=1 \
-      -artifact_prefix="$dir/fuzz-crash-$t-" "$corpus" "tests/fuzz/corpus/$t" \
-      > "$dir/fuzz-$t.log" 2>&1; then
-    grep -E 'stat::number_of_executed_units|cov:' "$dir/fuzz-$t.log" | tail -n 2 || true
+  dict=()
+  [ -f "tests/fuzz/$t.dict" ] && dict=(-dict="$top/tests/fuzz/$t.dict")
+  if (cd "$dir" && "./tests/fuzz/fuzz-$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+      -max_len=65536 "${par[@]}" "${dict[@]}" -print_final_stats=1 \
+      -artifact_prefix="$top/$dir/fuzz-crash-$t-" "$corpus" "$top/tests/fuzz/corpus/$t" \
+      > "$top/$dir/fuzz-$t.log" 2>&1); then
+    grep -E 'stat::number_of_executed_units|Done [0-9]+ runs' "$dir/fuzz-$t.log" | tail -n 2 || true
     echo "   corpus: $(ls "$corpus" | wc -l) inputs"
   else
     echo "   CRASH or error; see $dir/fuzz-$t.log and $dir/fuzz-crash-$t-*"

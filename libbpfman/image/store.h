@@ -48,7 +48,7 @@ int store_resolve(struct bpfman_ctx *ctx, const char *root, const char *name,
 		  struct descriptor *ret);
 int store_untag(struct bpfman_ctx *ctx, const char *root, const char *name);
 struct store_entry {
-	char *name;
+	char *name; /* NULL for an entry without a ref.name annotation */
 	struct descriptor desc;
 };
 int store_list(struct bpfman_ctx *ctx, const char *root,
