@@ -64,6 +64,11 @@ static int rule_from_opts(struct bpfman_ctx *ctx, const struct bpfman_verify_opt
 	if (!keyring != !lookaside)
 		return bpfman_err(ctx, -EINVAL,
 				  "GPG verification needs both the keyring and the lookaside store");
+	if (lookaside && strncmp(lookaside, "file:///", 8) && strncmp(lookaside, "https://", 8) &&
+	    strncmp(lookaside, "http://", 7))
+		return bpfman_err(ctx, -EINVAL,
+				  "lookaside '%s' must start with file:///, https:// or http://",
+				  lookaside);
 	p->rules = r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;

@@ -5,7 +5,8 @@ set -euo pipefail
 
 BPFMANCTL=${BPFMANCTL:?set BPFMANCTL to the bpfmanctl under test}
 SIGN_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# The signing helper owns TCP ports 5200-5299; tests use 5210 and up.
+# The signing helper owns TCP ports 5200-5299: registries on 5210-5219,
+# web servers on 5250-5259 (SIGN_PORT + 40).
 SIGN_PORT=${SIGN_PORT:-5210}
 
 skip() {

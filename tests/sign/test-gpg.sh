@@ -126,4 +126,18 @@ skopeo copy -q --src-tls-verify=false --dest-tls-verify=false "docker://$REG/gpg
 expect 1 "identity mismatch: .*names $REG/gpg/good:v1, not $REG/gpg/good:v2" ctl image verify "$REG/gpg/good:v2"
 pass "docker-reference identity: exact and repository"
 
+# The lookaside store over HTTP (https:// is the same code with TLS): a
+# web server over the same directory; 404 ends the signature-N walk.
+web_port=$((SIGN_PORT + 40))
+python3 -m http.server --bind 127.0.0.1 --directory "$T/sigstore" "$web_port" >web.log 2>&1 &
+web_pid=$!
+for _ in $(seq 1 50); do curl -s "http://127.0.0.1:$web_port/" >/dev/null && break; sleep 0.1; done
+expect 0 "valid signature: gpg simple signing \(http://127.0.0.1:$web_port/gpg/good@" \
+	ctl image verify "$REG/gpg/good:v1" --gpg-keyring good.gpg --lookaside "http://127.0.0.1:$web_port"
+expect 1 "Signatures:  none found" ctl image verify "$REG/gpg/unsigned:v1" --gpg-keyring good.gpg \
+	--lookaside "http://127.0.0.1:$web_port/"
+kill "$web_pid" 2>/dev/null
+wait "$web_pid" 2>/dev/null || true
+pass "lookaside store over HTTP"
+
 echo "all gpg signature checks passed"
