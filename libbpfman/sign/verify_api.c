@@ -64,11 +64,6 @@ static int rule_from_opts(struct bpfman_ctx *ctx, const struct bpfman_verify_opt
 	if (!keyring != !lookaside)
 		return bpfman_err(ctx, -EINVAL,
 				  "GPG verification needs both the keyring and the lookaside store");
-	if (lookaside && strncmp(lookaside, "file:///", 8) && strncmp(lookaside, "https://", 8) &&
-	    strncmp(lookaside, "http://", 7))
-		return bpfman_err(ctx, -EINVAL,
-				  "lookaside '%s' must start with file:///, https:// or http://",
-				  lookaside);
 	p->rules = r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
@@ -98,6 +93,7 @@ int bpfman_image__verify(struct bpfman_signature_result **ret_result,
 	struct sign_policy p = { 0 };
 	struct image_ref ref = { 0 };
 	const struct sign_rule *rule;
+	const char *lookaside;
 	char digest[72];
 	bool from_opts;
 	int err;
@@ -106,6 +102,12 @@ int bpfman_image__verify(struct bpfman_signature_result **ret_result,
 		return bpfman_err(ctx, -EINVAL, "bpfman_image__verify: NULL argument");
 	if (!OPTS_VALID(ctx, opts, bpfman_verify_opts))
 		return -EINVAL;
+	lookaside = OPTS_GET(opts, gpg_lookaside, NULL);
+	if (lookaside && strncmp(lookaside, "file:///", 8) && strncmp(lookaside, "https://", 8) &&
+	    strncmp(lookaside, "http://", 7))
+		return bpfman_err(ctx, -EINVAL,
+				  "lookaside '%s' must start with file:///, https:// or http://",
+				  lookaside);
 	if ((err = sign_resolve(ctx, reference, OPTS_GET(opts, registry, NULL), false,
 				&ref, &c, digest, NULL)))
 		return err;
