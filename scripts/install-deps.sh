@@ -19,6 +19,10 @@ packages=(
   # token service's ES256 JWTs, skopeo to push images we did not write and
   # to check the layouts we write
   apache2-utils docker-registry openssl python3 python3-cryptography skopeo
+  # signature tests (tests/sign): gpg for GPG simple signing (gpgme runs it),
+  # curl to fetch the Go toolchain that builds cosign, and to tamper with
+  # signatures in the test registry
+  curl gnupg
   # VM test tier
   qemu-system-x86 busybox-static cpio xz-utils zstd util-linux
 )

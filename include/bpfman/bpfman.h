@@ -10,5 +10,6 @@
 #include "state.h"
 #include "chain.h"
 #include "image.h"
+#include "signature.h"
 
 #endif /* BPFMAN_BPFMAN_H */

@@ -31,9 +31,9 @@ static const struct {
 	{ "pull", cmd_image_pull },
 	{ "push", cmd_image_push },
 	{ "rm", cmd_image_rm },
-	/* Signatures (doc/signatures.md), wired at merge:
-	 * { "sign", cmd_image_sign },
-	 * { "verify", cmd_image_verify }, */
+	/* Signatures (doc/signatures.md), cmd_image_sign.c */
+	{ "sign", cmd_image_sign },
+	{ "verify", cmd_image_verify },
 	{ NULL, NULL },
 };
 
@@ -56,7 +56,9 @@ static const struct cmd_spec image_spec = {
 		"  rm        Forget a cached image (its blobs stay until prune).\n"
 		"  prune     Delete cached blobs no image uses.\n"
 		"  build     Build an image from ELF objects into a layout and/or push it.\n"
-		"  push      Build an image from ELF objects and push it to a registry.",
+		"  push      Build an image from ELF objects and push it to a registry.\n"
+		"  sign      Sign an image (cosign formats) with a PEM private key.\n"
+		"  verify    Check an image's signatures (cosign, GPG) under the policy.",
 	.opts = image_opts,
 	.examples = "bpfmanctl image pull quay.io/bpfman-bytecode/go-xdp-counter:latest\n"
 		    "bpfmanctl image list",

@@ -13,5 +13,8 @@ int cmd_image_prune(int argc, char **argv, struct ctl_global *g);
 /* cmd_image_build.c */
 int cmd_image_build(int argc, char **argv, struct ctl_global *g);
 int cmd_image_push(int argc, char **argv, struct ctl_global *g);
+/* cmd_image_sign.c */
+int cmd_image_sign(int argc, char **argv, struct ctl_global *g);
+int cmd_image_verify(int argc, char **argv, struct ctl_global *g);
 
 #endif
