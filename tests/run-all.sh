@@ -2,8 +2,10 @@
 # The one test command (README, .ci/run): installs what it needs, builds,
 # and runs every tier:
 #   unit   no privileges (check), ABI checks
-#   host   this machine's kernel (root)
-#   asan   unit + host again under AddressSanitizer/UBSan
+#   host   this machine's kernel (root), plus the image, registry and
+#          signature tests against real servers on 127.0.0.1
+#   asan   unit + host again under AddressSanitizer/UBSan, plus ~15 s of
+#          libFuzzer per parser (clang only)
 #   vm     every kernel-level test inside Debian 6.1 and 6.12 under qemu,
 #          where nothing may skip, plus the reboot-restore scenario
 # Ends with one line "N passed, N failed, N skipped" counting test programs.
@@ -55,14 +57,14 @@ if ! build build; then echo "build failed"; echo "0 passed, 1 failed"; exit 1; f
 note "unit tier"
 meson_suite unit build unit
 note "host tier (kernel $(uname -r))"
-meson_suite host build host
+meson_suite host build host registry sign
 
 note "sanitizer build (clang, ASan+UBSan): unit and host tiers"
 if CC=clang build build-asan -Db_sanitize=address,undefined -Db_lundef=false; then
   # ptrace-less LeakSanitizer is fine as root; halt on any UBSan report.
   export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
   export ASAN_OPTIONS=detect_leaks=1
-  meson_suite asan build-asan unit host
+  meson_suite asan build-asan unit host registry sign fuzz
   unset UBSAN_OPTIONS ASAN_OPTIONS
 else
   tally asan-build 1 0 1 0

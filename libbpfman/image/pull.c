@@ -13,6 +13,7 @@
 #include "image/reference.h"
 #include "image/registry.h"
 #include "image/store.h"
+#include "sign/enforce.h"
 #include "util/fsutil.h"
 
 #include <fcntl.h>
@@ -496,7 +497,8 @@ static int pull_network(struct bpfman_ctx *ctx, const struct image_ref *ref, con
 	 * reference resolved to (the index's when it names an index). Every
 	 * network pull passes here, also Always with an unchanged digest;
 	 * nothing is tagged yet, so a refusal leaves no reference cached. */
-	/* signature policy */
+	if ((err = signature_enforce(ctx, c, ref, top.digest)))
+		return err;
 
 	if ((err = complete_image(ctx, root, c, name, &top, buf, len, platform, &img)))
 		return err;
@@ -551,6 +553,18 @@ int image_pull(struct bpfman_ctx *ctx, const char *reference,
 				  "image %s is not in the cache %s and the pull policy is Never; pull it first (bpfmanctl image pull %s) or use the policy IfNotPresent",
 				  name, root, name);
 	if (have && policy != BPFMAN_PULL_ALWAYS) {
+		/* A cached image is used only if the current signature policy
+		 * already allowed this digest; otherwise ask the registry for
+		 * its signatures, which Never forbids. */
+		err = signature_cached_ok(ctx, &ref, cached.digest);
+		if (err < 0)
+			return err;
+		if (!err && policy == BPFMAN_PULL_NEVER)
+			return bpfman_err(ctx, -EPERM,
+					  "image %s (%s) in the cache was not checked under the current signature policy, and the pull policy Never forbids asking the registry; pull it with IfNotPresent or Always (doc/signatures.md)",
+					  name, cached.digest);
+		if (!err)
+			return pull_network(ctx, &ref, name, &cached, opts, ret);
 		/* This host's entry of an index, even when the last pull
 		 * picked another platform (image get shows that one). */
 		err = image_read_cached(ctx, name, platform ? platform : host_platform(), ret);

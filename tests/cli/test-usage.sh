@@ -26,7 +26,7 @@ for cmd in "" "load" "load file" "attach" "attach 1 xdp" "attach 1 tc" \
 	"unload" "list" "list programs" "list links" "get" "get program" \
 	"get link" "restore" "reconcile" "load image" "image" "image pull" \
 	"image inspect" "image list" "image rm" "image prune" "image build" \
-	"image push"; do
+	"image push" "image verify" "image sign"; do
 	# shellcheck disable=SC2086 # word splitting of $cmd is intended
 	"$bin" $cmd --help >"$tmp/help" 2>&1 || bad "'$cmd --help' exit $?"
 	grep -q '^Examples:' "$tmp/help" || bad "'$cmd --help' has no example"
