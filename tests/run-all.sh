@@ -40,6 +40,9 @@ meson_suite() {  # label builddir suites...
 note "dependencies"
 scripts/install-deps.sh || { echo "installing dependencies failed"; exit 1; }
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+# cosign (the reference signer/verifier of the sign suite) is built once from
+# the Go module proxy and cached; a failure here fails the sign tests, loudly.
+tests/sign/get-cosign.sh >/dev/null || echo "*** building cosign failed: the sign-cosign test will fail ***"
 mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing
 
 build() {  # dir extra-meson-args...
