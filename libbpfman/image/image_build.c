@@ -20,26 +20,6 @@
 
 #define LAYER_BLOB_MAX_SIZE ((size_t)LAYER_ELF_MAX_SIZE * 2)
 
-static void manifest_clearp(struct manifest *m)
-{
-	manifest_clear(m);
-}
-
-static void descriptor_clearp(struct descriptor *d)
-{
-	descriptor_clear(d);
-}
-
-static void ref_clearp(struct image_ref *r)
-{
-	image_ref_clear(r);
-}
-
-static void client_freep(struct registry_client **c)
-{
-	registry_client_free(*c);
-}
-
 static void rm_tmp_layoutp(char **dir)
 {
 	if (*dir) {
@@ -94,7 +74,7 @@ static int push_manifest(struct bpfman_ctx *ctx, struct registry_client *c, cons
 static int push_image(struct bpfman_ctx *ctx, const char *root, const struct descriptor *top,
 		      const struct image_ref *ref, const struct bpfman_registry_opts *reg)
 {
-	_cleanup_(client_freep) struct registry_client *c = NULL;
+	_cleanup_(registry_client_freep) struct registry_client *c = NULL;
 	int err;
 
 	if ((err = registry_client_new(ctx, ref, reg, true, &c)))
@@ -109,7 +89,7 @@ int bpfman_image__build(char **ret_digest, struct bpfman_ctx *ctx,
 			const struct bpfman_build_opts *opts)
 {
 	_cleanup_(descriptor_clearp) struct descriptor top = { 0 };
-	_cleanup_(ref_clearp) struct image_ref ref = { 0 };
+	_cleanup_(image_ref_clearp) struct image_ref ref = { 0 };
 	_cleanup_(rm_tmp_layoutp) char *tmp_layout = NULL;
 	const struct bpfman_registry_opts *reg;
 	const char *const *objects, *const *platforms;

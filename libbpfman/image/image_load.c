@@ -10,11 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void image_freep(struct bpfman_image **p)
-{
-	bpfman_image__free(*p);
-}
-
 struct spec_list {
 	char **v;
 	size_t n;

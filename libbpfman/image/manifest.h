@@ -79,6 +79,17 @@ struct json_t *descriptor_json(const struct descriptor *d);
 const char *descriptor_annotation(const struct descriptor *d, const char *key);
 void descriptor_clear(struct descriptor *d);
 int descriptor_copy(struct descriptor *dst, const struct descriptor *src);
+/* For _cleanup_(). */
+static inline void manifest_clearp(struct manifest *m)
+{
+	manifest_clear(m);
+}
+
+static inline void descriptor_clearp(struct descriptor *d)
+{
+	descriptor_clear(d);
+}
+
 bool manifest_is_index(const struct manifest *m);
 /* Chooses the entry for platform ("os/arch[/variant]"; NULL = this host);
  * -ENOENT names the platforms the index has. */

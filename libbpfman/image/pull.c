@@ -60,31 +60,6 @@ void bpfman_image__free(struct bpfman_image *image)
 	free(image);
 }
 
-static void image_freep(struct bpfman_image **p)
-{
-	bpfman_image__free(*p);
-}
-
-static void manifest_clearp(struct manifest *m)
-{
-	manifest_clear(m);
-}
-
-static void descriptor_clearp(struct descriptor *d)
-{
-	descriptor_clear(d);
-}
-
-static void ref_clearp(struct image_ref *r)
-{
-	image_ref_clear(r);
-}
-
-static void client_freep(struct registry_client **c)
-{
-	registry_client_free(*c);
-}
-
 static void store_releasep(int *fd)
 {
 	if (*fd >= 0)
@@ -452,7 +427,7 @@ static int pull_network(struct bpfman_ctx *ctx, const struct image_ref *ref, con
 			const struct descriptor *cached, const struct bpfman_pull_opts *opts,
 			struct bpfman_image **ret)
 {
-	_cleanup_(client_freep) struct registry_client *c = NULL;
+	_cleanup_(registry_client_freep) struct registry_client *c = NULL;
 	_cleanup_(descriptor_clearp) struct descriptor top = { 0 };
 	_cleanup_(image_freep) struct bpfman_image *img = NULL;
 	_cleanup_free_ void *buf = NULL;
@@ -519,7 +494,7 @@ static int pull_network(struct bpfman_ctx *ctx, const struct image_ref *ref, con
 int image_pull(struct bpfman_ctx *ctx, const char *reference,
 	       const struct bpfman_pull_opts *opts, struct bpfman_image **ret)
 {
-	_cleanup_(ref_clearp) struct image_ref ref = { 0 };
+	_cleanup_(image_ref_clearp) struct image_ref ref = { 0 };
 	_cleanup_(descriptor_clearp) struct descriptor cached = { 0 };
 	_cleanup_free_ char *name = NULL;
 	const char *root = ctx->image_cache_dir;

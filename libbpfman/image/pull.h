@@ -43,4 +43,10 @@ int image_cache_name(struct bpfman_ctx *ctx, const char *reference, char **ret);
 /* Checks pull opts and the registry opts they point to. */
 int image_pull_opts_valid(struct bpfman_ctx *ctx, const struct bpfman_pull_opts *opts);
 
+/* For _cleanup_(image_freep). */
+static inline void image_freep(struct bpfman_image **p)
+{
+	bpfman_image__free(*p);
+}
+
 #endif

@@ -18,6 +18,11 @@ struct image_ref {
  * sha256:<64 lower-case hex>, empty parts; the sentence says which part. */
 int image_ref_parse(struct bpfman_ctx *ctx, const char *text, struct image_ref *ret);
 void image_ref_clear(struct image_ref *ref);
+/* For _cleanup_(image_ref_clearp). */
+static inline void image_ref_clearp(struct image_ref *r)
+{
+	image_ref_clear(r);
+}
 /* "registry/repository[:tag][@digest]", malloc'ed; the cache's key. */
 char *image_ref_string(const struct image_ref *ref);
 /* "registry/repository" (policy scopes, signature identities). */

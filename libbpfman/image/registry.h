@@ -24,6 +24,12 @@ int registry_client_new(struct bpfman_ctx *ctx, const struct image_ref *ref,
 			struct registry_client **ret);
 void registry_client_free(struct registry_client *c);
 
+/* For _cleanup_(registry_client_freep). */
+static inline void registry_client_freep(struct registry_client **c)
+{
+	registry_client_free(*c);
+}
+
 /* GET a manifest by tag or digest. The body is limited to
  * MANIFEST_MAX_SIZE; when `reference` is a digest the body must hash to
  * it. ret_digest is the body's digest. 404 -> -ENOENT naming the image. */
