@@ -30,4 +30,17 @@ int net_prepare(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
 int net_hook_links(struct bpfman_ctx *ctx, const struct bpfman_link *like, uint64_t except,
 		   struct bpfman_link **ret, size_t *ret_cnt);
 
+/* The TC pin directory of the current network namespace (its pins carry
+ * ifindexes, which are per namespace), created if missing:
+ * <bpffs_root>/tc/netns-<namespace inode>. */
+int tc_netns_pin_dir(struct bpfman_ctx *ctx, char *buf, size_t sz);
+
+/* TC links where the kernel refuses freplace (attach_tc.c): one program
+ * per hook on a plain cls_bpf filter, recorded with a pin of the program
+ * at the link's pin path. */
+bool tc_plain_link(const struct bpfman_link *link);
+int tc_plain_detach(struct bpfman_ctx *ctx, const struct bpfman_link *link);
+/* Whether the hook's filter runs link's program now. */
+bool tc_plain_live(struct bpfman_ctx *ctx, const struct bpfman_link *link);
+
 #endif

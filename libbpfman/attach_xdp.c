@@ -78,7 +78,9 @@ int xdp_attach(struct bpfman_ctx *ctx, struct attach_req *req)
 
 int net_position(struct bpfman_ctx *ctx, const struct bpfman_link *link)
 {
-	/* A plain XDP link is alone on its interface. */
+	/* A plain XDP link or TC filter is alone on its hook. */
+	if (tc_plain_link(link))
+		return tc_plain_live(ctx, link) ? 0 : -1;
 	return str_empty(link->pin_path) ? chain_position(ctx, link) : 0;
 }
 

@@ -27,21 +27,9 @@ struct hook {
 	char tc_pin_dir[512];
 };
 
-/* TC dispatcher pins carry ifindexes, which are per namespace: one pin
- * directory per namespace, named by the namespace's inode. */
 static int tc_pin_dir(struct bpfman_ctx *ctx, struct hook *h)
 {
-	struct stat st;
-	int err;
-
-	if (stat("/proc/thread-self/ns/net", &st))
-		return bpfman_err(ctx, -errno, "cannot identify the network namespace: %s",
-				  strerror(errno));
-	snprintf(h->tc_pin_dir, sizeof(h->tc_pin_dir), "%s/tc/netns-%llu", ctx->bpffs_root,
-		 (unsigned long long)st.st_ino);
-	if ((err = mkdir_p(h->tc_pin_dir, 0700)))
-		return bpfman_err(ctx, err, "cannot create %s: %s", h->tc_pin_dir, strerror(-err));
-	return 0;
+	return tc_netns_pin_dir(ctx, h->tc_pin_dir, sizeof(h->tc_pin_dir));
 }
 
 static bool is_xdp(const struct hook *h)
@@ -254,5 +242,7 @@ bool link_is_live(struct bpfman_ctx *ctx, const struct bpfman_link *link)
 {
 	if (chain_link(link))
 		return chain_position(ctx, link) >= 0;
+	if (tc_plain_link(link))
+		return path_exists(link->pin_path) && tc_plain_live(ctx, link);
 	return path_exists(str_or_empty(link->pin_path));
 }

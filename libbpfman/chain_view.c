@@ -6,6 +6,7 @@
 #include "dispatcher.h"
 #include "kernel_info.h"
 #include "netns.h"
+#include "tc_dispatcher.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -96,7 +97,7 @@ static int read_hook(struct bpfman_ctx *ctx, struct bpfman_chain *c,
 {
 	struct chain_prog *progs = NULL;
 	uint32_t foreign = 0;
-	size_t n = 0;
+	size_t n = 0, m = 0;
 	int err;
 
 	switch (OPTS_GET(opts, type, BPFMAN_PROG_TYPE_UNSPEC)) {
@@ -109,19 +110,32 @@ static int read_hook(struct bpfman_ctx *ctx, struct bpfman_chain *c,
 		add_dispatched(c, progs, n);
 		return 0;
 	case BPFMAN_PROG_TYPE_TC: {
-		struct stat st;
-		char dir[512];
+		int dir = OPTS_GET(opts, direction, 0);
+		uint32_t ids[64];
+		char pin_dir[512];
 
-		if (stat("/proc/thread-self/ns/net", &st))
-			return -errno;
-		/* The same per-namespace pin directory chain.c uses. */
-		snprintf(dir, sizeof(dir), "%s/tc/netns-%llu", ctx->bpffs_root,
-			 (unsigned long long)st.st_ino);
-		err = tc_dispatcher_read(ctx, dir, ifindex, OPTS_GET(opts, direction, 0), &progs, &n,
-					 &c->dispatcher_id);
-		if (!err)
+		if ((err = tc_netns_pin_dir(ctx, pin_dir, sizeof(pin_dir))) ||
+		    (err = tc_dispatcher_read(ctx, pin_dir, ifindex, dir, &progs, &n,
+					      &c->dispatcher_id)))
+			return err;
+		/* Every bpf filter on the hook in the kernel's order: ours
+		 * (the dispatcher's slots, or a lone program where freplace
+		 * is refused) and anyone else's. */
+		if ((err = tc_hook_bpf_filters(ctx, ifindex, dir, ids, ARRAY_SIZE(ids), &m))) {
 			add_dispatched(c, progs, n);
-		return err;
+			return err;
+		}
+		for (size_t i = 0; i < m; i++) {
+			if (c->dispatcher_id && ids[i] == c->dispatcher_id) {
+				add_dispatched(c, progs, n);
+				progs = NULL;
+				n = 0;
+			} else {
+				add(c, ids[i], -1, 0);
+			}
+		}
+		add_dispatched(c, progs, n);
+		return 0;
 	}
 	case BPFMAN_PROG_TYPE_TCX:
 		return read_tcx(c, ifindex, OPTS_GET(opts, direction, BPFMAN_DIRECTION_UNSPEC));
