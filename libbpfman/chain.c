@@ -23,6 +23,7 @@ enum chain_op { OP_ADD, OP_REMOVE, OP_UPDATE };
 struct hook {
 	const struct bpfman_link *like; /* any link on the hook */
 	int ifindex;
+	uint32_t xdp_mode; /* configured for a new XDP dispatcher; 0: default */
 	uint32_t dispatcher_id; /* as read */
 	char tc_pin_dir[512];
 };
@@ -60,7 +61,8 @@ static int hook_install(struct bpfman_ctx *ctx, struct hook *h, struct chain_pro
 			size_t cnt)
 {
 	if (is_xdp(h))
-		return xdp_dispatcher_install_if(ctx, h->ifindex, 0, h->dispatcher_id, progs, cnt);
+		return xdp_dispatcher_install_if(ctx, h->ifindex, h->xdp_mode, h->dispatcher_id, progs,
+						 cnt);
 	return tc_dispatcher_install(ctx, h->tc_pin_dir, h->ifindex, h->like->direction, progs, cnt);
 }
 
@@ -84,6 +86,10 @@ static int chain_apply_once(struct bpfman_ctx *ctx, const struct bpfman_link *li
 	bool found = false;
 	int err;
 
+	/* Only an attach reads the config: a bad config never blocks a
+	 * detach, and a running chain keeps its mode. */
+	if (op == OP_ADD && is_xdp(&h) && (err = net_xdp_mode(ctx, link->iface, &h.xdp_mode)))
+		return err;
 	if ((err = net_hook_links(ctx, link, 0, &ours, &nours)))
 		return err;
 	if ((err = netns_enter(ctx, link->netns, &guard)))

@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
+#include <linux/if_link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ struct chain_entry {
 
 struct bpfman_chain {
 	uint32_t dispatcher_id;
+	const char *xdp_mode;
 	size_t cnt;
 	struct chain_entry e[64];
 };
@@ -101,14 +103,21 @@ static int read_hook(struct bpfman_ctx *ctx, struct bpfman_chain *c,
 	int err;
 
 	switch (OPTS_GET(opts, type, BPFMAN_PROG_TYPE_UNSPEC)) {
-	case BPFMAN_PROG_TYPE_XDP:
+	case BPFMAN_PROG_TYPE_XDP: {
+		LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
 		err = xdp_dispatcher_read(ctx, ifindex, &progs, &n, &c->dispatcher_id, &foreign);
 		if (err)
 			return err;
+		if (!bpf_xdp_query(ifindex, 0, &q))
+			c->xdp_mode = q.attach_mode == XDP_ATTACHED_SKB ? "skb" :
+				      q.attach_mode == XDP_ATTACHED_HW ? "hw" :
+				      q.attach_mode ? "native" : "";
 		if (foreign)
 			add(c, foreign, -1, 0);
 		add_dispatched(c, progs, n);
 		return 0;
+	}
 	case BPFMAN_PROG_TYPE_TC: {
 		int dir = OPTS_GET(opts, direction, 0);
 		uint32_t ids[64];
@@ -161,6 +170,7 @@ int bpfman_chain__get(struct bpfman_chain **ret_chain, struct bpfman_ctx *ctx,
 		return -EINVAL;
 	if (!c)
 		return -ENOMEM;
+	c->xdp_mode = "";
 	if (type != BPFMAN_PROG_TYPE_XDP && dir != BPFMAN_DIRECTION_INGRESS &&
 	    dir != BPFMAN_DIRECTION_EGRESS)
 		return bpfman_err(ctx, -EINVAL, "a %s chain needs a direction (ingress or egress)",
@@ -205,3 +215,4 @@ const char *bpfman_chain__prog_name(const struct bpfman_chain *c, size_t i) { re
 int32_t bpfman_chain__priority(const struct bpfman_chain *c, size_t i) { return i < c->cnt ? c->e[i].priority : -1; }
 uint32_t bpfman_chain__proceed_on(const struct bpfman_chain *c, size_t i) { return i < c->cnt ? c->e[i].proceed_on : 0; }
 uint64_t bpfman_chain__link_id(const struct bpfman_chain *c, size_t i) { return i < c->cnt ? c->e[i].link_id : 0; }
+const char *bpfman_chain__xdp_mode(const struct bpfman_chain *c) { return c->xdp_mode; }
