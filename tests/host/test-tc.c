@@ -350,12 +350,96 @@ START_TEST(tc_single_program_reconcile)
 }
 END_TEST
 
+/* bpfman_list_opts.kernel_type: programs by the type the kernel runs
+ * (a TC program is sched_cls alone, ext for a dispatcher), foreign ones
+ * too with `all`; links by their bpfman type's kernel type. */
+static bool listed(struct harness *h, const char *kt, bool all, uint32_t id, size_t *ret_cnt)
+{
+	BPFMAN_OPTS(bpfman_list_opts, o, .kernel_type = kt, .all = all);
+	struct bpfman_program **p = NULL;
+	size_t n = 0;
+	bool found = false;
+
+	ck_assert_msg(bpfman_program__list(&p, &n, h->ctx, &o) == 0, "%s", bpfman_errmsg(h->ctx));
+	for (size_t i = 0; i < n; i++) {
+		found |= bpfman_program__id(p[i]) == id;
+		ck_assert_msg(!strcmp(bpfman_program__kernel_type_name(p[i]), kt) ||
+			      (!strcmp(kt, "sched-cls") &&
+			       !strcmp(bpfman_program__kernel_type_name(p[i]), "sched_cls")),
+			      "program %u of type %s listed for %s", bpfman_program__id(p[i]),
+			      bpfman_program__kernel_type_name(p[i]), kt);
+	}
+	bpfman_program_list__free(p, n);
+	if (ret_cnt)
+		*ret_cnt = n;
+	return found;
+}
+
+START_TEST(list_by_kernel_type)
+{
+	struct harness h;
+	struct netenv env;
+	struct bpfman_program *p = NULL;
+	struct bpfman_link **links = NULL;
+	char tc_kt[32];
+	uint32_t tc, tp;
+	uint64_t link;
+	size_t n = 0, mine = 0, all = 0;
+
+	harness_open(&h);
+	netenv_create(&env);
+	tc = load_one(&h, "tc_counter", "tc:tc_count");
+	tp = load_one(&h, "tracepoint_counter", "tracepoint:count_getpid");
+	link = attach_tc(&h, &env, tc, 10, BPFMAN_DIRECTION_INGRESS, 0);
+	ck_assert_int_eq(bpfman_program__get(&p, h.ctx, tc), 0);
+	snprintf(tc_kt, sizeof(tc_kt), "%s", bpfman_program__kernel_type_name(p));
+	bpfman_program__free(p);
+	ck_assert_msg(!strcmp(tc_kt, "sched_cls") || !strcmp(tc_kt, "ext"), "%s", tc_kt);
+
+	ck_assert(listed(&h, tc_kt, false, tc, &mine));
+	ck_assert_uint_eq(mine, 1);
+	ck_assert(!listed(&h, tc_kt, false, tp, NULL));
+	ck_assert(listed(&h, "tracepoint", false, tp, NULL));
+	ck_assert(!listed(&h, "kprobe", false, tp, &mine));
+	ck_assert_uint_eq(mine, 0);
+	ck_assert(!listed(&h, "probe", false, tp, NULL));
+	if (!strcmp(tc_kt, "sched_cls"))
+		ck_assert(listed(&h, "sched-cls", false, tc, NULL));
+	/* With all: the kernel's other programs of that type too. */
+	ck_assert(listed(&h, "tracepoint", true, tp, &all));
+	ck_assert_uint_ge(all, 1);
+
+	BPFMAN_OPTS(bpfman_list_opts, lo, .kernel_type = "sched_cls");
+	ck_assert_int_eq(bpfman_link__list(&links, &n, h.ctx, &lo), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(bpfman_link__id(links[0]), link);
+	bpfman_link_list__free(links, n);
+	BPFMAN_OPTS(bpfman_list_opts, lk, .kernel_type = "tracing");
+	ck_assert_int_eq(bpfman_link__list(&links, &n, h.ctx, &lk), 0);
+	ck_assert_uint_eq(n, 0);
+	bpfman_link_list__free(links, n);
+
+	BPFMAN_OPTS(bpfman_list_opts, bad, .kernel_type = "warp_drive");
+	ck_assert_int_eq(bpfman_program__list((struct bpfman_program ***)&links, &n, h.ctx, &bad),
+			 -EINVAL);
+	ck_assert_msg(strstr(bpfman_errmsg(h.ctx), "'warp_drive' is not a kernel program type"),
+		      "%s", bpfman_errmsg(h.ctx));
+	ck_assert_int_eq(bpfman_link__list(&links, &n, h.ctx, &bad), -EINVAL);
+
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, tc, NULL), 0);
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, tp, NULL), 0);
+	netenv_destroy(&env);
+	harness_close(&h);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tc");
 	TCase *tc = tcase_create("tc");
 
 	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, list_by_kernel_type);
 	if (kernel_has_freplace()) {
 		tcase_add_test(tc, chain_with_proceed_on_and_update);
 		tcase_add_test(tc, ingress_egress_independent_foreign_filter_kept);
