@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Dispatcher costs (issue 4), measured in one run on one kernel:
 #  - per packet, with BPF_PROG_TEST_RUN (bpftool prog run, many repeats):
-#    xdp_pass alone vs our XDP dispatcher running 1, 2, 5, 10 xdp_pass;
-#    tc_ok alone vs our TC dispatcher with 1 and 10; and TCX (no dispatcher)
-#    needs a real device, so it is left out of the per-packet numbers;
+#    xdp_count alone vs our XDP dispatcher running 1, 2, 5, 10 of them
+#    (the TC dispatcher and TCX: bench/tc_dispatcher.sh);
 #  - attach latency of the 1st..10th program on one interface: bpfmanctl
 #    attach vs xdp-loader load.
 # Under the VM's emulated CPU (TCG) the per-packet numbers are noisy even

@@ -7,6 +7,7 @@
 #include "lock.h"
 #include "paths.h"
 #include "attach.h"
+#include "attach_net.h"
 #include "chain_ops.h"
 #include "program_query.h"
 #include "prog_types.h"
@@ -115,6 +116,8 @@ int bpfman_program__attach(uint64_t *ret_link_id, struct bpfman_ctx *ctx,
 		/* Attached but not recorded: take it off the kernel again. */
 		if (err && chain_link(&link))
 			chain_detach(ctx, &link);
+		else if (err && tc_plain_link(&link))
+			tc_plain_detach(ctx, &link);
 	}
 	if (err) {
 		/* Nothing half done: no pin, no row. */

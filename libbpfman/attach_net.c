@@ -4,8 +4,12 @@
 #include "db.h"
 #include "netns.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "util/fsutil.h"
 
 int net_prepare(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
 		const struct bpfman_attach_opts *opts, struct bpfman_link *link,
@@ -103,5 +107,21 @@ int net_hook_links(struct bpfman_ctx *ctx, const struct bpfman_link *like, uint6
 	}
 	*ret = out;
 	*ret_cnt = cnt;
+	return 0;
+}
+
+int tc_netns_pin_dir(struct bpfman_ctx *ctx, char *buf, size_t sz)
+{
+	struct stat st;
+	int n, err;
+
+	if (stat("/proc/thread-self/ns/net", &st))
+		return bpfman_err(ctx, -errno, "cannot identify the network namespace: %s",
+				  strerror(errno));
+	n = snprintf(buf, sz, "%s/tc/netns-%llu", ctx->bpffs_root, (unsigned long long)st.st_ino);
+	if (n < 0 || (size_t)n >= sz)
+		return bpfman_err(ctx, -ENAMETOOLONG, "bpffs root %s is too long", ctx->bpffs_root);
+	if ((err = mkdir_p(buf, 0700)))
+		return bpfman_err(ctx, err, "cannot create %s: %s", buf, strerror(-err));
 	return 0;
 }

@@ -31,13 +31,14 @@ static uint32_t attached_xdp_prog(int ifindex)
 	return q.prog_id;
 }
 
-/* Native mode first; drivers without XDP support take generic (skb) mode. */
-static int xdp_link_create(int prog_fd, int ifindex)
+/* The configured mode, or native first and, for drivers without XDP
+ * support, generic (skb) mode. */
+static int xdp_link_create(int prog_fd, int ifindex, uint32_t mode)
 {
-	LIBBPF_OPTS(bpf_link_create_opts, o, .flags = XDP_FLAGS_DRV_MODE);
+	LIBBPF_OPTS(bpf_link_create_opts, o, .flags = mode ? mode : XDP_FLAGS_DRV_MODE);
 	int fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &o);
 
-	if (fd < 0 && (errno == EOPNOTSUPP || errno == EINVAL)) {
+	if (fd < 0 && !mode && (errno == EOPNOTSUPP || errno == EINVAL)) {
 		o.flags = XDP_FLAGS_SKB_MODE;
 		fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &o);
 	}
@@ -49,11 +50,13 @@ int xdp_attach(struct bpfman_ctx *ctx, struct attach_req *req)
 	struct bpfman_link *l = req->link;
 	_cleanup_close_ int link_fd = -1;
 	struct netns_guard guard;
-	uint32_t current = 0;
+	uint32_t current = 0, mode = 0;
 	int ifindex, err;
 
 	if (req->prog->dispatched)
 		return chain_attach(ctx, req->prog, req->prog_fd, l);
+	if ((err = net_xdp_mode(ctx, l->iface, &mode)))
+		return err;
 
 	if ((err = netns_enter(ctx, l->netns, &guard)))
 		return err;
@@ -62,7 +65,7 @@ int xdp_attach(struct bpfman_ctx *ctx, struct attach_req *req)
 		current = attached_xdp_prog(ifindex);
 		if (current)
 			err = -EBUSY;
-		else if ((link_fd = xdp_link_create(req->prog_fd, ifindex)) < 0)
+		else if ((link_fd = xdp_link_create(req->prog_fd, ifindex, mode)) < 0)
 			err = link_fd;
 	}
 	netns_leave(&guard);
@@ -70,6 +73,11 @@ int xdp_attach(struct bpfman_ctx *ctx, struct attach_req *req)
 		return bpfman_err(ctx, err,
 				  "interface %s already runs XDP program %u, and program %u was loaded as a plain XDP program, not as an extension for a multi-program dispatcher (the kernel refused freplace (BPF_PROG_TYPE_EXT) when it was loaded: see the warning then); detach the other program first, or use a kernel that allows freplace",
 				  l->iface, current, req->prog->id);
+	if (err && mode)
+		return bpfman_err(ctx, err,
+				  "cannot attach XDP program %u to %s in %s mode, which the config file %s sets for it (interfaces.%s.xdp_mode): %s; choose a mode the driver supports",
+				  req->prog->id, l->iface, net_xdp_mode_name(mode), ctx->config_path,
+				  l->iface, strerror(-err));
 	if (err)
 		return bpfman_err(ctx, err, "cannot attach XDP program %u to %s: %s", req->prog->id,
 				  l->iface, strerror(-err));
@@ -78,7 +86,9 @@ int xdp_attach(struct bpfman_ctx *ctx, struct attach_req *req)
 
 int net_position(struct bpfman_ctx *ctx, const struct bpfman_link *link)
 {
-	/* A plain XDP link is alone on its interface. */
+	/* A plain XDP link or TC filter is alone on its hook. */
+	if (tc_plain_link(link))
+		return tc_plain_live(ctx, link) ? 0 : -1;
 	return str_empty(link->pin_path) ? chain_position(ctx, link) : 0;
 }
 

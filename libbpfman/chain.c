@@ -23,25 +23,14 @@ enum chain_op { OP_ADD, OP_REMOVE, OP_UPDATE };
 struct hook {
 	const struct bpfman_link *like; /* any link on the hook */
 	int ifindex;
+	uint32_t xdp_mode; /* configured for a new XDP dispatcher; 0: default */
 	uint32_t dispatcher_id; /* as read */
 	char tc_pin_dir[512];
 };
 
-/* TC dispatcher pins carry ifindexes, which are per namespace: one pin
- * directory per namespace, named by the namespace's inode. */
 static int tc_pin_dir(struct bpfman_ctx *ctx, struct hook *h)
 {
-	struct stat st;
-	int err;
-
-	if (stat("/proc/thread-self/ns/net", &st))
-		return bpfman_err(ctx, -errno, "cannot identify the network namespace: %s",
-				  strerror(errno));
-	snprintf(h->tc_pin_dir, sizeof(h->tc_pin_dir), "%s/tc/netns-%llu", ctx->bpffs_root,
-		 (unsigned long long)st.st_ino);
-	if ((err = mkdir_p(h->tc_pin_dir, 0700)))
-		return bpfman_err(ctx, err, "cannot create %s: %s", h->tc_pin_dir, strerror(-err));
-	return 0;
+	return tc_netns_pin_dir(ctx, h->tc_pin_dir, sizeof(h->tc_pin_dir));
 }
 
 static bool is_xdp(const struct hook *h)
@@ -72,7 +61,8 @@ static int hook_install(struct bpfman_ctx *ctx, struct hook *h, struct chain_pro
 			size_t cnt)
 {
 	if (is_xdp(h))
-		return xdp_dispatcher_install_if(ctx, h->ifindex, 0, h->dispatcher_id, progs, cnt);
+		return xdp_dispatcher_install_if(ctx, h->ifindex, h->xdp_mode, h->dispatcher_id, progs,
+						 cnt);
 	return tc_dispatcher_install(ctx, h->tc_pin_dir, h->ifindex, h->like->direction, progs, cnt);
 }
 
@@ -96,6 +86,10 @@ static int chain_apply_once(struct bpfman_ctx *ctx, const struct bpfman_link *li
 	bool found = false;
 	int err;
 
+	/* Only an attach reads the config: a bad config never blocks a
+	 * detach, and a running chain keeps its mode. */
+	if (op == OP_ADD && is_xdp(&h) && (err = net_xdp_mode(ctx, link->iface, &h.xdp_mode)))
+		return err;
 	if ((err = net_hook_links(ctx, link, 0, &ours, &nours)))
 		return err;
 	if ((err = netns_enter(ctx, link->netns, &guard)))
@@ -254,5 +248,7 @@ bool link_is_live(struct bpfman_ctx *ctx, const struct bpfman_link *link)
 {
 	if (chain_link(link))
 		return chain_position(ctx, link) >= 0;
+	if (tc_plain_link(link))
+		return path_exists(link->pin_path) && tc_plain_live(ctx, link);
 	return path_exists(str_or_empty(link->pin_path));
 }

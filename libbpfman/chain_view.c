@@ -6,10 +6,12 @@
 #include "dispatcher.h"
 #include "kernel_info.h"
 #include "netns.h"
+#include "tc_dispatcher.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
+#include <linux/if_link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,7 @@ struct chain_entry {
 
 struct bpfman_chain {
 	uint32_t dispatcher_id;
+	const char *xdp_mode;
 	size_t cnt;
 	struct chain_entry e[64];
 };
@@ -96,32 +99,52 @@ static int read_hook(struct bpfman_ctx *ctx, struct bpfman_chain *c,
 {
 	struct chain_prog *progs = NULL;
 	uint32_t foreign = 0;
-	size_t n = 0;
+	size_t n = 0, m = 0;
 	int err;
 
 	switch (OPTS_GET(opts, type, BPFMAN_PROG_TYPE_UNSPEC)) {
-	case BPFMAN_PROG_TYPE_XDP:
+	case BPFMAN_PROG_TYPE_XDP: {
+		LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
 		err = xdp_dispatcher_read(ctx, ifindex, &progs, &n, &c->dispatcher_id, &foreign);
 		if (err)
 			return err;
+		if (!bpf_xdp_query(ifindex, 0, &q))
+			c->xdp_mode = q.attach_mode == XDP_ATTACHED_SKB ? "skb" :
+				      q.attach_mode == XDP_ATTACHED_HW ? "hw" :
+				      q.attach_mode ? "native" : "";
 		if (foreign)
 			add(c, foreign, -1, 0);
 		add_dispatched(c, progs, n);
 		return 0;
+	}
 	case BPFMAN_PROG_TYPE_TC: {
-		struct stat st;
-		char dir[512];
+		int dir = OPTS_GET(opts, direction, 0);
+		uint32_t ids[64];
+		char pin_dir[512];
 
-		if (stat("/proc/thread-self/ns/net", &st))
-			return -errno;
-		/* The same per-namespace pin directory chain.c uses. */
-		snprintf(dir, sizeof(dir), "%s/tc/netns-%llu", ctx->bpffs_root,
-			 (unsigned long long)st.st_ino);
-		err = tc_dispatcher_read(ctx, dir, ifindex, OPTS_GET(opts, direction, 0), &progs, &n,
-					 &c->dispatcher_id);
-		if (!err)
+		if ((err = tc_netns_pin_dir(ctx, pin_dir, sizeof(pin_dir))) ||
+		    (err = tc_dispatcher_read(ctx, pin_dir, ifindex, dir, &progs, &n,
+					      &c->dispatcher_id)))
+			return err;
+		/* Every bpf filter on the hook in the kernel's order: ours
+		 * (the dispatcher's slots, or a lone program where freplace
+		 * is refused) and anyone else's. */
+		if ((err = tc_hook_bpf_filters(ctx, ifindex, dir, ids, ARRAY_SIZE(ids), &m))) {
 			add_dispatched(c, progs, n);
-		return err;
+			return err;
+		}
+		for (size_t i = 0; i < m; i++) {
+			if (c->dispatcher_id && ids[i] == c->dispatcher_id) {
+				add_dispatched(c, progs, n);
+				progs = NULL;
+				n = 0;
+			} else {
+				add(c, ids[i], -1, 0);
+			}
+		}
+		add_dispatched(c, progs, n);
+		return 0;
 	}
 	case BPFMAN_PROG_TYPE_TCX:
 		return read_tcx(c, ifindex, OPTS_GET(opts, direction, BPFMAN_DIRECTION_UNSPEC));
@@ -147,6 +170,7 @@ int bpfman_chain__get(struct bpfman_chain **ret_chain, struct bpfman_ctx *ctx,
 		return -EINVAL;
 	if (!c)
 		return -ENOMEM;
+	c->xdp_mode = "";
 	if (type != BPFMAN_PROG_TYPE_XDP && dir != BPFMAN_DIRECTION_INGRESS &&
 	    dir != BPFMAN_DIRECTION_EGRESS)
 		return bpfman_err(ctx, -EINVAL, "a %s chain needs a direction (ingress or egress)",
@@ -191,3 +215,4 @@ const char *bpfman_chain__prog_name(const struct bpfman_chain *c, size_t i) { re
 int32_t bpfman_chain__priority(const struct bpfman_chain *c, size_t i) { return i < c->cnt ? c->e[i].priority : -1; }
 uint32_t bpfman_chain__proceed_on(const struct bpfman_chain *c, size_t i) { return i < c->cnt ? c->e[i].proceed_on : 0; }
 uint64_t bpfman_chain__link_id(const struct bpfman_chain *c, size_t i) { return i < c->cnt ? c->e[i].link_id : 0; }
+const char *bpfman_chain__xdp_mode(const struct bpfman_chain *c) { return c->xdp_mode; }

@@ -106,6 +106,19 @@ uint32_t kernel_prog_id(int prog_fd)
 	return info.id;
 }
 
+static bool fd_is_bpf_link(int fd)
+{
+	char path[64], target[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return true; /* no /proc: trust the pin */
+	target[n] = '\0';
+	return !strcmp(target, "anon_inode:bpf-link");
+}
+
 uint32_t kernel_link_id_of_pin(const char *pin)
 {
 	struct bpf_link_info info;
@@ -117,6 +130,12 @@ uint32_t kernel_link_id_of_pin(const char *pin)
 	fd = bpf_obj_get(pin);
 	if (fd < 0)
 		return 0;
+	/* A pin may hold a program instead (a plain TC filter's record):
+	 * its info would read as a link's. */
+	if (!fd_is_bpf_link(fd)) {
+		close(fd);
+		return 0;
+	}
 	memset(&info, 0, sizeof(info));
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))
 		info.id = 0;

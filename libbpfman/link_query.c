@@ -48,13 +48,17 @@ int bpfman_link__list(struct bpfman_link ***ret_links, size_t *ret_cnt,
 	uint32_t prog_id;
 	size_t n = 0, cnt = 0;
 	struct bpfman_program owner = { 0 };
-	const char *app;
+	const char *app, *kt_name;
+	enum bpf_prog_type kt = 0;
 	int err;
 
 	if (!ret_links || !ret_cnt)
 		return bpfman_err(ctx, -EINVAL, "ret_links and ret_cnt are required");
 	if (!OPTS_VALID(ctx, opts, bpfman_list_opts))
 		return -EINVAL;
+	kt_name = OPTS_GET(opts, kernel_type, NULL);
+	if (kt_name && (err = kernel_prog_type_from_name(ctx, kt_name, &kt)))
+		return err;
 	type = OPTS_GET(opts, type, BPFMAN_PROG_TYPE_UNSPEC);
 	prog_id = OPTS_GET(opts, program_id, 0);
 	app = OPTS_GET(opts, application, NULL);
@@ -67,6 +71,9 @@ int bpfman_link__list(struct bpfman_link ***ret_links, size_t *ret_cnt,
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (type && rows[i].type != type)
+			continue;
+		if (kt_name && (!prog_type_desc(rows[i].type) ||
+				prog_type_desc(rows[i].type)->kernel_type != kt))
 			continue;
 		if (!metadata_matches(&rows[i].metadata, opts))
 			continue;

@@ -281,7 +281,7 @@ static int stage_object(struct bpfman_ctx *ctx, const struct load_plan *plan,
 	 * plain type; it then attaches only alone on an interface. */
 	if (err == -EPERM || err == -EACCES) {
 		ctx->ext_refused = true;
-		pr_warn(ctx, "this kernel refuses freplace (BPF_PROG_TYPE_EXT) programs (%s): XDP and TC programs load as their plain types, and an XDP program attaches alone on its interface",
+		pr_warn(ctx, "this kernel refuses freplace (BPF_PROG_TYPE_EXT) programs (%s): XDP and TC programs load as their plain types, and each attaches alone on its hook (no dispatcher)",
 			strerror(-err));
 	} else {
 		pr_warn(ctx, "%s: cannot load as a dispatcher extension, so it loads as its plain type and attaches alone on an interface: %s",

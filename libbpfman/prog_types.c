@@ -3,6 +3,8 @@
 #include "prog_types.h"
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const xdp_sections[] = { "xdp", "xdp.frags", NULL };
@@ -88,4 +90,35 @@ int pin_link_fd(struct bpfman_ctx *ctx, int link_fd, const char *path)
 		return bpfman_err(ctx, -errno, "cannot pin link at %s: %s", path,
 				  strerror(errno));
 	return 0;
+}
+
+int kernel_prog_type_from_name(struct bpfman_ctx *ctx, const char *name,
+			       enum bpf_prog_type *ret)
+{
+	char norm[64];
+	size_t i;
+
+	if (strlen(name) >= sizeof(norm))
+		goto bad;
+	for (i = 0; name[i]; i++)
+		norm[i] = name[i] == '-' ? '_' : name[i];
+	norm[i] = '\0';
+	if (!strcmp(norm, "probe"))
+		snprintf(norm, sizeof(norm), "kprobe");
+	if (!strcmp(norm, "lwt_seg6_local"))
+		snprintf(norm, sizeof(norm), "lwt_seg6local");
+	for (int t = 0;; t++) {
+		const char *n = libbpf_bpf_prog_type_str((enum bpf_prog_type)t);
+
+		if (!n)
+			break;
+		if (!strcmp(n, norm)) {
+			*ret = (enum bpf_prog_type)t;
+			return 0;
+		}
+	}
+bad:
+	return bpfman_err(ctx, -EINVAL,
+			  "'%s' is not a kernel program type; use a name such as xdp, sched_cls, kprobe, tracepoint, tracing or ext (bpftool prog list shows them)",
+			  name);
 }

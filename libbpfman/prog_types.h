@@ -44,6 +44,10 @@ struct prog_type_desc {
 };
 
 const struct prog_type_desc *prog_type_desc(enum bpfman_program_type type);
+/* A kernel program type by libbpf's name ("sched_cls"), also with '-' for
+ * '_' and bpfman's "probe" for kprobe; -EINVAL with a sentence otherwise. */
+int kernel_prog_type_from_name(struct bpfman_ctx *ctx, const char *name,
+			       enum bpf_prog_type *ret);
 /* Splits a section name's prefix (up to '/' or end) and finds whether it
  * fits desc; sets *retprobe for return-probe sections. */
 bool prog_type_section_fits(const struct prog_type_desc *desc, const char *sec,

@@ -5,6 +5,7 @@
 #include "db.h"
 #include "kernel_info.h"
 #include "program_query.h"
+#include "prog_types.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -165,12 +166,17 @@ int bpfman_program__list(struct bpfman_program ***ret_progs, size_t *ret_cnt,
 	struct bpfman_link *links = NULL;
 	size_t nrows = 0, nlinks = 0, cnt = 0, cap = 0;
 	_cleanup_free_ uint32_t *managed_ids = NULL;
+	const char *kt_name;
+	enum bpf_prog_type kt = 0;
 	int err;
 
 	if (!ret_progs || !ret_cnt)
 		return bpfman_err(ctx, -EINVAL, "ret_progs and ret_cnt are required");
 	if (!OPTS_VALID(ctx, opts, bpfman_list_opts))
 		return -EINVAL;
+	kt_name = OPTS_GET(opts, kernel_type, NULL);
+	if (kt_name && (err = kernel_prog_type_from_name(ctx, kt_name, &kt)))
+		return err;
 	if ((err = db_prog_all(ctx, &rows, &nrows)))
 		return err;
 	if ((err = db_link_all(ctx, 0, &links, &nlinks)))
@@ -209,6 +215,11 @@ int bpfman_program__list(struct bpfman_program ***ret_progs, size_t *ret_cnt,
 			}
 		}
 		program_fill_kernel(p);
+		if (kt_name && (!p->kernel.loaded || p->kernel.type != (uint32_t)kt)) {
+			program_clear(p);
+			free(p);
+			continue;
+		}
 		if ((err = push(&out, &cnt, &cap, p))) {
 			program_clear(p);
 			free(p);
@@ -236,6 +247,11 @@ int bpfman_program__list(struct bpfman_program ***ret_progs, size_t *ret_cnt,
 			if (foreign_program(id, p)) {
 				free(p);
 				continue; /* unloaded meanwhile */
+			}
+			if (kt_name && p->kernel.type != (uint32_t)kt) {
+				program_clear(p);
+				free(p);
+				continue;
 			}
 			if ((err = push(&out, &cnt, &cap, p))) {
 				program_clear(p);

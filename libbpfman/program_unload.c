@@ -3,6 +3,7 @@
  * leaves a row reconcile knows to finish. */
 #include "internal.h"
 #include "bytecode.h"
+#include "attach_net.h"
 #include "chain_ops.h"
 #include "db.h"
 #include "lock.h"
@@ -24,6 +25,8 @@ int detach_finish(struct bpfman_ctx *ctx, const struct bpfman_link *l)
 	int err;
 
 	if (chain_link(l) && (err = chain_detach(ctx, l)))
+		return err;
+	if (tc_plain_link(l) && (err = tc_plain_detach(ctx, l)))
 		return err;
 	if (!str_empty(l->pin_path)) {
 		/* The kernel drops a link whose last reference was a bpffs pin

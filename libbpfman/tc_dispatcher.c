@@ -288,8 +288,8 @@ static bool prog_is_dispatcher(uint32_t id)
  * none), *ret_foreign whether a filter that is not ours holds the spot
  * (or our priority with another classifier kind);
  * *ret_others counts the filters that are not ours. */
-static int hook_state(struct bpfman_ctx *ctx, int ifindex, int direction, uint32_t *ret_id,
-		      bool *ret_foreign, size_t *ret_others)
+static int hook_state_slot(struct bpfman_ctx *ctx, int ifindex, int direction, uint32_t *ret_id,
+			   bool *ret_foreign, size_t *ret_others, uint32_t *ret_slot_bpf_id)
 {
 	struct tc_entries f;
 	int err = list_filters(ctx, ifindex, direction, &f);
@@ -297,6 +297,8 @@ static int hook_state(struct bpfman_ctx *ctx, int ifindex, int direction, uint32
 	*ret_id = 0;
 	*ret_foreign = false;
 	*ret_others = 0;
+	if (ret_slot_bpf_id)
+		*ret_slot_bpf_id = 0;
 	if (err)
 		return err;
 	for (size_t i = 0; i < f.cnt; i++) {
@@ -308,6 +310,8 @@ static int hook_state(struct bpfman_ctx *ctx, int ifindex, int direction, uint32
 			*ret_id = e->bpf_id;
 		else if (is_our_slot(e))
 			*ret_foreign = true;
+		if (!ours && is_our_slot(e) && e->chain == 0 && ret_slot_bpf_id)
+			*ret_slot_bpf_id = e->bpf_id;
 		/* Another classifier at our priority: the kernel would refuse
 		 * ours there. */
 		if (e->prio == TC_DISPATCHER_PRIORITY && e->chain == 0 && e->kind[0] &&
@@ -320,6 +324,12 @@ static int hook_state(struct bpfman_ctx *ctx, int ifindex, int direction, uint32
 	}
 	free(f.v);
 	return 0;
+}
+
+static int hook_state(struct bpfman_ctx *ctx, int ifindex, int direction, uint32_t *ret_id,
+		      bool *ret_foreign, size_t *ret_others)
+{
+	return hook_state_slot(ctx, ifindex, direction, ret_id, ret_foreign, ret_others, NULL);
 }
 
 /* ---- pins ---------------------------------------------------------------- */
@@ -771,4 +781,164 @@ fail:
 	slot_links_close(&links);
 	rm_rf(dir);
 	return err;
+}
+
+/* ---- a lone program, where the kernel refuses freplace ----------------- */
+
+/* The `ingress` qdisc check both installs share; *kind as found. */
+static int check_qdisc(struct bpfman_ctx *ctx, int ifindex, char kind[IFNAMSIZ])
+{
+	struct ifname_buf b;
+	int err = ingress_qdisc_kind(ctx, ifindex, kind);
+
+	if (err)
+		return err;
+	if (!strcmp(kind, "ingress"))
+		return bpfman_err(ctx, -EBUSY,
+				  "%s has an `ingress` qdisc, which excludes the clsact qdisc libbpfman attaches TC programs to: move its filters to clsact (tc qdisc del dev %s ingress; tc qdisc add dev %s clsact) and try again",
+				  dispatcher_ifname(ifindex, &b), b.s, b.s);
+	if (kind[0] && strcmp(kind, "clsact"))
+		return bpfman_err(ctx, -EBUSY, "%s has an unexpected `%s` qdisc at the ingress parent",
+				  dispatcher_ifname(ifindex, &b), kind);
+	return 0;
+}
+
+int tc_plain_install(struct bpfman_ctx *ctx, const char *pin_dir, int ifindex, int direction,
+		     int prog_fd, uint32_t *ret_busy_id)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+		    .attach_point = direction == TC_DIRECTION_EGRESS ? BPF_TC_EGRESS : BPF_TC_INGRESS);
+	/* No BPF_TC_F_REPLACE: the kernel refuses (NLM_F_EXCL) if anything
+	 * took our spot since we looked. */
+	LIBBPF_OPTS(bpf_tc_opts, topts, .handle = TC_DISPATCHER_HANDLE,
+		    .priority = TC_DISPATCHER_PRIORITY, .prog_fd = prog_fd);
+	char kind[IFNAMSIZ], marker[PATH_MAX];
+	struct ifname_buf b;
+	uint32_t disp_id = 0, slot_id = 0;
+	size_t others = 0;
+	bool foreign = false, created = false;
+	int err;
+
+	*ret_busy_id = 0;
+	if (direction != TC_DIRECTION_INGRESS && direction != TC_DIRECTION_EGRESS)
+		return bpfman_err(ctx, -EINVAL, "TC direction %d is neither ingress (1) nor egress (2)",
+				  direction);
+	if ((err = marker_path(marker, sizeof(marker), pin_dir, ifindex)))
+		return bpfman_err(ctx, err, "pin directory name too long: %s", pin_dir);
+	if ((err = check_qdisc(ctx, ifindex, kind)))
+		return err;
+	if (!kind[0])
+		rmdir(marker); /* left from a device that went away */
+	else if ((err = hook_state_slot(ctx, ifindex, direction, &disp_id, &foreign, &others,
+					&slot_id)))
+		return err;
+	if (disp_id || slot_id) {
+		*ret_busy_id = disp_id ? disp_id : slot_id;
+		return -EBUSY; /* the caller says whose it is */
+	}
+	if (foreign)
+		return bpfman_err(ctx, -EBUSY,
+				  "the tc %s filters of %s at priority %d hold a filter of another kind than bpf; libbpfman needs priority %d handle %d: remove that filter (tc filter del dev %s %s prio %d ...) or move it to another priority",
+				  dir_name(direction), dispatcher_ifname(ifindex, &b),
+				  TC_DISPATCHER_PRIORITY, TC_DISPATCHER_PRIORITY, TC_DISPATCHER_HANDLE,
+				  b.s, dir_name(direction), TC_DISPATCHER_PRIORITY);
+	if ((err = mkdir_p(pin_dir, 0700)))
+		return bpfman_err(ctx, err, "cannot create the pin directory %s: %s", pin_dir,
+				  strerror(-err));
+	if (!kind[0]) {
+		err = bpf_tc_hook_create(&hook);
+		if (!err) {
+			created = true;
+			if (mkdir(marker, 0700) && errno != EEXIST) {
+				err = -errno;
+				bpfman_err(ctx, err, "cannot record at %s that libbpfman created the clsact qdisc of %s: %s",
+					   marker, dispatcher_ifname(ifindex, &b), strerror(-err));
+				goto fail;
+			}
+		} else if (err != -EEXIST) {
+			return bpfman_err(ctx, err, "cannot create a clsact qdisc on %s: %s",
+					  dispatcher_ifname(ifindex, &b), strerror(-err));
+		}
+	}
+	err = bpf_tc_attach(&hook, &topts);
+	if (err) {
+		bpfman_err(ctx, err, "cannot attach program %u to %s %s (tc filter priority %d handle %d): %s",
+			   kernel_prog_id(prog_fd), dispatcher_ifname(ifindex, &b), dir_name(direction),
+			   TC_DISPATCHER_PRIORITY, TC_DISPATCHER_HANDLE, strerror(-err));
+		goto fail;
+	}
+	return 0;
+fail:
+	if (created) {
+		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&hook);
+		rmdir(marker);
+	}
+	return err;
+}
+
+int tc_plain_remove(struct bpfman_ctx *ctx, const char *pin_dir, int ifindex, int direction,
+		    uint32_t prog_id)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+		    .attach_point = direction == TC_DIRECTION_EGRESS ? BPF_TC_EGRESS : BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, topts, .handle = TC_DISPATCHER_HANDLE,
+		    .priority = TC_DISPATCHER_PRIORITY);
+	uint32_t disp_id = 0, slot_id = 0;
+	char kind[IFNAMSIZ];
+	struct ifname_buf b;
+	size_t others = 0;
+	bool foreign = false;
+	int err;
+
+	if ((err = ingress_qdisc_kind(ctx, ifindex, kind)))
+		return err;
+	if (strcmp(kind, "clsact"))
+		return 0; /* no clsact, so no filter of ours */
+	if ((err = hook_state_slot(ctx, ifindex, direction, &disp_id, &foreign, &others, &slot_id)))
+		return err;
+	/* Only the filter running our program: whatever else took the spot
+	 * stays. */
+	if (slot_id != prog_id)
+		return 0;
+	err = bpf_tc_detach(&hook, &topts);
+	if (err && err != -ENOENT)
+		return bpfman_err(ctx, err, "cannot remove the tc filter of program %u from %s %s: %s",
+				  prog_id, dispatcher_ifname(ifindex, &b), dir_name(direction),
+				  strerror(-err));
+	return remove_chain(ctx, pin_dir, ifindex, direction, 0);
+}
+
+int tc_plain_prog(struct bpfman_ctx *ctx, int ifindex, int direction, uint32_t *ret_id)
+{
+	uint32_t disp_id = 0;
+	char kind[IFNAMSIZ];
+	size_t others = 0;
+	bool foreign = false;
+	int err;
+
+	*ret_id = 0;
+	if ((err = ingress_qdisc_kind(ctx, ifindex, kind)) || strcmp(kind, "clsact"))
+		return err;
+	return hook_state_slot(ctx, ifindex, direction, &disp_id, &foreign, &others, ret_id);
+}
+
+int tc_hook_bpf_filters(struct bpfman_ctx *ctx, int ifindex, int direction, uint32_t *ids,
+			size_t max, size_t *ret_cnt)
+{
+	struct tc_entries f;
+	char kind[IFNAMSIZ];
+	int err;
+
+	*ret_cnt = 0;
+	if ((err = ingress_qdisc_kind(ctx, ifindex, kind)) || strcmp(kind, "clsact"))
+		return err;
+	if ((err = list_filters(ctx, ifindex, direction, &f)))
+		return err;
+	/* The kernel dumps filters in the order it runs them (priority). */
+	for (size_t i = 0; i < f.cnt && *ret_cnt < max; i++)
+		if (f.v[i].bpf_id && f.v[i].chain == 0)
+			ids[(*ret_cnt)++] = f.v[i].bpf_id;
+	free(f.v);
+	return 0;
 }

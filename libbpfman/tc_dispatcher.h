@@ -62,4 +62,24 @@ int tc_dispatcher_read(struct bpfman_ctx *ctx, const char *pin_dir, int ifindex,
 int tc_dispatcher_install(struct bpfman_ctx *ctx, const char *pin_dir, int ifindex, int direction,
 			  struct chain_prog *progs, size_t cnt);
 
+/* Where the kernel refuses freplace there is no dispatcher: one plain
+ * SCHED_CLS program (prog_fd) takes our filter spot directly, on a clsact
+ * created (and remembered) as for a dispatcher. A spot already held by a
+ * bpf filter (ours or not) gives -EBUSY with its program ID in
+ * *ret_busy_id and no message (the caller knows whose it is); other
+ * refusals as tc_dispatcher_install. */
+int tc_plain_install(struct bpfman_ctx *ctx, const char *pin_dir, int ifindex, int direction,
+		     int prog_fd, uint32_t *ret_busy_id);
+/* Removes our filter spot if it runs prog_id (anything else there stays),
+ * and the clsact we created once nothing else is on it. */
+int tc_plain_remove(struct bpfman_ctx *ctx, const char *pin_dir, int ifindex, int direction,
+		    uint32_t prog_id);
+/* The program of a bpf filter at our spot that is not a dispatcher (0:
+ * none). */
+int tc_plain_prog(struct bpfman_ctx *ctx, int ifindex, int direction, uint32_t *ret_id);
+/* Program IDs of all bpf filters on (ifindex, direction), ours and
+ * foreign, in the order the kernel runs them; at most max. */
+int tc_hook_bpf_filters(struct bpfman_ctx *ctx, int ifindex, int direction, uint32_t *ids,
+			size_t max, size_t *ret_cnt);
+
 #endif

@@ -56,7 +56,7 @@ _Static_assert(XDP_DISPATCHER_RETVAL == DISPATCHER_RETURN_BIT, "libxdp's return 
 
 static const char *mode_name(uint32_t mode)
 {
-	return mode == XDP_FLAGS_SKB_MODE ? "generic (skb)" : "native";
+	return mode == XDP_FLAGS_SKB_MODE ? "generic (skb)" : mode == XDP_FLAGS_HW_MODE ? "hw (offload)" : "native";
 }
 
 /* "\n<what libbpf said>" or "". */
@@ -681,9 +681,10 @@ int xdp_dispatcher_install_if(struct bpfman_ctx *ctx, int ifindex, uint32_t mode
 		return bpfman_err(ctx, -E2BIG,
 				  "an interface runs at most %d XDP programs (the slots of one libxdp dispatcher), and %zu were asked for on %s; detach one first (nothing was changed)",
 				  DISPATCHER_MAX_SLOTS, cnt, dispatcher_ifname(ifindex, &b));
-	if (mode != 0 && mode != XDP_FLAGS_SKB_MODE && mode != XDP_FLAGS_DRV_MODE)
+	if (mode != 0 && mode != XDP_FLAGS_SKB_MODE && mode != XDP_FLAGS_DRV_MODE &&
+	    mode != XDP_FLAGS_HW_MODE)
 		return bpfman_err(ctx, -EINVAL,
-				  "XDP mode flags 0x%x: use 0 (native, else generic), XDP_FLAGS_SKB_MODE or XDP_FLAGS_DRV_MODE",
+				  "XDP mode flags 0x%x: use 0 (native, else generic), XDP_FLAGS_SKB_MODE, XDP_FLAGS_DRV_MODE or XDP_FLAGS_HW_MODE",
 				  mode);
 	if (cnt && !progs)
 		return bpfman_err(ctx, -EINVAL, "no programs given for %zu XDP dispatcher slots", cnt);
@@ -714,6 +715,10 @@ int xdp_dispatcher_install_if(struct bpfman_ctx *ctx, int ifindex, uint32_t mode
 				 dispatcher_ifname(ifindex, &b), cur.id, cur.name, dispatcher_ifname(ifindex, &b));
 		goto out;
 	}
+	/* Changing modes would take the whole chain off the interface. */
+	if (mode && cnt && cur.id && cur.mode != mode)
+		pr_warn(ctx, "%s runs its XDP dispatcher in %s mode, not the %s mode asked for; the chain keeps its mode until its last program is detached",
+			dispatcher_ifname(ifindex, &b), mode_name(cur.mode), mode_name(mode));
 	if (cur.id && (err = dispatch_dir(ctx, old_dir, sizeof(old_dir), root, ifindex, cur.id)))
 		goto out;
 	if (!cnt) {

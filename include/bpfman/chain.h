@@ -46,6 +46,9 @@ BPFMAN_API int32_t bpfman_chain__priority(const struct bpfman_chain *chain, size
 BPFMAN_API uint32_t bpfman_chain__proceed_on(const struct bpfman_chain *chain, size_t i);
 /* Our link running this slot; 0 when the program is not managed by us. */
 BPFMAN_API uint64_t bpfman_chain__link_id(const struct bpfman_chain *chain, size_t i);
+/* The mode an XDP hook runs in: "native", "skb" or "hw"; "" for other
+ * hooks or when nothing is attached. */
+BPFMAN_API const char *bpfman_chain__xdp_mode(const struct bpfman_chain *chain);
 
 #ifdef __cplusplus
 }

@@ -112,6 +112,14 @@ struct bpfman_list_opts {
 	const char *application;
 	/* Links only: only links of this program; 0 for any. */
 	uint32_t program_id;
+	/* Only entries of this kernel program type, as libbpf names it
+	 * ("sched_cls", "kprobe", "tracing", "ext", ...; '-' may stand for
+	 * '_', and bpfman's "probe" means "kprobe"); NULL for any. Programs:
+	 * the type the kernel runs (foreign ones too, with `all`; an XDP or TC
+	 * program loaded for a dispatcher is "ext"). Links: the kernel type of
+	 * the link's bpfman type (tc and tcx: "sched_cls"). An unknown name is
+	 * -EINVAL. */
+	const char *kernel_type;
 	size_t : 0;
 };
 BPFMAN_API void bpfman_list_opts_init(struct bpfman_list_opts *opts, size_t sz);

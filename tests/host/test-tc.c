@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /* TC through libbpfman: programs load as extensions and run in our TC
  * dispatcher with bpfman's priority and proceed-on (the VM tier), or, where
- * the kernel refuses freplace (this host), are refused at attach with the
- * way out (tcx). Chain behaviour is observed from counters of programs
+ * the kernel refuses freplace (this host), load plain and attach one per
+ * hook as a cls_bpf filter. Chain behaviour is observed from counters of programs
  * that ran on real packets. */
 #include "harness.h"
 #include "netenv.h"
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PIPE_BIT (1u << 4)  /* TC_ACT_PIPE (3) -> bit 4 */
 #define SHOT_BIT (1u << 3)  /* TC_ACT_SHOT (2) -> bit 3 */
@@ -159,24 +160,274 @@ START_TEST(proceed_on_matrix)
 }
 END_TEST
 
-START_TEST(tc_refused_without_freplace)
+/* Whether `tc -n ns <what> show dev dev [dir]` prints a line matching
+ * pattern (what: "filter" or "qdisc"). */
+static bool tc_shows(const struct netenv *env, const char *what, const char *dir,
+		     const char *pattern)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "tc -n %s %s show dev %s %s | grep -q '%s'", env->ns, what,
+		 env->peer_if, dir, pattern);
+	return system(cmd) == 0;
+}
+
+/* Where freplace is refused (this host), a TC program is loaded plain and
+ * attached directly as our cls_bpf filter: one per (netns, interface,
+ * direction), a second refused saying why, foreign filters untouched,
+ * detach removes our filter and the clsact we created. */
+START_TEST(tc_single_program_without_freplace)
 {
 	struct harness h;
 	struct netenv env;
 	struct snapshot snap;
-	uint64_t link = 0;
-	uint32_t id;
+	struct bpfman_chain *chain = NULL;
+	struct bpfman_link *got = NULL;
+	uint32_t a, b;
+	uint64_t la, lb, link = 0;
 
 	harness_open(&h);
 	netenv_create(&env);
-	id = load_one(&h, "tc_counter", "tc:tc_count");
+	a = load_one(&h, "tc_counter", "tc:tc_count");
+	b = load_one(&h, "tc_counter", "tc:tc_count");
+	la = attach_tc(&h, &env, a, 10, BPFMAN_DIRECTION_INGRESS, 0);
+	ck_assert_uint_ge(delta(&h, &env, a, 3), 3);
+	ck_assert(tc_shows(&env, "filter", "ingress", "pref 50 bpf"));
+	ck_assert(tc_shows(&env, "qdisc", "", "clsact"));
+
+	/* get link and the chain view show it alone on its hook. */
+	ck_assert_int_eq(bpfman_link__get(&got, h.ctx, la), 0);
+	ck_assert_int_eq(bpfman_link__position(got), 0);
+	ck_assert_uint_eq(bpfman_link__kernel_link_id(got), 0);
+	bpfman_link__free(got);
+	BPFMAN_OPTS(bpfman_chain_opts, co, .type = BPFMAN_PROG_TYPE_TC, .iface = env.peer_if,
+		    .netns = env.ns_path, .direction = BPFMAN_DIRECTION_INGRESS);
+	ck_assert_int_eq(bpfman_chain__get(&chain, h.ctx, &co), 0);
+	ck_assert_uint_eq(bpfman_chain__cnt(chain), 1);
+	ck_assert_uint_eq(bpfman_chain__prog_id(chain, 0), a);
+	ck_assert_uint_eq(bpfman_chain__link_id(chain, 0), la);
+	ck_assert_int_eq(bpfman_chain__priority(chain, 0), 10);
+	ck_assert_uint_eq(bpfman_chain__dispatcher_id(chain), 0);
+	bpfman_chain__free(chain);
+
+	/* A second on the same hook: refused, nothing changes. */
 	snapshot_take(&h, &snap);
-	BPFMAN_OPTS(bpfman_attach_opts, a, .iface = env.peer_if, .netns = env.ns_path,
-		    .priority = 10, .direction = BPFMAN_DIRECTION_INGRESS);
-	ck_assert_int_eq(bpfman_program__attach(&link, h.ctx, id, &a), -EOPNOTSUPP);
-	ck_assert_msg(strstr(bpfman_errmsg(h.ctx), "load it as tcx"), "%s", bpfman_errmsg(h.ctx));
+	BPFMAN_OPTS(bpfman_attach_opts, second, .iface = env.peer_if, .netns = env.ns_path,
+		    .priority = 5, .direction = BPFMAN_DIRECTION_INGRESS);
+	ck_assert_int_eq(bpfman_program__attach(&link, h.ctx, b, &second), -EBUSY);
+	ck_assert_msg(strstr(bpfman_errmsg(h.ctx), "refused freplace") &&
+		      strstr(bpfman_errmsg(h.ctx), "tcx"), "%s", bpfman_errmsg(h.ctx));
 	snapshot_assert_same(&h, &snap);
-	ck_assert_int_eq(bpfman_program__unload(h.ctx, id, NULL), 0);
+	ck_assert_uint_ge(delta(&h, &env, a, 3), 3);
+	ck_assert_uint_eq(delta(&h, &env, b, 3), 0);
+
+	/* The other direction is another hook. */
+	lb = attach_tc(&h, &env, b, 10, BPFMAN_DIRECTION_EGRESS, 0);
+	ck_assert_uint_ge(delta(&h, &env, b, 3), 3); /* replies leave by egress */
+
+	/* Detach: our ingress filter goes, the clsact stays (egress uses it). */
+	ck_assert_int_eq(bpfman_link__detach(h.ctx, la), 0);
+	ck_assert_uint_eq(delta(&h, &env, a, 3), 0);
+	ck_assert(!tc_shows(&env, "filter", "ingress", "."));
+	ck_assert(tc_shows(&env, "qdisc", "", "clsact"));
+	ck_assert_uint_ge(delta(&h, &env, b, 3), 3);
+	/* The last one: the clsact we created goes too. */
+	ck_assert_int_eq(bpfman_link__detach(h.ctx, lb), 0);
+	ck_assert(!tc_shows(&env, "qdisc", "", "clsact"));
+	ck_assert_uint_eq(delta(&h, &env, b, 3), 0);
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, a, NULL), 0);
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, b, NULL), 0);
+	netenv_destroy(&env);
+	harness_close(&h);
+}
+END_TEST
+
+/* Someone else's filters (one before ours, one at our spot) survive, and
+ * a clsact we did not create stays after our last detach. */
+START_TEST(tc_single_program_foreign_filters_kept)
+{
+	struct harness h;
+	struct netenv env;
+	struct snapshot snap;
+	struct bpfman_chain *chain = NULL;
+	struct bpfman_program *p = NULL;
+	uint32_t a, other;
+	uint64_t la, link = 0;
+	char cmd[768];
+
+	harness_open(&h);
+	netenv_create(&env);
+	/* u32 is the classifier every kernel here has (the host has no
+	 * matchall nor gact); it matches no packet of the test. */
+	snprintf(cmd, sizeof(cmd),
+		 "tc -n %s qdisc add dev %s clsact && tc -n %s filter add dev %s ingress prio 10 u32 match ip dst 192.0.2.1/32 classid 1:1",
+		 env.ns, env.peer_if, env.ns, env.peer_if);
+	ck_assert_int_eq(system(cmd), 0);
+	a = load_one(&h, "tc_counter", "tc:tc_count");
+	la = attach_tc(&h, &env, a, 10, BPFMAN_DIRECTION_INGRESS, 0);
+	ck_assert_uint_ge(delta(&h, &env, a, 3), 3);
+	BPFMAN_OPTS(bpfman_chain_opts, co, .type = BPFMAN_PROG_TYPE_TC, .iface = env.peer_if,
+		    .netns = env.ns_path, .direction = BPFMAN_DIRECTION_INGRESS);
+	ck_assert_int_eq(bpfman_chain__get(&chain, h.ctx, &co), 0);
+	ck_assert_uint_eq(bpfman_chain__cnt(chain), 1); /* u32 is no bpf program */
+	bpfman_chain__free(chain);
+
+	/* The filter removed behind our back: restore puts it back. */
+	snprintf(cmd, sizeof(cmd), "tc -n %s filter del dev %s ingress prio 50 handle 1 bpf", env.ns,
+		 env.peer_if);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_uint_eq(delta(&h, &env, a, 3), 0);
+	{
+		struct bpfman_report *r = NULL;
+
+		ck_assert_int_eq(bpfman_restore(&r, h.ctx), 0);
+		ck_assert_uint_eq(bpfman_report__failures(r), 0);
+		bpfman_report__free(r);
+	}
+	ck_assert_uint_ge(delta(&h, &env, a, 3), 3);
+	ck_assert_int_eq(bpfman_link__detach(h.ctx, la), 0);
+	ck_assert(tc_shows(&env, "filter", "ingress", "pref 10 u32"));
+	ck_assert(tc_shows(&env, "qdisc", "", "clsact"));
+
+	/* A foreign bpf filter at our spot (a program we loaded, attached by
+	 * tc behind our back): refused, and kept. */
+	other = load_one(&h, "tc_counter", "tc:tc_count");
+	ck_assert_int_eq(bpfman_program__get(&p, h.ctx, other), 0);
+	/* (tc -n remounts /sys, hiding bpffs: enter the namespace only.) */
+	snprintf(cmd, sizeof(cmd),
+		 "nsenter --net=%s tc filter add dev %s ingress prio 50 handle 1 bpf da pinned %s",
+		 env.ns_path, env.peer_if, bpfman_program__pin_path(p));
+	bpfman_program__free(p);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert_uint_ge(delta(&h, &env, other, 3), 3);
+	snapshot_take(&h, &snap);
+	BPFMAN_OPTS(bpfman_attach_opts, o, .iface = env.peer_if, .netns = env.ns_path,
+		    .priority = 10, .direction = BPFMAN_DIRECTION_INGRESS);
+	ck_assert_int_eq(bpfman_program__attach(&link, h.ctx, a, &o), -EBUSY);
+	ck_assert_msg(strstr(bpfman_errmsg(h.ctx), "not libbpfman's"), "%s", bpfman_errmsg(h.ctx));
+	snapshot_assert_same(&h, &snap);
+	ck_assert(tc_shows(&env, "filter", "ingress", "pref 50 bpf"));
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, a, NULL), 0);
+	ck_assert(tc_shows(&env, "filter", "ingress", "pref 50 bpf"));
+	ck_assert_uint_ge(delta(&h, &env, other, 3), 3);
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, other, NULL), 0);
+	netenv_destroy(&env);
+	harness_close(&h);
+}
+END_TEST
+
+/* A link's pin removed behind our back: reconcile forgets the link and
+ * takes its filter off the kernel (nothing orphaned). */
+START_TEST(tc_single_program_reconcile)
+{
+	struct harness h;
+	struct netenv env;
+	struct bpfman_link *got = NULL;
+	struct bpfman_report *r = NULL;
+	uint32_t a;
+	uint64_t la;
+	char pin[512];
+
+	harness_open(&h);
+	netenv_create(&env);
+	a = load_one(&h, "tc_counter", "tc:tc_count");
+	la = attach_tc(&h, &env, a, 10, BPFMAN_DIRECTION_EGRESS, 0);
+	ck_assert_int_eq(bpfman_link__get(&got, h.ctx, la), 0);
+	snprintf(pin, sizeof(pin), "%s", bpfman_link__pin_path(got));
+	bpfman_link__free(got);
+	ck_assert_int_eq(unlink(pin), 0);
+	ck_assert_int_eq(bpfman_reconcile(&r, h.ctx), 0);
+	ck_assert_uint_ge(bpfman_report__cnt(r), 1);
+	ck_assert_uint_eq(bpfman_report__failures(r), 0);
+	bpfman_report__free(r);
+	ck_assert_int_eq(bpfman_link__get(&got, h.ctx, la), -ENOENT);
+	ck_assert(!tc_shows(&env, "filter", "egress", "."));
+	ck_assert(!tc_shows(&env, "qdisc", "", "clsact"));
+	ck_assert_uint_eq(delta(&h, &env, a, 3), 0);
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, a, NULL), 0);
+	netenv_destroy(&env);
+	harness_close(&h);
+}
+END_TEST
+
+/* bpfman_list_opts.kernel_type: programs by the type the kernel runs
+ * (a TC program is sched_cls alone, ext for a dispatcher), foreign ones
+ * too with `all`; links by their bpfman type's kernel type. */
+static bool listed(struct harness *h, const char *kt, bool all, uint32_t id, size_t *ret_cnt)
+{
+	BPFMAN_OPTS(bpfman_list_opts, o, .kernel_type = kt, .all = all);
+	struct bpfman_program **p = NULL;
+	size_t n = 0;
+	bool found = false;
+
+	ck_assert_msg(bpfman_program__list(&p, &n, h->ctx, &o) == 0, "%s", bpfman_errmsg(h->ctx));
+	for (size_t i = 0; i < n; i++) {
+		found |= bpfman_program__id(p[i]) == id;
+		ck_assert_msg(!strcmp(bpfman_program__kernel_type_name(p[i]), kt) ||
+			      (!strcmp(kt, "sched-cls") &&
+			       !strcmp(bpfman_program__kernel_type_name(p[i]), "sched_cls")),
+			      "program %u of type %s listed for %s", bpfman_program__id(p[i]),
+			      bpfman_program__kernel_type_name(p[i]), kt);
+	}
+	bpfman_program_list__free(p, n);
+	if (ret_cnt)
+		*ret_cnt = n;
+	return found;
+}
+
+START_TEST(list_by_kernel_type)
+{
+	struct harness h;
+	struct netenv env;
+	struct bpfman_program *p = NULL;
+	struct bpfman_link **links = NULL;
+	char tc_kt[32];
+	uint32_t tc, tp;
+	uint64_t link;
+	size_t n = 0, mine = 0, all = 0;
+
+	harness_open(&h);
+	netenv_create(&env);
+	tc = load_one(&h, "tc_counter", "tc:tc_count");
+	tp = load_one(&h, "tracepoint_counter", "tracepoint:count_getpid");
+	link = attach_tc(&h, &env, tc, 10, BPFMAN_DIRECTION_INGRESS, 0);
+	ck_assert_int_eq(bpfman_program__get(&p, h.ctx, tc), 0);
+	snprintf(tc_kt, sizeof(tc_kt), "%s", bpfman_program__kernel_type_name(p));
+	bpfman_program__free(p);
+	ck_assert_msg(!strcmp(tc_kt, "sched_cls") || !strcmp(tc_kt, "ext"), "%s", tc_kt);
+
+	ck_assert(listed(&h, tc_kt, false, tc, &mine));
+	ck_assert_uint_eq(mine, 1);
+	ck_assert(!listed(&h, tc_kt, false, tp, NULL));
+	ck_assert(listed(&h, "tracepoint", false, tp, NULL));
+	ck_assert(!listed(&h, "kprobe", false, tp, &mine));
+	ck_assert_uint_eq(mine, 0);
+	ck_assert(!listed(&h, "probe", false, tp, NULL));
+	if (!strcmp(tc_kt, "sched_cls"))
+		ck_assert(listed(&h, "sched-cls", false, tc, NULL));
+	/* With all: the kernel's other programs of that type too. */
+	ck_assert(listed(&h, "tracepoint", true, tp, &all));
+	ck_assert_uint_ge(all, 1);
+
+	BPFMAN_OPTS(bpfman_list_opts, lo, .kernel_type = "sched_cls");
+	ck_assert_int_eq(bpfman_link__list(&links, &n, h.ctx, &lo), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(bpfman_link__id(links[0]), link);
+	bpfman_link_list__free(links, n);
+	BPFMAN_OPTS(bpfman_list_opts, lk, .kernel_type = "tracing");
+	ck_assert_int_eq(bpfman_link__list(&links, &n, h.ctx, &lk), 0);
+	ck_assert_uint_eq(n, 0);
+	bpfman_link_list__free(links, n);
+
+	BPFMAN_OPTS(bpfman_list_opts, bad, .kernel_type = "warp_drive");
+	ck_assert_int_eq(bpfman_program__list((struct bpfman_program ***)&links, &n, h.ctx, &bad),
+			 -EINVAL);
+	ck_assert_msg(strstr(bpfman_errmsg(h.ctx), "'warp_drive' is not a kernel program type"),
+		      "%s", bpfman_errmsg(h.ctx));
+	ck_assert_int_eq(bpfman_link__list(&links, &n, h.ctx, &bad), -EINVAL);
+
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, tc, NULL), 0);
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, tp, NULL), 0);
 	netenv_destroy(&env);
 	harness_close(&h);
 }
@@ -188,12 +439,15 @@ int main(void)
 	TCase *tc = tcase_create("tc");
 
 	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, list_by_kernel_type);
 	if (kernel_has_freplace()) {
 		tcase_add_test(tc, chain_with_proceed_on_and_update);
 		tcase_add_test(tc, ingress_egress_independent_foreign_filter_kept);
 		tcase_add_test(tc, proceed_on_matrix);
 	} else {
-		tcase_add_test(tc, tc_refused_without_freplace);
+		tcase_add_test(tc, tc_single_program_without_freplace);
+		tcase_add_test(tc, tc_single_program_foreign_filters_kept);
+		tcase_add_test(tc, tc_single_program_reconcile);
 	}
 	suite_add_tcase(s, tc);
 	return run_suite(s);

@@ -138,37 +138,6 @@ static int parse_list(struct list_cfg *cfg, int argc, char **argv,
 	return opts_parse(spec, argc - 1, argv + 1, g, list_opt, cfg, NULL);
 }
 
-/* --program-type given as a kernel type name is filtered here; the
- * library filters by its own types. Returns the count kept. */
-static size_t keep_programs(struct bpfman_program **progs, size_t cnt,
-			    const char *kernel)
-{
-	size_t kept = 0;
-
-	for (size_t i = 0; i < cnt; i++) {
-		if (!kernel || !strcmp(bpfman_program__kernel_type_name(progs[i]), kernel))
-			progs[kept++] = progs[i];
-		else
-			bpfman_program__free(progs[i]);
-	}
-	return kept;
-}
-
-static size_t keep_links(struct bpfman_link **links, size_t cnt,
-			 const char *kernel)
-{
-	size_t kept = 0;
-
-	for (size_t i = 0; i < cnt; i++) {
-		if (!kernel || !strcmp(args_kernel_type_of(bpfman_link__type(links[i])),
-				       kernel))
-			links[kept++] = links[i];
-		else
-			bpfman_link__free(links[i]);
-	}
-	return kept;
-}
-
 static int operate_list(const struct list_cfg *cfg, struct ctl_global *g)
 {
 	struct bpfman_ctx *ctx;
@@ -181,7 +150,8 @@ static int operate_list(const struct list_cfg *cfg, struct ctl_global *g)
 		    .match_metadata = cfg->selector.v,
 		    .match_metadata_cnt = cfg->selector.n,
 		    .application = cfg->application,
-		    .program_id = cfg->program_id);
+		    .program_id = cfg->program_id,
+		    .kernel_type = cfg->type.kernel);
 
 	ret = ctl_open(&ctx, g);
 	if (ret)
@@ -191,7 +161,6 @@ static int operate_list(const struct list_cfg *cfg, struct ctl_global *g)
 
 		ret = bpfman_link__list(&links, &cnt, ctx, &opts);
 		if (!ret) {
-			cnt = keep_links(links, cnt, cfg->type.kernel);
 			print_link_list(g, links, cnt);
 			bpfman_link_list__free(links, cnt);
 		}
@@ -200,7 +169,6 @@ static int operate_list(const struct list_cfg *cfg, struct ctl_global *g)
 
 		ret = bpfman_program__list(&progs, &cnt, ctx, &opts);
 		if (!ret) {
-			cnt = keep_programs(progs, cnt, cfg->type.kernel);
 			print_program_list(g, progs, cnt, cfg->all);
 			bpfman_program_list__free(progs, cnt);
 		}

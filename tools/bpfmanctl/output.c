@@ -493,6 +493,9 @@ void print_chain(const struct ctl_global *g, const struct bpfman_chain *c,
 
 	json_object_set_new(all, "dispatcher_id", bpfman_chain__dispatcher_id(c) ?
 				  json_integer(bpfman_chain__dispatcher_id(c)) : json_null());
+	if (type == BPFMAN_PROG_TYPE_XDP)
+		json_object_set_new(all, "xdp_mode", *bpfman_chain__xdp_mode(c) ?
+					  json_string(bpfman_chain__xdp_mode(c)) : json_null());
 	for (size_t i = 0; i < bpfman_chain__cnt(c); i++) {
 		json_t *e = json_object();
 		int32_t prio = bpfman_chain__priority(c, i);
@@ -516,6 +519,8 @@ void print_chain(const struct ctl_global *g, const struct bpfman_chain *c,
 	}
 	if (bpfman_chain__dispatcher_id(c))
 		printf(" Dispatcher: program %u\n", bpfman_chain__dispatcher_id(c));
+	if (*bpfman_chain__xdp_mode(c))
+		printf(" XDP mode: %s\n", bpfman_chain__xdp_mode(c));
 	table_add(&t, head);
 	for (size_t i = 0; i < bpfman_chain__cnt(c); i++) {
 		char pos[24], id[16], prio[16], proceed[256], link[24];
