@@ -80,10 +80,22 @@ else
   for k in 6.1 6.12; do
     note "vm tier (Debian kernel $k under qemu)"
     out=$(mktemp)
-    # The tree is shared read-write because it may live under /tmp, which
-    # is a fresh tmpfs inside the guest (CI clones anywhere).
-    tests/vm/vm-run --kernel "$k" --timeout 1500 --rw "$top" -- tests/vm/batch.sh "$top/build" 2>&1 | tee "$out"
-    rc=${PIPESTATUS[0]}
+    for attempt in 1 2; do
+      # The tree is shared read-write because it may live under /tmp, which
+      # is a fresh tmpfs inside the guest (CI clones anywhere).
+      tests/vm/vm-run --kernel "$k" --timeout 1500 --rw "$top" -- tests/vm/batch.sh "$top/build" 2>&1 | tee "$out"
+      rc=${PIPESTATUS[0]}
+      # Debian's 6.12 has panicked inside the emulated CPU a few times in
+      # ~40 boots ("Fatal exception in interrupt" in netif_rx or the
+      # scheduler clock), in tests that pass on the next boot. A guest
+      # panic (vm-run's 125) gets one more boot, announced loudly; any
+      # test failure does not.
+      if [ "$rc" -eq 125 ] && grep -qE 'Kernel panic|Fatal exception' "$out" && [ "$attempt" -eq 1 ]; then
+        echo "*** the $k guest kernel panicked (console above); booting the batch once more ***"
+        continue
+      fi
+      break
+    done
     line=$(grep -E '^vm-batch: [0-9]+ passed, [0-9]+ failed' "$out" | tail -n1)
     p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
     [ -n "$line" ] || { p=0; f=1; }
