@@ -6,8 +6,10 @@
  * refuses it when the rule (or allow_unsigned: false) requires one, else
  * the image is allowed with a warning. An image no rule covers has nothing
  * to be checked against: refused when allow_unsigned is false, else
- * allowed with an info log (the default config has no rules, and every
- * pull warning about it would only teach people to ignore warnings). */
+ * allowed with a warning, as bpfman warns about unverified images: the
+ * default config has no rules, and the warning is what tells a host's
+ * owner that nothing is being verified (one line in the config ends it:
+ * a rule, or verify_enabled: false). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,8 +51,8 @@ int signature_enforce(struct bpfman_ctx *ctx, struct registry_client *c,
 					 "so no key is trusted for it; add a rule with its scope "
 					 "(doc/signatures.md)", name, manifest_digest, repo);
 		else /* nothing is trusted for it, so nothing was looked for */
-			pr_info(ctx, "image %s (%s) is not verified: no signing rule covers %s "
-				"(allowed because signing.allow_unsigned is true)",
+			pr_warn(ctx, "image %s (%s) is not verified: no signing rule covers %s "
+				"(allowed because signing.allow_unsigned is true; doc/signatures.md)",
 				name, manifest_digest, repo);
 		if (!err && !(err = sign_policy_hash(ctx, &p, NULL, hash)))
 			sign_cache_record(ctx, manifest_digest, repo, hash,
