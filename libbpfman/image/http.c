@@ -4,6 +4,7 @@
  * drop credentials when a redirect leaves the registry's host. */
 #include "internal.h"
 #include "image/http.h"
+#include "dlopen_libs.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -28,20 +29,22 @@ static CURLcode global_rc;
 
 static void global_init(void)
 {
-	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+	global_rc = sym_curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
 CURL *http_handle_new(struct bpfman_ctx *ctx)
 {
 	CURL *h;
 
+	if (dlopen_curl(ctx))
+		return NULL;
 	pthread_once(&global_once, global_init);
 	if (global_rc != CURLE_OK) {
 		bpfman_err(ctx, -EIO, "cannot initialise libcurl: %s",
-			   curl_easy_strerror(global_rc));
+			   sym_curl_easy_strerror(global_rc));
 		return NULL;
 	}
-	h = curl_easy_init();
+	h = sym_curl_easy_init();
 	if (!h)
 		bpfman_err(ctx, -ENOMEM, "cannot create a libcurl handle: out of memory");
 	return h;
@@ -50,7 +53,7 @@ CURL *http_handle_new(struct bpfman_ctx *ctx)
 void http_handle_free(CURL *h)
 {
 	if (h)
-		curl_easy_cleanup(h);
+		sym_curl_easy_cleanup(h);
 }
 
 void http_response_clear(struct http_response *r)
@@ -88,7 +91,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *user)
 	size_t limit;
 	char *nb;
 
-	curl_easy_getinfo(t->h, CURLINFO_RESPONSE_CODE, &status);
+	sym_curl_easy_getinfo(t->h, CURLINFO_RESPONSE_CODE, &status);
 	if (status_ok(status) && t->req->sink) {
 		int err = t->req->sink(t->req->sink_user, data, len);
 
@@ -214,8 +217,8 @@ static CURLcode add_ca_file(CURL *h, void *sslctx, void *user)
 
 static int set_tls(struct bpfman_ctx *ctx, CURL *h, const struct http_tls *tls)
 {
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	sym_curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+	sym_curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (!tls)
 		return 0;
 	if (tls->ca_file) {
@@ -223,14 +226,14 @@ static int set_tls(struct bpfman_ctx *ctx, CURL *h, const struct http_tls *tls)
 			return bpfman_err(ctx, -errno,
 					  "cannot read the CA file %s: %s; fix ca_file in the registries section of the config (doc/images.md)",
 					  tls->ca_file, strerror(errno));
-		if (curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, add_ca_file) != CURLE_OK)
+		if (sym_curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, add_ca_file) != CURLE_OK)
 			return bpfman_err(ctx, -ENOTSUP,
 					  "this libcurl cannot add a CA file to its TLS context (it needs the OpenSSL backend)");
-		curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, (void *)tls->ca_file);
+		sym_curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, (void *)tls->ca_file);
 	}
 	if (tls->client_cert) {
-		curl_easy_setopt(h, CURLOPT_SSLCERT, tls->client_cert);
-		curl_easy_setopt(h, CURLOPT_SSLKEY, tls->client_key);
+		sym_curl_easy_setopt(h, CURLOPT_SSLCERT, tls->client_cert);
+		sym_curl_easy_setopt(h, CURLOPT_SSLKEY, tls->client_key);
 	}
 	return 0;
 }
@@ -243,7 +246,7 @@ static int transport_err(struct bpfman_ctx *ctx, const struct http_request *req,
 	_cleanup_free_ char *shown = http_url_for_log(req->url);
 	const char *u = shown ? shown : "(URL)";
 	const char *h = host ? host : u;
-	const char *d = detail[0] ? detail : curl_easy_strerror(rc);
+	const char *d = detail[0] ? detail : sym_curl_easy_strerror(rc);
 
 	switch (rc) {
 	case CURLE_COULDNT_RESOLVE_HOST:
@@ -315,60 +318,60 @@ int http_do(struct bpfman_ctx *ctx, CURL *h, const struct http_request *req,
 
 	memset(ret, 0, sizeof(*ret));
 	ret->content_length = -1;
-	curl_easy_reset(h);
-	curl_easy_setopt(h, CURLOPT_URL, req->url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, HTTP_CONNECT_SECONDS);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, HTTP_STALL_SECONDS);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "libbpfman/" BPFMAN_VERSION_STRING);
+	sym_curl_easy_reset(h);
+	sym_curl_easy_setopt(h, CURLOPT_URL, req->url);
+	sym_curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	sym_curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	sym_curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	sym_curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	sym_curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, HTTP_CONNECT_SECONDS);
+	sym_curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	sym_curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, HTTP_STALL_SECONDS);
+	sym_curl_easy_setopt(h, CURLOPT_USERAGENT, "libbpfman/" BPFMAN_VERSION_STRING);
 	/* Identity only: a compressed body would not hash to its digest. */
-	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, NULL);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
+	sym_curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, NULL);
+	sym_curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	sym_curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
+	sym_curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	sym_curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
 	if (req->progress) {
-		curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-		curl_easy_setopt(h, CURLOPT_XFERINFODATA, &t);
-		curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+		sym_curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+		sym_curl_easy_setopt(h, CURLOPT_XFERINFODATA, &t);
+		sym_curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
 	}
 	if ((err = set_tls(ctx, h, req->tls)))
 		return err;
 
 	if (!strcmp(req->method, "HEAD")) {
-		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+		sym_curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
 	} else if (!strcmp(req->method, "POST") || !strcmp(req->method, "PUT")) {
-		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
-		curl_easy_setopt(h, CURLOPT_POST, 1L);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body ? req->body : "");
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+		sym_curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
+		sym_curl_easy_setopt(h, CURLOPT_POST, 1L);
+		sym_curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+		sym_curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
 	} else if (strcmp(req->method, "GET")) {
-		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
+		sym_curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
 	}
 
 	/* Registries do not need 100-continue; it only costs a round trip. */
-	headers = curl_slist_append(headers, "Expect:");
+	headers = sym_curl_slist_append(headers, "Expect:");
 	if (req->accept && (accept = str_printf("Accept: %s", req->accept)))
-		headers = curl_slist_append(headers, accept);
+		headers = sym_curl_slist_append(headers, accept);
 	if (req->content_type && (ctype = str_printf("Content-Type: %s", req->content_type)))
-		headers = curl_slist_append(headers, ctype);
+		headers = sym_curl_slist_append(headers, ctype);
 	else if (req->body)
-		headers = curl_slist_append(headers, "Content-Type:");
+		headers = sym_curl_slist_append(headers, "Content-Type:");
 	if (req->authorization &&
 	    (auth = str_printf("Authorization: %s", req->authorization)))
-		headers = curl_slist_append(headers, auth);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+		headers = sym_curl_slist_append(headers, auth);
+	sym_curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
 
 	shown = http_url_for_log(req->url);
 	pr_debug(ctx, "HTTP %s %s%s", req->method, str_or_empty(shown),
 		 req->authorization ? " (Authorization: <redacted>)" : "");
-	rc = curl_easy_perform(h);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
-	curl_slist_free_all(headers);
+	rc = sym_curl_easy_perform(h);
+	sym_curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+	sym_curl_slist_free_all(headers);
 	if (auth) /* the header copy held a secret */
 		explicit_bzero(auth, strlen(auth));
 
@@ -389,9 +392,16 @@ int http_do(struct bpfman_ctx *ctx, CURL *h, const struct http_request *req,
 		http_response_clear(ret);
 		return transport_err(ctx, req, rc, errbuf);
 	}
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &ret->status);
+	sym_curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &ret->status);
 	pr_debug(ctx, "HTTP %s %s -> %ld", req->method, str_or_empty(shown), ret->status);
 	return 0;
+}
+
+/* URL helpers are called before any handle exists: open libcurl here too
+ * (a failure reads as an unparseable URL; the next handle says why). */
+static CURLU *url_new(void)
+{
+	return dlopen_curl(NULL) ? NULL : sym_curl_url();
 }
 
 char *http_url_for_log(const char *url)
@@ -403,21 +413,21 @@ char *http_url_for_log(const char *url)
 
 char *http_url_authority(const char *url)
 {
-	CURLU *u = curl_url();
+	CURLU *u = url_new();
 	char *host = NULL, *port = NULL, *out = NULL;
 
 	if (!u)
 		return NULL;
-	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-		if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK)
+	if (sym_curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    sym_curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		if (sym_curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK)
 			out = str_printf("%s:%s", host, port);
 		else
 			out = strdup(host);
 	}
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(u);
+	sym_curl_free(host);
+	sym_curl_free(port);
+	sym_curl_url_cleanup(u);
 	return out;
 }
 
@@ -428,40 +438,40 @@ bool http_url_is_https(const char *url)
 
 char *http_url_resolve(const char *base, const char *url)
 {
-	CURLU *u = curl_url();
+	CURLU *u = url_new();
 	char *full = NULL, *out = NULL;
 
 	if (!u)
 		return NULL;
 	/* Setting a relative URL on a handle holding base resolves it. */
-	if (curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
-	    curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_URL, &full, 0) == CURLUE_OK)
+	if (sym_curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
+	    sym_curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    sym_curl_url_get(u, CURLUPART_URL, &full, 0) == CURLUE_OK)
 		out = strdup(full);
-	curl_free(full);
-	curl_url_cleanup(u);
+	sym_curl_free(full);
+	sym_curl_url_cleanup(u);
 	return out;
 }
 
 static char *url_origin(const char *url)
 {
-	CURLU *u = curl_url();
+	CURLU *u = url_new();
 	char *scheme = NULL, *host = NULL, *port = NULL, *out = NULL;
 
 	if (!u)
 		return NULL;
-	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+	if (sym_curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    sym_curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+	    sym_curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    sym_curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
 		for (char *p = host; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
 		out = str_printf("%s://%s:%s", scheme, host, port);
 	}
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(u);
+	sym_curl_free(scheme);
+	sym_curl_free(host);
+	sym_curl_free(port);
+	sym_curl_url_cleanup(u);
 	return out;
 }
 
@@ -474,10 +484,10 @@ bool http_same_origin(const char *a, const char *b)
 
 char *http_escape(CURL *h, const char *s)
 {
-	char *e = curl_easy_escape(h, s, 0);
+	char *e = sym_curl_easy_escape(h, s, 0);
 	char *out = e ? strdup(e) : NULL;
 
-	curl_free(e);
+	sym_curl_free(e);
 	return out;
 }
 

@@ -7,6 +7,7 @@
 #include "internal.h"
 #include "image/digest.h"
 #include "image/layer.h"
+#include "dlopen_libs.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -22,7 +23,7 @@
 static void archive_freep(struct archive **a)
 {
 	if (*a)
-		archive_read_free(*a);
+		sym_archive_read_free(*a);
 }
 
 /* "./a/b" -> "a/b"; NULL for absolute paths and any ".." component. */
@@ -65,10 +66,10 @@ static int read_entry_data(struct bpfman_ctx *ctx, struct archive *a, const char
 	if (!buf)
 		return bpfman_err(ctx, -ENOMEM, "out of memory reading layer entry %s", name);
 	while (got < (size_t)size) {
-		n = archive_read_data(a, buf + got, (size_t)size - got);
+		n = sym_archive_read_data(a, buf + got, (size_t)size - got);
 		if (n < 0)
 			return bpfman_err(ctx, -EBADMSG, "layer entry %s is corrupt: %s", name,
-					  archive_error_string(a));
+					  sym_archive_error_string(a));
 		if (n == 0)
 			break;
 		got += (size_t)n;
@@ -93,10 +94,10 @@ static int scan(struct bpfman_ctx *ctx, struct archive *a, const char *filename,
 
 	if (filename)
 		filename = filename_normalise(filename);
-	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
-		const char *raw = archive_entry_pathname(e), *path;
-		mode_t type = archive_entry_filetype(e);
-		int64_t size = archive_entry_size(e);
+	while ((r = sym_archive_read_next_header(a, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+		const char *raw = sym_archive_entry_pathname(e), *path;
+		mode_t type = sym_archive_entry_filetype(e);
+		int64_t size = sym_archive_entry_size(e);
 		unsigned char magic[4];
 		la_ssize_t n;
 
@@ -109,7 +110,7 @@ static int scan(struct bpfman_ctx *ctx, struct archive *a, const char *filename,
 		if (!path)
 			return bpfman_err(ctx, -EPERM, "layer entry \"%.200s\" has an absolute path or a \"..\" component; refusing the layer",
 					  raw);
-		if (archive_entry_hardlink(e))
+		if (sym_archive_entry_hardlink(e))
 			return bpfman_err(ctx, -EPERM, "layer entry \"%.200s\" is a hard link; bytecode layers hold plain files only",
 					  raw);
 		if (type == AE_IFDIR)
@@ -144,10 +145,10 @@ static int scan(struct bpfman_ctx *ctx, struct archive *a, const char *filename,
 		 * the magic; only the ELF's data is read in full. */
 		if (size < 4)
 			continue;
-		n = archive_read_data(a, magic, sizeof(magic));
+		n = sym_archive_read_data(a, magic, sizeof(magic));
 		if (n < 0)
 			return bpfman_err(ctx, -EBADMSG, "layer entry \"%.200s\" is corrupt: %s", raw,
-					  archive_error_string(a));
+					  sym_archive_error_string(a));
 		if (n != 4 || memcmp(magic, "\177ELF", 4))
 			continue;
 		if (elf)
@@ -160,10 +161,10 @@ static int scan(struct bpfman_ctx *ctx, struct archive *a, const char *filename,
 		memcpy(elf, magic, 4);
 		elf_len = 4;
 		while (elf_len < (size_t)size) {
-			n = archive_read_data(a, (char *)elf + elf_len, (size_t)size - elf_len);
+			n = sym_archive_read_data(a, (char *)elf + elf_len, (size_t)size - elf_len);
 			if (n < 0)
 				return bpfman_err(ctx, -EBADMSG, "layer entry \"%.200s\" is corrupt: %s",
-						  raw, archive_error_string(a));
+						  raw, sym_archive_error_string(a));
 			if (n == 0)
 				break;
 			elf_len += (size_t)n;
@@ -173,7 +174,7 @@ static int scan(struct bpfman_ctx *ctx, struct archive *a, const char *filename,
 	}
 	if (r != ARCHIVE_EOF)
 		return bpfman_err(ctx, -EBADMSG, "layer is not a readable tar archive (plain or gzip): %s",
-				  archive_error_string(a) ? archive_error_string(a) : "unknown error");
+				  sym_archive_error_string(a) ? sym_archive_error_string(a) : "unknown error");
 	if (filename)
 		return bpfman_err(ctx, -ENOENT, "layer has no file \"%s\" (named by io.ebpf.filename)", filename);
 	if (!elf)
@@ -183,46 +184,62 @@ static int scan(struct bpfman_ctx *ctx, struct archive *a, const char *filename,
 	return 0;
 }
 
-static struct archive *reader_new(void)
+/* libarchive is opened on first use (dlopen_libs.h): NULL with errno
+ * ENOPKG (and the sentence on ctx) when it cannot be, ENOMEM otherwise. */
+static struct archive *archive_new(struct bpfman_ctx *ctx, bool write)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a;
+
+	if (dlopen_archive(ctx)) {
+		errno = ENOPKG;
+		return NULL;
+	}
+	a = write ? sym_archive_write_new() : sym_archive_read_new();
+	if (!a)
+		errno = ENOMEM;
+	return a;
+}
+
+static struct archive *reader_new(struct bpfman_ctx *ctx)
+{
+	struct archive *a = archive_new(ctx, false);
 
 	if (!a)
 		return NULL;
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_none(a);
-	archive_read_support_format_tar(a);
+	sym_archive_read_support_filter_gzip(a);
+	sym_archive_read_support_filter_none(a);
+	sym_archive_read_support_format_tar(a);
 	return a;
 }
 
 int layer_read_elf(struct bpfman_ctx *ctx, const void *blob, size_t blob_len,
 		   const char *filename, void **ret_elf, size_t *ret_len)
 {
-	_cleanup_(archive_freep) struct archive *a = reader_new();
+	_cleanup_(archive_freep) struct archive *a = reader_new(ctx);
 
 	*ret_elf = NULL;
 	*ret_len = 0;
 	if (!a)
-		return -ENOMEM;
-	if (archive_read_open_memory(a, blob, blob_len) != ARCHIVE_OK)
+		return -errno;
+	if (sym_archive_read_open_memory(a, blob, blob_len) != ARCHIVE_OK)
 		return bpfman_err(ctx, -EBADMSG, "layer is not a readable tar archive (plain or gzip): %s",
-				  archive_error_string(a));
+				  sym_archive_error_string(a));
 	return scan(ctx, a, filename, ret_elf, ret_len);
 }
 
 int layer_read_elf_file(struct bpfman_ctx *ctx, const char *blob_path,
 			const char *filename, void **ret_elf, size_t *ret_len)
 {
-	_cleanup_(archive_freep) struct archive *a = reader_new();
+	_cleanup_(archive_freep) struct archive *a = reader_new(ctx);
 	int err;
 
 	*ret_elf = NULL;
 	*ret_len = 0;
 	if (!a)
-		return -ENOMEM;
-	if (archive_read_open_filename(a, blob_path, 65536) != ARCHIVE_OK)
-		return bpfman_err(ctx, archive_errno(a) > 0 ? -archive_errno(a) : -EBADMSG,
-				  "cannot read layer %s: %s", blob_path, archive_error_string(a));
+		return -errno;
+	if (sym_archive_read_open_filename(a, blob_path, 65536) != ARCHIVE_OK)
+		return bpfman_err(ctx, sym_archive_errno(a) > 0 ? -sym_archive_errno(a) : -EBADMSG,
+				  "cannot read layer %s: %s", blob_path, sym_archive_error_string(a));
 	err = scan(ctx, a, filename, ret_elf, ret_len);
 	if (err)
 		return bpfman_err_prefix(ctx, err, "layer %s", blob_path);
@@ -259,13 +276,13 @@ static la_ssize_t membuf_write(struct archive *a, void *data, const void *buf, s
 static void archive_write_freep(struct archive **a)
 {
 	if (*a)
-		archive_write_free(*a);
+		sym_archive_write_free(*a);
 }
 
 int layer_build(struct bpfman_ctx *ctx, const void *elf, size_t elf_len,
 		const char *name, void **ret_blob, size_t *ret_len)
 {
-	_cleanup_(archive_write_freep) struct archive *a = archive_write_new();
+	_cleanup_(archive_write_freep) struct archive *a = archive_new(ctx, true);
 	struct membuf m = { 0 };
 	struct archive_entry *e;
 	int r;
@@ -280,39 +297,39 @@ int layer_build(struct bpfman_ctx *ctx, const void *elf, size_t elf_len,
 		return bpfman_err(ctx, -EFBIG, "object of %zu bytes is over the %u-byte layer limit",
 				  elf_len, LAYER_ELF_MAX_SIZE);
 	if (!a)
-		return -ENOMEM;
+		return -errno;
 	/* ustar, one block per record, and gzip without a timestamp or
 	 * name: the same object always gives the same digest. */
-	if (archive_write_set_format_ustar(a) != ARCHIVE_OK ||
-	    archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
-	    archive_write_set_filter_option(a, "gzip", "timestamp", NULL) != ARCHIVE_OK ||
-	    archive_write_set_bytes_per_block(a, 512) != ARCHIVE_OK ||
-	    archive_write_open(a, &m, NULL, membuf_write, NULL) != ARCHIVE_OK)
+	if (sym_archive_write_set_format_ustar(a) != ARCHIVE_OK ||
+	    sym_archive_write_add_filter_gzip(a) != ARCHIVE_OK ||
+	    sym_archive_write_set_filter_option(a, "gzip", "timestamp", NULL) != ARCHIVE_OK ||
+	    sym_archive_write_set_bytes_per_block(a, 512) != ARCHIVE_OK ||
+	    sym_archive_write_open(a, &m, NULL, membuf_write, NULL) != ARCHIVE_OK)
 		goto fail;
-	e = archive_entry_new();
+	e = sym_archive_entry_new();
 	if (!e)
 		goto fail;
-	archive_entry_set_pathname(e, name);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0644);
-	archive_entry_set_size(e, (la_int64_t)elf_len);
-	archive_entry_set_uid(e, 0);
-	archive_entry_set_gid(e, 0);
-	archive_entry_set_mtime(e, 0, 0);
-	r = archive_write_header(a, e);
-	archive_entry_free(e);
+	sym_archive_entry_set_pathname(e, name);
+	sym_archive_entry_set_filetype(e, AE_IFREG);
+	sym_archive_entry_set_perm(e, 0644);
+	sym_archive_entry_set_size(e, (la_int64_t)elf_len);
+	sym_archive_entry_set_uid(e, 0);
+	sym_archive_entry_set_gid(e, 0);
+	sym_archive_entry_set_mtime(e, 0, 0);
+	r = sym_archive_write_header(a, e);
+	sym_archive_entry_free(e);
 	if (r != ARCHIVE_OK)
 		goto fail;
-	if (elf_len && archive_write_data(a, elf, elf_len) != (la_ssize_t)elf_len)
+	if (elf_len && sym_archive_write_data(a, elf, elf_len) != (la_ssize_t)elf_len)
 		goto fail;
-	if (archive_write_close(a) != ARCHIVE_OK)
+	if (sym_archive_write_close(a) != ARCHIVE_OK)
 		goto fail;
 	*ret_blob = m.buf;
 	*ret_len = m.len;
 	return 0;
 fail:
 	r = bpfman_err(ctx, -EIO, "cannot write the layer archive: %s",
-		       archive_error_string(a) ? archive_error_string(a) : "out of memory");
+		       sym_archive_error_string(a) ? sym_archive_error_string(a) : "out of memory");
 	free(m.buf);
 	return r;
 }
@@ -320,25 +337,25 @@ fail:
 int layer_diff_id(struct bpfman_ctx *ctx, const void *blob, size_t blob_len,
 		  char ret_digest[DIGEST_STR_SIZE])
 {
-	_cleanup_(archive_freep) struct archive *a = archive_read_new();
+	_cleanup_(archive_freep) struct archive *a = archive_new(ctx, false);
 	struct archive_entry *e;
 	struct digest_stream s;
 	char buf[65536];
 	la_ssize_t n;
 
 	if (!a)
-		return -ENOMEM;
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_none(a);
-	archive_read_support_format_raw(a);
-	if (archive_read_open_memory(a, blob, blob_len) != ARCHIVE_OK ||
-	    archive_read_next_header(a, &e) != ARCHIVE_OK)
-		return bpfman_err(ctx, -EBADMSG, "cannot decompress layer: %s", archive_error_string(a));
+		return -errno;
+	sym_archive_read_support_filter_gzip(a);
+	sym_archive_read_support_filter_none(a);
+	sym_archive_read_support_format_raw(a);
+	if (sym_archive_read_open_memory(a, blob, blob_len) != ARCHIVE_OK ||
+	    sym_archive_read_next_header(a, &e) != ARCHIVE_OK)
+		return bpfman_err(ctx, -EBADMSG, "cannot decompress layer: %s", sym_archive_error_string(a));
 	digest_stream_init(&s);
-	while ((n = archive_read_data(a, buf, sizeof(buf))) > 0)
+	while ((n = sym_archive_read_data(a, buf, sizeof(buf))) > 0)
 		digest_stream_update(&s, buf, (size_t)n);
 	if (n < 0)
-		return bpfman_err(ctx, -EBADMSG, "cannot decompress layer: %s", archive_error_string(a));
+		return bpfman_err(ctx, -EBADMSG, "cannot decompress layer: %s", sym_archive_error_string(a));
 	digest_stream_final(&s, ret_digest);
 	return 0;
 }

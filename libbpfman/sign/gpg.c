@@ -16,6 +16,8 @@
 #include <jansson.h>
 
 #include "../internal.h"
+#include "../dlopen_libs.h"
+#include "../image/http.h"
 #include "../image/reference.h"
 #include "../util/fsutil.h"
 #include "verify.h"
@@ -71,21 +73,22 @@ static int fetch_sig(struct bpfman_ctx *ctx, const char *url, char **ret_buf,
 			return bpfman_err(ctx, -EFBIG, "signature %s is larger than 64 KiB", url);
 		}
 	} else {
-		CURL *h = curl_easy_init();
+		/* http_handle_new opens libcurl and initialises it once. */
+		CURL *h = http_handle_new(ctx);
 		long code = 0;
 		CURLcode rc;
 
 		if (!h)
-			return -ENOMEM;
-		curl_easy_setopt(h, CURLOPT_URL, url);
-		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, curl_sink);
-		curl_easy_setopt(h, CURLOPT_WRITEDATA, &m);
-		curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
-		curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
-		curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-		rc = curl_easy_perform(h);
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-		curl_easy_cleanup(h);
+			return -errno;
+		sym_curl_easy_setopt(h, CURLOPT_URL, url);
+		sym_curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, curl_sink);
+		sym_curl_easy_setopt(h, CURLOPT_WRITEDATA, &m);
+		sym_curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+		sym_curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
+		sym_curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+		rc = sym_curl_easy_perform(h);
+		sym_curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+		sym_curl_easy_cleanup(h);
 		if (m.too_big) {
 			free(m.buf);
 			return bpfman_err(ctx, -EFBIG, "signature %s is larger than 64 KiB", url);
@@ -97,7 +100,7 @@ static int fetch_sig(struct bpfman_ctx *ctx, const char *url, char **ret_buf,
 		if (rc != CURLE_OK || code != 200) {
 			free(m.buf);
 			return bpfman_err(ctx, -EIO, "fetching signature %s failed: %s",
-					  url, rc != CURLE_OK ? curl_easy_strerror(rc) : "HTTP error");
+					  url, rc != CURLE_OK ? sym_curl_easy_strerror(rc) : "HTTP error");
 		}
 	}
 	*ret_buf = m.buf ? m.buf : strdup("");
@@ -188,19 +191,19 @@ static int check_one(struct bpfman_ctx *ctx, gpgme_ctx_t g, const struct sign_ru
 	int err;
 
 	(void)ctx;
-	if (gpgme_data_new_from_mem(&in, buf, len, 0) || gpgme_data_new(&plain)) {
-		gpgme_data_release(in);
+	if (sym_gpgme_data_new_from_mem(&in, buf, len, 0) || sym_gpgme_data_new(&plain)) {
+		sym_gpgme_data_release(in);
 		return -ENOMEM;
 	}
-	ge = gpgme_op_verify(g, in, NULL, plain);
-	gpgme_data_release(in);
-	pbuf = gpgme_data_release_and_get_mem(plain, &plen);
-	vr = ge ? NULL : gpgme_op_verify_result(g);
+	ge = sym_gpgme_op_verify(g, in, NULL, plain);
+	sym_gpgme_data_release(in);
+	pbuf = sym_gpgme_data_release_and_get_mem(plain, &plen);
+	vr = ge ? NULL : sym_gpgme_op_verify_result(g);
 	s = vr ? vr->signatures : NULL;
 	if (!s || s->next) {
 		err = sig_findings_add(out, SIG_UNPARSEABLE, origin, NULL,
 				       "not an OpenPGP signed message with one signature%s%s",
-				       ge ? ": " : "", ge ? gpgme_strerror(ge) : "");
+				       ge ? ": " : "", ge ? sym_gpgme_strerror(ge) : "");
 		goto out;
 	}
 	if (gpgme_err_code(s->status) == GPG_ERR_NO_PUBKEY) {
@@ -228,11 +231,11 @@ static int check_one(struct bpfman_ctx *ctx, gpgme_ctx_t g, const struct sign_ru
 	}
 	if (gpgme_err_code(s->status) != GPG_ERR_NO_ERROR) {
 		err = sig_findings_add(out, SIG_BAD, origin, NULL, "gpg says: %s",
-				       gpgme_strerror(s->status));
+				       sym_gpgme_strerror(s->status));
 		goto out;
 	}
 	/* s->fpr may be a signing subkey's: the policy names primary keys. */
-	if (gpgme_get_key(g, s->fpr, &key, 0) || !key || !key->fpr) {
+	if (sym_gpgme_get_key(g, s->fpr, &key, 0) || !key || !key->fpr) {
 		err = sig_findings_add(out, SIG_UNTRUSTED, origin, NULL,
 				       "signing key %s not found in the keyring", s->fpr);
 		goto out;
@@ -260,8 +263,8 @@ static int check_one(struct bpfman_ctx *ctx, gpgme_ctx_t g, const struct sign_ru
 		err = sig_findings_add(out, SIG_OK, origin, signer ? signer : key->fpr,
 				       "signed by %s", signer ? signer : key->fpr);
 out:
-	gpgme_key_unref(key);
-	gpgme_free(pbuf);
+	sym_gpgme_key_unref(key);
+	sym_gpgme_free(pbuf);
 	return err;
 }
 
@@ -271,13 +274,13 @@ static int import_keyring(struct bpfman_ctx *ctx, gpgme_ctx_t g, const char *pat
 	gpgme_import_result_t ir;
 	gpgme_error_t ge;
 
-	ge = gpgme_data_new_from_file(&d, path, 1);
+	ge = sym_gpgme_data_new_from_file(&d, path, 1);
 	if (ge)
 		return bpfman_err(ctx, -ENOENT, "signature policy: cannot read GPG keyring '%s': %s",
-				  path, gpgme_strerror(ge));
-	ge = gpgme_op_import(g, d);
-	gpgme_data_release(d);
-	ir = ge ? NULL : gpgme_op_import_result(g);
+				  path, sym_gpgme_strerror(ge));
+	ge = sym_gpgme_op_import(g, d);
+	sym_gpgme_data_release(d);
+	ir = ge ? NULL : sym_gpgme_op_import_result(g);
 	if (!ir || !ir->imported)
 		return bpfman_err(ctx, -EINVAL,
 				  "signature policy: GPG keyring '%s' holds no public key "
@@ -297,11 +300,13 @@ int gpg_find(struct bpfman_ctx *ctx, const struct sign_trust *t,
 	size_t blen = strlen(base);
 	int err;
 
+	if ((err = dlopen_gpgme(ctx)))
+		return err;
 	if (!mkdtemp(home))
 		return bpfman_err(ctx, -errno, "cannot create a private GnuPG home: %m");
-	gpgme_check_version(NULL);
-	if (gpgme_new(&g) ||
-	    gpgme_ctx_set_engine_info(g, GPGME_PROTOCOL_OpenPGP, NULL, home)) {
+	sym_gpgme_check_version_internal(NULL, offsetof(struct _gpgme_signature, validity));
+	if (sym_gpgme_new(&g) ||
+	    sym_gpgme_ctx_set_engine_info(g, GPGME_PROTOCOL_OpenPGP, NULL, home)) {
 		err = bpfman_err(ctx, -ENOTSUP, "cannot start gpg through gpgme; is gnupg installed?");
 		goto out;
 	}
@@ -326,7 +331,7 @@ int gpg_find(struct bpfman_ctx *ctx, const struct sign_trust *t,
 			break;
 	}
 out:
-	gpgme_release(g);
+	sym_gpgme_release(g);
 	rm_rf(home);
 	return err;
 }
