@@ -197,6 +197,21 @@ START_TEST(certificate_checked_at_log_time)
 	b = rekor_bundle(&f, (struct entry){ 0 });
 	EXPECT(&f, b, SIG_OK, "signer@example.com");
 	free(b);
+	/* An entry naming the certificate's public key rather than the
+	 * certificate; another public key does not count. */
+	{
+		_cleanup_free_ char *key_pem = pubkey_pem(f.leaf_key);
+		_cleanup_free_ char *other_pem = pubkey_pem(f.other_key);
+
+		ck_assert_ptr_nonnull(key_pem);
+		ck_assert_ptr_nonnull(other_pem);
+		b = rekor_bundle(&f, (struct entry){ .body_pem = key_pem });
+		EXPECT(&f, b, SIG_OK, "signer@example.com");
+		free(b);
+		b = rekor_bundle(&f, (struct entry){ .body_pem = other_pem });
+		EXPECT(&f, b, SIG_UNTRUSTED, "expired", "does not record this signature");
+		free(b);
+	}
 	/* Older cosign wrote rekord entries: the same fields. */
 	b = rekor_bundle(&f, (struct entry){ .kind = "rekord" });
 	EXPECT(&f, b, SIG_OK, "signer@example.com");
