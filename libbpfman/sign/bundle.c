@@ -15,6 +15,7 @@
 
 #include "../internal.h"
 #include "sigcrypto.h"
+#include "tlog.h"
 #include "verify.h"
 
 #define BUNDLE_MAX (4u << 20)
@@ -62,30 +63,11 @@ static int64_t json_int_or_str(json_t *v)
 	return -1;
 }
 
-/* Does the tlog body record this signature (hashedrekord or dsse kind)? */
-static bool body_has_sig(json_t *body, const char *sig_b64)
-{
-	json_t *spec = json_object_get(body, "spec"), *sigs, *e;
-	const char *c;
-	size_t i;
-
-	c = json_string_value(json_object_get(json_object_get(spec, "signature"), "content"));
-	if (c && !strcmp(c, sig_b64))
-		return true;
-	sigs = json_object_get(spec, "signatures");
-	json_array_foreach(sigs, i, e) {
-		c = json_string_value(json_object_get(e, "signature"));
-		if (c && !strcmp(c, sig_b64))
-			return true;
-	}
-	return false;
-}
-
 /* The integratedTime of the first tlog entry that a Rekor key vouches for
- * and that records sig; 0 when none; -1 when the rule names Rekor keys and
- * no entry verifies. */
+ * and that records this signature; 0 when the rule names no Rekor keys;
+ * -1 when it does and no entry verifies. */
 static int64_t tlog_time(const struct sign_trust *t, json_t *entries,
-			 const char *sig_b64, char **ret_why)
+			 const struct tlog_subject *subj, char **ret_why)
 {
 	json_t *e;
 	size_t i;
@@ -98,11 +80,8 @@ static int64_t tlog_time(const struct sign_trust *t, json_t *entries,
 		int64_t itime = json_int_or_str(json_object_get(e, "integratedTime"));
 		int64_t lindex = json_int_or_str(json_object_get(e, "logIndex"));
 		_cleanup_free_ unsigned char *set = NULL, *logid = NULL, *body = NULL;
-		_cleanup_free_ char *canon = NULL;
 		char logid_hex[129];
 		size_t set_len, logid_len, body_len;
-		json_t *payload, *bj;
-		bool ok = false;
 
 		if (!body_b64 || itime <= 0 || lindex < 0 ||
 		    b64_field(promise, "signedEntryTimestamp", &set, &set_len) ||
@@ -112,20 +91,8 @@ static int64_t tlog_time(const struct sign_trust *t, json_t *entries,
 			continue;
 		hex_encode(logid, logid_len, logid_hex);
 		logid_hex[2 * logid_len] = 0;
-		/* Rekor signs the canonical JSON (sorted keys, no spaces) of these four. */
-		payload = json_pack("{s:s, s:I, s:s, s:I}", "body", body_b64,
-				    "integratedTime", (json_int_t)itime, "logID", logid_hex,
-				    "logIndex", (json_int_t)lindex);
-		canon = payload ? json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-		json_decref(payload);
-		for (size_t k = 0; canon && k < t->rekor_cnt && !ok; k++)
-			ok = sig_verify(t->rekor[k], canon, strlen(canon), set, set_len) == 1;
-		if (!ok)
-			continue;
-		bj = json_loadb((const char *)body, body_len, 0, NULL);
-		ok = bj && body_has_sig(bj, sig_b64);
-		json_decref(bj);
-		if (ok)
+		if (tlog_set_verifies(t, body_b64, itime, lindex, logid_hex, set, set_len) &&
+		    tlog_body_records(body, body_len, subj))
 			return itime;
 	}
 	*ret_why = str_printf("rule %s names Rekor keys, but no transparency-log entry in "
@@ -214,7 +181,9 @@ int bundle_check(struct bpfman_ctx *ctx, const struct sign_trust *t,
 				       "bundle's certificate is not DER X.509");
 		goto out;
 	}
-	itime = tlog_time(t, json_object_get(vm, "tlogEntries"), sig_b64, &why);
+	struct tlog_subject subj = { .sig_b64 = sig_b64, .cert = leaf };
+
+	itime = tlog_time(t, json_object_get(vm, "tlogEntries"), &subj, &why);
 	if (itime < 0) {
 		err = sig_findings_add(out, SIG_UNTRUSTED, origin, NULL, "%s", why);
 		goto out;
@@ -229,6 +198,7 @@ int bundle_check(struct bpfman_ctx *ctx, const struct sign_trust *t,
 		.cert = leaf,
 		.chain = chain,
 		.integrated_time = itime,
+		.no_time_why = t->rekor_cnt ? NULL : "rule names no Rekor keys (cosign.rekor_keys)",
 	};
 	err = cosign_sig_check(ctx, t, &s, digest, out);
 out:

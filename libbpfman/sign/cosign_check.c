@@ -69,8 +69,11 @@ int cosign_sig_check(struct bpfman_ctx *ctx, const struct sign_trust *t,
 						"its own certificate (tampered signature or payload)");
 		st = cert_check(ctx, t, s->cert, s->chain, s->integrated_time, &why);
 		if (st != SIG_OK)
-			return sig_findings_add(out, st, s->format, NULL, "%s",
-						why ? why : "certificate refused");
+			return sig_findings_add(out, st, s->format, NULL, "%s%s%s",
+						why ? why : "certificate refused",
+						s->integrated_time ? "" : "; checked at the current time: ",
+						s->integrated_time ? "" : (s->no_time_why ? s->no_time_why :
+									 "no trusted transparency-log time"));
 		signer = TAKE_PTR(why);
 	} else {
 		size_t i;

@@ -9,9 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/err.h>
-#include <openssl/pem.h>
-
 #include "../internal.h"
 #include "../image/digest.h"
 #include "../image/manifest.h"
@@ -24,6 +21,7 @@
 #define ANN_SIGNATURE "dev.cosignproject.cosign/signature"
 #define ANN_CERT "dev.sigstore.cosign/certificate"
 #define ANN_CHAIN "dev.sigstore.cosign/chain"
+#define ANN_BUNDLE "dev.sigstore.cosign/bundle"
 #define SIG_BLOB_MAX (1u << 20)
 /* More signatures than this on one image is an attack on the verifier. */
 #define MAX_SIGNATURES 32
@@ -52,50 +50,16 @@ static int get_optional_manifest(struct bpfman_ctx *ctx, struct registry_client 
 	return err;
 }
 
-static X509 *pem_cert(const char *pem)
-{
-	BIO *b = BIO_new_mem_buf(pem, -1);
-	X509 *x = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
-
-	BIO_free(b);
-	ERR_clear_error();
-	return x;
-}
-
-static STACK_OF(X509) *pem_chain(const char *pem)
-{
-	BIO *b = BIO_new_mem_buf(pem, -1);
-	STACK_OF(X509) *sk = sk_X509_new_null();
-	X509 *x;
-
-	while (b && sk && (x = PEM_read_bio_X509(b, NULL, NULL, NULL)))
-		if (!sk_X509_push(sk, x))
-			X509_free(x);
-	BIO_free(b);
-	ERR_clear_error();
-	return sk;
-}
-
 static int check_legacy_layer(struct bpfman_ctx *ctx, struct registry_client *c,
 			      const struct sign_trust *t, const struct descriptor *l,
 			      const char *origin, const char *digest,
 			      struct sig_findings *out)
 {
-	const char *sig_b64 = annotation(l, ANN_SIGNATURE);
-	const char *cert_pem = annotation(l, ANN_CERT);
-	const char *chain_pem = annotation(l, ANN_CHAIN);
-	_cleanup_free_ unsigned char *sig = NULL;
 	_cleanup_free_ void *payload = NULL;
 	char got[DIGEST_STR_SIZE];
-	size_t sig_len, payload_len;
-	STACK_OF(X509) *chain = NULL;
-	X509 *cert = NULL;
+	size_t payload_len;
 	int err;
 
-	if (!sig_b64 || b64_decode(sig_b64, strlen(sig_b64), &sig, &sig_len))
-		return sig_findings_add(out, SIG_UNPARSEABLE, origin, NULL,
-					"layer %s has no base64 " ANN_SIGNATURE " annotation",
-					l->digest);
 	if (l->size > SIG_BLOB_MAX)
 		return sig_findings_add(out, SIG_UNPARSEABLE, origin, NULL,
 					"payload %s of %llu bytes is larger than 1 MiB",
@@ -107,27 +71,15 @@ static int check_legacy_layer(struct bpfman_ctx *ctx, struct registry_client *c,
 	if (strcmp(got, l->digest))
 		return sig_findings_add(out, SIG_UNPARSEABLE, origin, NULL,
 					"payload blob hashes to %s, not %s", got, l->digest);
-	if (cert_pem) {
-		cert = pem_cert(cert_pem);
-		if (!cert)
-			return sig_findings_add(out, SIG_UNPARSEABLE, origin, NULL,
-						ANN_CERT " annotation is not a PEM certificate");
-		if (chain_pem)
-			chain = pem_chain(chain_pem);
-	}
-	struct cosign_sig s = {
-		.format = origin,
+	struct legacy_layer ll = {
+		.sig_b64 = annotation(l, ANN_SIGNATURE),
+		.cert_pem = annotation(l, ANN_CERT),
+		.chain_pem = annotation(l, ANN_CHAIN),
+		.rekor_json = annotation(l, ANN_BUNDLE),
 		.payload = payload,
 		.payload_len = payload_len,
-		.sig = sig,
-		.sig_len = sig_len,
-		.cert = cert,
-		.chain = chain,
 	};
-	err = cosign_sig_check(ctx, t, &s, digest, out);
-	X509_free(cert);
-	sk_X509_pop_free(chain, X509_free);
-	return err;
+	return legacy_layer_check(ctx, t, origin, &ll, digest, out);
 }
 
 int cosign_find_legacy(struct bpfman_ctx *ctx, struct registry_client *c,

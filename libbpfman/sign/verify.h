@@ -77,6 +77,9 @@ struct cosign_sig {
 	X509 *cert;                 /* signing certificate, or NULL */
 	STACK_OF(X509) *chain;      /* intermediates (may be NULL) */
 	int64_t integrated_time;    /* from a tlog entry, 0 when none */
+	/* With no integrated_time: why no trusted log time was available,
+	 * added to a certificate refusal (checked at the current time). */
+	const char *no_time_why;
 };
 
 /* Checks one cosign signature for `digest` and adds a finding. */
@@ -107,6 +110,19 @@ int cosign_find_legacy(struct bpfman_ctx *ctx, struct registry_client *c,
 int cosign_find_bundles(struct bpfman_ctx *ctx, struct registry_client *c,
 			const struct sign_trust *t, const char *digest,
 			struct sig_findings *out);
+/* One signature layer of the legacy tag: its annotations (NULL when
+ * absent) and its payload blob (already checked against its digest). */
+struct legacy_layer {
+	const char *sig_b64;    /* dev.cosignproject.cosign/signature */
+	const char *cert_pem;   /* dev.sigstore.cosign/certificate */
+	const char *chain_pem;  /* dev.sigstore.cosign/chain */
+	const char *rekor_json; /* dev.sigstore.cosign/bundle */
+	const unsigned char *payload;
+	size_t payload_len;
+};
+int legacy_layer_check(struct bpfman_ctx *ctx, const struct sign_trust *t,
+		       const char *origin, const struct legacy_layer *l,
+		       const char *digest, struct sig_findings *out);
 /* One sigstore bundle (JSON) checked for digest. */
 int bundle_check(struct bpfman_ctx *ctx, const struct sign_trust *t,
 		 const char *origin, const void *buf, size_t len,

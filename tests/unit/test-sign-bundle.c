@@ -11,88 +11,13 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/evp.h>
-#include <openssl/x509v3.h>
-
 #include "internal.h"
 #include "sign/sigcrypto.h"
 #include "sign/verify.h"
+#include "test-sign-pki.h"
 
 #define HEX1 "8961c7d498ca6137eb97f7c915431a07605a13ab15b344ff897fe99b2ae414d4"
 #define D1 "sha256:" HEX1
-#define DAY (24 * 3600)
-
-static EVP_PKEY *ec_key(void)
-{
-	EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-
-	ck_assert_ptr_nonnull(k);
-	return k;
-}
-
-static void add_ext(X509 *x, X509 *issuer, int nid, const char *value)
-{
-	X509V3_CTX v3;
-	X509_EXTENSION *e;
-
-	X509V3_set_ctx(&v3, issuer, x, NULL, NULL, 0);
-	e = X509V3_EXT_conf_nid(NULL, &v3, nid, value);
-	ck_assert_ptr_nonnull(e);
-	X509_add_ext(x, e, -1);
-	X509_EXTENSION_free(e);
-}
-
-/* A certificate for key, signed by ca_key (self-signed when ca is NULL),
- * valid from now+from to now+to seconds. */
-static X509 *cert(EVP_PKEY *key, const char *cn, X509 *ca, EVP_PKEY *ca_key,
-		  long from, long to, const char *email)
-{
-	X509 *x = X509_new();
-	X509_NAME *n = X509_NAME_new();
-
-	X509_set_version(x, 2);
-	ASN1_INTEGER_set(X509_get_serialNumber(x), rand() + 1);
-	X509_gmtime_adj(X509_getm_notBefore(x), from);
-	X509_gmtime_adj(X509_getm_notAfter(x), to);
-	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
-	X509_set_subject_name(x, n);
-	X509_set_issuer_name(x, ca ? X509_get_subject_name(ca) : n);
-	X509_set_pubkey(x, key);
-	if (!ca) {
-		add_ext(x, x, NID_basic_constraints, "critical,CA:TRUE");
-		add_ext(x, x, NID_key_usage, "critical,keyCertSign");
-	} else {
-		_cleanup_free_ char *san = str_printf("email:%s", email);
-
-		add_ext(x, ca, NID_key_usage, "critical,digitalSignature");
-		add_ext(x, ca, NID_ext_key_usage, "codeSigning");
-		add_ext(x, ca, NID_subject_alt_name, san);
-	}
-	ck_assert_int_gt(X509_sign(x, ca_key, EVP_sha256()), 0);
-	X509_NAME_free(n);
-	return x;
-}
-
-static char *b64(const void *p, size_t n)
-{
-	char *s = b64_encode(p, n);
-
-	ck_assert_ptr_nonnull(s);
-	return s;
-}
-
-static char *sign_b64(EVP_PKEY *k, const void *msg, size_t len)
-{
-	unsigned char *sig = NULL;
-	size_t sl = 0;
-	char *s;
-
-	ck_assert_int_eq(sig_sign(NULL, k, msg, len, &sig, &sl), 0);
-	s = b64(sig, sl);
-	free(sig);
-	return s;
-}
-
 struct fixture {
 	EVP_PKEY *ca_key, *leaf_key, *rekor_key, *other_key;
 	X509 *ca, *leaf;
@@ -111,20 +36,20 @@ static void fixture_init(struct fixture *f)
 	int dl;
 
 	memset(f, 0, sizeof(*f));
-	f->ca_key = ec_key();
-	f->leaf_key = ec_key();
-	f->rekor_key = ec_key();
-	f->other_key = ec_key();
-	f->ca = cert(f->ca_key, "test-ca", NULL, f->ca_key, -10 * DAY, 10 * DAY, NULL);
+	f->ca_key = pki_ec_key();
+	f->leaf_key = pki_ec_key();
+	f->rekor_key = pki_ec_key();
+	f->other_key = pki_ec_key();
+	f->ca = pki_cert(f->ca_key, "test-ca", NULL, f->ca_key, -10 * DAY, 10 * DAY, NULL);
 	/* Short-lived, as Fulcio issues them: expired two days ago. */
-	f->leaf = cert(f->leaf_key, "signer", f->ca, f->ca_key, -3 * DAY, -2 * DAY,
+	f->leaf = pki_cert(f->leaf_key, "signer", f->ca, f->ca_key, -3 * DAY, -2 * DAY,
 		       "signer@example.com");
 	dl = i2d_X509(f->leaf, &der);
-	f->leaf_b64 = b64(der, (size_t)dl);
+	f->leaf_b64 = pki_b64(der, (size_t)dl);
 	OPENSSL_free(der);
 	pae = str_printf("DSSEv1 28 application/vnd.in-toto+json %zu %s", strlen(stmt), stmt);
-	f->stmt_b64 = b64(stmt, strlen(stmt));
-	f->sig_b64 = sign_b64(f->leaf_key, pae, strlen(pae));
+	f->stmt_b64 = pki_b64(stmt, strlen(stmt));
+	f->sig_b64 = pki_sign_b64(f->leaf_key, pae, strlen(pae));
 
 	f->rule.scope = "r";
 	f->rule.identities.v = calloc(1, sizeof(char *));
@@ -160,27 +85,19 @@ static void fixture_free(struct fixture *f)
 static char *bundle(struct fixture *f, EVP_PKEY *set_key, const char *body_sig,
 		    long itime_signed, long itime_shown, bool with_tlog)
 {
-	unsigned char *der = NULL, logid[32];
+	unsigned char logid[32];
 	char logid_hex[65];
-	_cleanup_free_ char *body = NULL, *body_b64 = NULL, *canon = NULL, *set_b64 = NULL;
+	_cleanup_free_ char *body = NULL, *body_b64 = NULL, *set_b64 = NULL;
 	_cleanup_free_ char *logid_b64 = NULL, *itime = str_printf("%ld", itime_shown);
-	json_t *j, *entries = json_array(), *p;
+	json_t *j, *entries = json_array();
 	char *out;
-	int dl = i2d_PUBKEY(f->rekor_key, &der);
 
-	EVP_Digest(der, (size_t)dl, logid, NULL, EVP_sha256(), NULL);
-	OPENSSL_free(der);
-	hex_encode(logid, 32, logid_hex);
-	logid_hex[64] = 0;
-	logid_b64 = b64(logid, 32);
+	pki_log_id(f->rekor_key, logid, logid_hex);
+	logid_b64 = pki_b64(logid, 32);
 	body = str_printf("{\"apiVersion\":\"0.0.1\",\"kind\":\"dsse\",\"spec\":{\"signatures\":"
 			  "[{\"signature\":\"%s\",\"verifier\":\"x\"}]}}", body_sig);
-	body_b64 = b64(body, strlen(body));
-	p = json_pack("{s:s, s:I, s:s, s:I}", "body", body_b64, "integratedTime",
-		      (json_int_t)itime_signed, "logID", logid_hex, "logIndex", (json_int_t)42);
-	canon = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(p);
-	set_b64 = sign_b64(set_key, canon, strlen(canon));
+	body_b64 = pki_b64(body, strlen(body));
+	set_b64 = pki_set_b64(set_key, body_b64, itime_signed, 42, logid_hex);
 	if (with_tlog)
 		json_array_append_new(entries, json_pack(
 			"{s:s, s:{s:s}, s:{s:s, s:s}, s:s, s:{s:s}, s:s}",
@@ -274,7 +191,7 @@ START_TEST(identity_and_bad_signature)
 
 	f.rule.identities.v[0] = "signer@example.com";
 	free(f.sig_b64);
-	f.sig_b64 = sign_b64(f.other_key, "x", 1);
+	f.sig_b64 = pki_sign_b64(f.other_key, "x", 1);
 	b = bundle(&f, f.rekor_key, f.sig_b64, when, when, true);
 	ck_assert_int_eq(check(&f, b, NULL), SIG_BAD);
 	free(b);
