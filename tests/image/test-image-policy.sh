@@ -62,11 +62,11 @@ export BPFMAN_IMAGE_CACHE_DIR=$work/race-cache
 n=8
 pids=()
 for i in $(seq 1 $n); do
-  bm image pull "$Q_HOST/race:v1" -p Always -o json >"$work/race.$i" 2>&1 &
+  bm image pull "$Q_HOST/race:v1" -p Always -o json >"$work/race.$i" 2>"$work/race.$i.err" &
   pids+=($!)
 done
 for i in $(seq 1 $n); do
-  wait "${pids[$((i - 1))]}" || fail "concurrent pull $i: $(cat "$work/race.$i")"
+  wait "${pids[$((i - 1))]}" || fail "concurrent pull $i: $(cat "$work/race.$i" "$work/race.$i.err")"
   expect_eq "$(json_get digest <"$work/race.$i")" "$d2" "concurrent pull $i digest"
 done
 expect_eq "$(cached_refs)" "$Q_HOST/race:v1" "one reference after concurrent pulls"
