@@ -37,6 +37,7 @@ struct bpfman_ctx;
 	X(archive_read_data) X(archive_read_free) X(archive_read_new)          \
 	X(archive_read_next_header) X(archive_read_open_filename)              \
 	X(archive_read_open_memory) X(archive_read_support_filter_gzip)        \
+	X(archive_read_support_filter_zstd)                                    \
 	X(archive_read_support_filter_none) X(archive_read_support_format_raw) \
 	X(archive_read_support_format_tar) X(archive_write_add_filter_gzip)    \
 	X(archive_write_close) X(archive_write_data) X(archive_write_free)     \

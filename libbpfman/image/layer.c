@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Image layers (doc/images.md, "Layers"). Reading: a layer is untrusted
- * tar, gzip-compressed or plain (libarchive detects which); only the
+ * tar, gzip- or zstd-compressed or plain (libarchive detects which); only the
  * bytecode's data is read into memory, every other entry's data is
  * skipped, and anything that could write outside a directory or is not a
  * plain file is refused. Writing: a reproducible tar+gzip of one file. */
@@ -173,7 +173,7 @@ static int scan(struct bpfman_ctx *ctx, struct archive *a, const char *filename,
 			return bpfman_err(ctx, -EBADMSG, "layer entry \"%.200s\" is truncated", raw);
 	}
 	if (r != ARCHIVE_EOF)
-		return bpfman_err(ctx, -EBADMSG, "layer is not a readable tar archive (plain or gzip): %s",
+		return bpfman_err(ctx, -EBADMSG, "layer is not a readable tar archive (plain, gzip or zstd): %s",
 				  sym_archive_error_string(a) ? sym_archive_error_string(a) : "unknown error");
 	if (filename)
 		return bpfman_err(ctx, -ENOENT, "layer has no file \"%s\" (named by io.ebpf.filename)", filename);
@@ -207,6 +207,7 @@ static struct archive *reader_new(struct bpfman_ctx *ctx)
 	if (!a)
 		return NULL;
 	sym_archive_read_support_filter_gzip(a);
+	sym_archive_read_support_filter_zstd(a);
 	sym_archive_read_support_filter_none(a);
 	sym_archive_read_support_format_tar(a);
 	return a;
@@ -222,7 +223,7 @@ int layer_read_elf(struct bpfman_ctx *ctx, const void *blob, size_t blob_len,
 	if (!a)
 		return -errno;
 	if (sym_archive_read_open_memory(a, blob, blob_len) != ARCHIVE_OK)
-		return bpfman_err(ctx, -EBADMSG, "layer is not a readable tar archive (plain or gzip): %s",
+		return bpfman_err(ctx, -EBADMSG, "layer is not a readable tar archive (plain, gzip or zstd): %s",
 				  sym_archive_error_string(a));
 	return scan(ctx, a, filename, ret_elf, ret_len);
 }
@@ -346,6 +347,7 @@ int layer_diff_id(struct bpfman_ctx *ctx, const void *blob, size_t blob_len,
 	if (!a)
 		return -errno;
 	sym_archive_read_support_filter_gzip(a);
+	sym_archive_read_support_filter_zstd(a);
 	sym_archive_read_support_filter_none(a);
 	sym_archive_read_support_format_raw(a);
 	if (sym_archive_read_open_memory(a, blob, blob_len) != ARCHIVE_OK ||

@@ -15,6 +15,7 @@ struct bpfman_ctx;
 #define MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
 #define MT_OCI_LAYER_GZIP "application/vnd.oci.image.layer.v1.tar+gzip"
 #define MT_OCI_LAYER_TAR "application/vnd.oci.image.layer.v1.tar"
+#define MT_OCI_LAYER_ZSTD "application/vnd.oci.image.layer.v1.tar+zstd"
 #define MT_OCI_EMPTY "application/vnd.oci.empty.v1+json"
 #define MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
 #define MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"

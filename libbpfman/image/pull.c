@@ -235,7 +235,7 @@ static int need_manifest(struct bpfman_ctx *ctx, const char *root, struct regist
 static bool layer_type_ok(const char *mt)
 {
 	return mt && (!strcmp(mt, MT_OCI_LAYER_GZIP) || !strcmp(mt, MT_OCI_LAYER_TAR) ||
-		      !strcmp(mt, MT_DOCKER_LAYER_GZIP));
+		      !strcmp(mt, MT_OCI_LAYER_ZSTD) || !strcmp(mt, MT_DOCKER_LAYER_GZIP));
 }
 
 static bool config_type_ok(const char *mt)
@@ -301,7 +301,7 @@ static int complete_image(struct bpfman_ctx *ctx, const char *root, struct regis
 				  name, str_or_empty(m.config.media_type));
 	if (!layer_type_ok(layer->media_type))
 		return bpfman_err(ctx, -EBADMSG,
-				  "image %s: layer media type '%s' is not a tar or tar+gzip layer; is this a bpfman bytecode image?",
+				  "image %s: layer media type '%s' is not a tar, tar+gzip or tar+zstd layer; is this a bpfman bytecode image?",
 				  name, str_or_empty(layer->media_type));
 	if (m.config.size > IMAGE_CONFIG_MAX_SIZE)
 		return bpfman_err(ctx, -EMSGSIZE,

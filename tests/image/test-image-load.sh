@@ -67,6 +67,18 @@ id=$(bm load image -i "$P_HOST/legacy:v1" -o json | json_get 0.id)
 bm unload "$id"
 echo "ok: docker schema2 and legacy labels"
 
+# A zstd layer, as `skopeo copy --dest-compress-format zstd` (and podman push
+# --compression-format zstd) writes it.
+mkimage "$work/gz" --elf "$obj" >/dev/null
+skopeo copy --quiet --dest-compress --dest-compress-format zstd "oci:$work/gz:latest" \
+  "oci:$work/zstd:latest" >/dev/null
+push_layout "$work/zstd" "$P_HOST/zstd:v1"
+skopeo inspect --raw --tls-verify=false "docker://$P_HOST/zstd:v1" |
+  grep -q 'layer.v1.tar+zstd' || fail "registry holds no zstd layer"
+id=$(bm load image -i "$P_HOST/zstd:v1" -o json | json_get 0.id)
+bm unload "$id"
+echo "ok: zstd layer"
+
 # Multi-arch: this host's entry is chosen (the other holds another program).
 other=arm64
 [ "$arch" = arm64 ] && other=amd64
@@ -88,7 +100,7 @@ echo "ok: multi-arch index"
 
 # list, rm, prune.
 n=$(bm image list -o json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-expect_eq "$n" 4 "image list count"
+expect_eq "$n" 5 "image list count"
 bm image list | grep -q "$P_HOST/multi:v1" || fail "image list table"
 blobs() { find "$BPFMAN_IMAGE_CACHE_DIR/blobs" -type f | wc -l; }
 b0=$(blobs)
