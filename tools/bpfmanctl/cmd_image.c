@@ -136,15 +136,17 @@ static int image_opt(void *data, int key, const char *arg)
 	}
 }
 
-static int parse_ref_cmd(const struct cmd_spec *spec, struct image_cfg *cfg, int argc,
-			 char **argv, struct ctl_global *g)
+/* Parses a command whose one required argument is an image reference;
+ * `hint` follows "missing image reference" when it is absent. */
+static int parse_ref_cmd(const struct cmd_spec *spec, opt_fn handler, const char *hint,
+			 struct image_cfg *cfg, int argc, char **argv, struct ctl_global *g)
 {
-	int err = opts_parse(spec, argc, argv, g, image_opt, cfg, NULL);
+	int err = opts_parse(spec, argc, argv, g, handler, cfg, NULL);
 
 	if (err)
 		return err;
 	if (!cfg->reference) {
-		usage_err("missing image reference, e.g. quay.io/bpfman-bytecode/xdp_pass:latest");
+		usage_err("missing image reference%s", hint);
 		fprintf(stderr, "Try 'bpfmanctl %s --help'.\n", spec->name);
 		return CTL_EXIT_USAGE;
 	}
@@ -158,7 +160,8 @@ int cmd_image_pull(int argc, char **argv, struct ctl_global *g)
 	struct bpfman_image *img = NULL;
 	int ret, err;
 
-	ret = parse_ref_cmd(&pull_spec, &cfg, argc, argv, g);
+	ret = parse_ref_cmd(&pull_spec, image_opt,
+			    ", e.g. quay.io/bpfman-bytecode/xdp_pass:latest", &cfg, argc, argv, g);
 	if (!ret)
 		ret = ctl_open(&ctx, g);
 	if (!ret) {
@@ -207,16 +210,7 @@ static int ref_opt(void *data, int key, const char *arg)
 static int parse_plain_ref(const struct cmd_spec *spec, struct image_cfg *cfg, int argc,
 			   char **argv, struct ctl_global *g)
 {
-	int err = opts_parse(spec, argc, argv, g, ref_opt, cfg, NULL);
-
-	if (err)
-		return err;
-	if (!cfg->reference) {
-		usage_err("missing image reference; see 'bpfmanctl image list'");
-		fprintf(stderr, "Try 'bpfmanctl %s --help'.\n", spec->name);
-		return CTL_EXIT_USAGE;
-	}
-	return 0;
+	return parse_ref_cmd(spec, ref_opt, "; see 'bpfmanctl image list'", cfg, argc, argv, g);
 }
 
 int cmd_image_inspect(int argc, char **argv, struct ctl_global *g)
