@@ -51,23 +51,12 @@ static void fixture_init(struct fixture *f)
 	f->stmt_b64 = pki_b64(stmt, strlen(stmt));
 	f->sig_b64 = pki_sign_b64(f->leaf_key, pae, strlen(pae));
 
-	f->rule.scope = "r";
-	f->rule.identities.v = calloc(1, sizeof(char *));
-	f->rule.identities.v[0] = "signer@example.com";
-	f->rule.identities.cnt = 1;
-	f->trust.rule = &f->rule;
-	f->trust.roots = X509_STORE_new();
-	X509_STORE_add_cert(f->trust.roots, f->ca);
-	f->trust.rekor = calloc(1, sizeof(EVP_PKEY *));
-	f->trust.rekor[0] = f->rekor_key;
-	f->trust.rekor_cnt = 1;
+	pki_trust_init(&f->rule, &f->trust, "r", "signer@example.com", f->ca, f->rekor_key);
 }
 
 static void fixture_free(struct fixture *f)
 {
-	X509_STORE_free(f->trust.roots);
-	free(f->trust.rekor);
-	free(f->rule.identities.v);
+	pki_trust_free(&f->rule, &f->trust);
 	X509_free(f->ca);
 	X509_free(f->leaf);
 	EVP_PKEY_free(f->ca_key);

@@ -103,3 +103,28 @@ char *pki_set_b64(EVP_PKEY *key, const char *body_b64, long integrated_time,
 	ck_assert_ptr_nonnull(canon);
 	return pki_sign_b64(key, canon, strlen(canon));
 }
+
+void pki_trust_init(struct sign_rule *rule, struct sign_trust *trust, const char *scope,
+		    const char *identity, X509 *ca, EVP_PKEY *rekor)
+{
+	rule->scope = (char *)scope;
+	rule->identities.v = calloc(1, sizeof(char *));
+	ck_assert_ptr_nonnull(rule->identities.v);
+	rule->identities.v[0] = (char *)identity;
+	rule->identities.cnt = 1;
+	trust->rule = rule;
+	trust->roots = X509_STORE_new();
+	ck_assert_ptr_nonnull(trust->roots);
+	X509_STORE_add_cert(trust->roots, ca);
+	trust->rekor = calloc(1, sizeof(EVP_PKEY *));
+	ck_assert_ptr_nonnull(trust->rekor);
+	trust->rekor[0] = rekor;
+	trust->rekor_cnt = 1;
+}
+
+void pki_trust_free(struct sign_rule *rule, struct sign_trust *trust)
+{
+	X509_STORE_free(trust->roots);
+	free(trust->rekor);
+	free(rule->identities.v);
+}

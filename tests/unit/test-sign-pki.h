@@ -10,6 +10,9 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "sign/policy.h"
+#include "sign/verify.h"
+
 #define DAY (24 * 3600)
 
 EVP_PKEY *pki_ec_key(void);
@@ -25,5 +28,12 @@ void pki_log_id(EVP_PKEY *key, unsigned char raw[32], char hex[65]);
 /* Rekor's signed entry timestamp by key over the canonical entry. */
 char *pki_set_b64(EVP_PKEY *key, const char *body_b64, long integrated_time,
 		  long log_index, const char *logid_hex);
+
+/* Trust as a rule with one identity, the root `ca` and the Rekor key
+ * `rekor` loads it. pki_trust_free frees what this allocated; ca and
+ * rekor stay the caller's. */
+void pki_trust_init(struct sign_rule *rule, struct sign_trust *trust, const char *scope,
+		    const char *identity, X509 *ca, EVP_PKEY *rekor);
+void pki_trust_free(struct sign_rule *rule, struct sign_trust *trust);
 
 #endif
