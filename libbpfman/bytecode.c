@@ -6,7 +6,7 @@
 #include "util/fsutil.h"
 
 #include <fcntl.h>
-#include <openssl/sha.h>
+#include "dlopen_crypto.h"
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -90,7 +90,7 @@ int bytecode_keep(struct bpfman_ctx *ctx, const char *path, char **ret_kept)
 	in = open(path, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return bpfman_err(ctx, -errno, "cannot open %s: %s", path, strerror(errno));
-	if ((err = sha256_file(in, hex)))
+	if ((err = dlopen_crypto(ctx)) || (err = sha256_file(in, hex)))
 		return bpfman_err(ctx, err, "cannot read %s: %s", path, strerror(-err));
 	if ((err = mkdir_p(dir, 0700)))
 		return bpfman_err(ctx, err, "cannot create %s: %s", dir, strerror(-err));

@@ -16,7 +16,7 @@
 
 #include <fcntl.h>
 #include <jansson.h>
-#include <openssl/evp.h>
+#include "dlopen_crypto.h"
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>

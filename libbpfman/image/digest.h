@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <openssl/sha.h>
+#include "dlopen_crypto.h"
 
 #define DIGEST_STR_SIZE 72 /* "sha256:" + 64 + NUL */
 

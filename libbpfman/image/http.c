@@ -10,8 +10,7 @@
 #include <curl/curl.h>
 #include <inttypes.h>
 #include <jansson.h>
-#include <openssl/evp.h>
-#include <openssl/ssl.h>
+#include "dlopen_crypto.h"
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>

@@ -105,6 +105,8 @@ int bpfman_image__build(char **ret_digest, struct bpfman_ctx *ctx,
 	reg = OPTS_GET(opts, registry, NULL);
 	if (!OPTS_VALID(ctx, reg, bpfman_registry_opts))
 		return -EINVAL;
+	if ((err = dlopen_crypto(ctx)))
+		return err;
 	objects = OPTS_GET(opts, objects, NULL);
 	platforms = OPTS_GET(opts, platforms, NULL);
 	cnt = OPTS_GET(opts, objects_cnt, 0);

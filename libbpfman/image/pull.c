@@ -503,6 +503,9 @@ int image_pull(struct bpfman_ctx *ctx, const char *reference,
 	bool have = false;
 	int err;
 
+	if ((err = dlopen_crypto(ctx)))
+		return err;
+
 	if (str_empty(reference))
 		return bpfman_err(ctx, -EINVAL,
 				  "no image reference given; write one as [registry/]repository[:tag][@sha256:digest]");

@@ -10,8 +10,7 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <openssl/err.h>
-#include <openssl/x509.h>
+#include "../dlopen_crypto.h"
 
 #include "../internal.h"
 #include "sigcrypto.h"

@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/err.h>
-#include <openssl/x509v3.h>
+#include "../dlopen_crypto.h"
 
 #include "../internal.h"
 #include "verify.h"

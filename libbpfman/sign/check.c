@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
+#include "../dlopen_crypto.h"
 
 #include "../internal.h"
 #include "../util/fsutil.h"

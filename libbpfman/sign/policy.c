@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
+#include "../dlopen_crypto.h"
 
 #include "../internal.h"
 #include "../config.h"

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <openssl/evp.h>
+#include "../dlopen_crypto.h"
 
 struct bpfman_ctx;
 

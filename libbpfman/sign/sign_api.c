@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include <jansson.h>
-#include <openssl/x509.h>
+#include "../dlopen_crypto.h"
 
 #include <bpfman/signature.h>
 
@@ -296,6 +296,8 @@ int bpfman_image__sign(char **ret_digest, struct bpfman_ctx *ctx,
 		return -EINVAL;
 	if (!OPTS_VALID(ctx, opts, bpfman_sign_opts))
 		return -EINVAL;
+	if ((err = dlopen_crypto(ctx)))
+		return err;
 	if (!key_file)
 		return bpfman_err(ctx, -EINVAL, "signing needs a private key file (key_file, --key)");
 	if (fmt < BPFMAN_SIGN_BOTH || fmt > BPFMAN_SIGN_BUNDLE)

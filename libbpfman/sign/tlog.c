@@ -3,8 +3,7 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
+#include "../dlopen_crypto.h"
 
 #include "../internal.h"
 #include "sigcrypto.h"

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <openssl/x509.h>
+#include "../dlopen_crypto.h"
 
 #include "verify.h"
 

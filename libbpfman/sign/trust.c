@@ -3,9 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
+#include "../dlopen_crypto.h"
 
 #include "../internal.h"
 #include "sigcrypto.h"

@@ -9,8 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <openssl/evp.h>
-#include <openssl/x509.h>
+#include "../dlopen_crypto.h"
 
 #include "policy.h"
 

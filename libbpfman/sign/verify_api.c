@@ -6,6 +6,7 @@
 #include <bpfman/signature.h>
 
 #include "../internal.h"
+#include "../dlopen_crypto.h"
 #include "../image/registry.h"
 #include "check.h"
 #include "resolve.h"
@@ -102,6 +103,8 @@ int bpfman_image__verify(struct bpfman_signature_result **ret_result,
 		return bpfman_err(ctx, -EINVAL, "bpfman_image__verify: NULL argument");
 	if (!OPTS_VALID(ctx, opts, bpfman_verify_opts))
 		return -EINVAL;
+	if ((err = dlopen_crypto(ctx)))
+		return err;
 	lookaside = OPTS_GET(opts, gpg_lookaside, NULL);
 	if (lookaside && strncmp(lookaside, "file:///", 8) && strncmp(lookaside, "https://", 8) &&
 	    strncmp(lookaside, "http://", 7))
