@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../dlopen_crypto.h"
+#include "../image/digest.h"
 
 #include "../internal.h"
 #include "../util/fsutil.h"
@@ -35,16 +35,13 @@ out:
 static char *cache_path(struct bpfman_ctx *ctx, const char *digest,
 			const char *repo, const char *policy_hash)
 {
-	unsigned char md[32];
-	char hex[65];
+	char md[DIGEST_STR_SIZE];
 	_cleanup_free_ char *key = str_printf("%s\n%s\n%s", digest, repo, policy_hash);
 
 	if (!key)
 		return NULL;
-	EVP_Digest(key, strlen(key), md, NULL, EVP_sha256(), NULL);
-	hex_encode(md, sizeof(md), hex);
-	hex[64] = 0;
-	return str_printf("%s/verified/%s", ctx->image_cache_dir, hex);
+	digest_buf(key, strlen(key), md);
+	return str_printf("%s/verified/%s", ctx->image_cache_dir, digest_hex(md));
 }
 
 bool sign_cache_hit(struct bpfman_ctx *ctx, const char *digest,

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include <jansson.h>
-#include "../dlopen_crypto.h"
+#include "../image/digest.h"
 
 #include "../internal.h"
 #include "../config.h"
@@ -325,14 +325,14 @@ bool sign_rule_requires(const struct sign_policy *p, const struct sign_rule *r)
 	return !p->allow_unsigned;
 }
 
-static void hash_str(EVP_MD_CTX *md, const char *tag, const char *s)
+static void hash_str(struct digest_stream *md, const char *tag, const char *s)
 {
-	EVP_DigestUpdate(md, tag, strlen(tag) + 1);
+	digest_stream_update(md, tag, strlen(tag) + 1);
 	if (s)
-		EVP_DigestUpdate(md, s, strlen(s) + 1);
+		digest_stream_update(md, s, strlen(s) + 1);
 }
 
-static int hash_file(struct bpfman_ctx *ctx, EVP_MD_CTX *md, const char *key,
+static int hash_file(struct bpfman_ctx *ctx, struct digest_stream *md, const char *key,
 		     const char *path)
 {
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
@@ -350,14 +350,14 @@ static int hash_file(struct bpfman_ctx *ctx, EVP_MD_CTX *md, const char *key,
 			return bpfman_err(ctx, -EFBIG,
 					  "signature policy: %s '%s' is larger than 1 MiB; is it the right file?",
 					  key, path);
-		EVP_DigestUpdate(md, buf, n);
+		digest_stream_update(md, buf, n);
 	}
 	if (ferror(f))
 		return bpfman_err(ctx, -EIO, "signature policy: reading '%s' failed", path);
 	return 0;
 }
 
-static int hash_files(struct bpfman_ctx *ctx, EVP_MD_CTX *md, const char *key,
+static int hash_files(struct bpfman_ctx *ctx, struct digest_stream *md, const char *key,
 		      const struct strv *s)
 {
 	int err;
@@ -368,7 +368,7 @@ static int hash_files(struct bpfman_ctx *ctx, EVP_MD_CTX *md, const char *key,
 	return 0;
 }
 
-static void hash_strv(EVP_MD_CTX *md, const char *key, const struct strv *s)
+static void hash_strv(struct digest_stream *md, const char *key, const struct strv *s)
 {
 	for (size_t i = 0; i < s->cnt; i++)
 		hash_str(md, key, s->v[i]);
@@ -377,13 +377,13 @@ static void hash_strv(EVP_MD_CTX *md, const char *key, const struct strv *s)
 int sign_policy_hash(struct bpfman_ctx *ctx, const struct sign_policy *p,
 		     const struct sign_rule *r, char ret_hex[65])
 {
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	unsigned char out[32];
-	int err = 0;
+	/* The low-level SHA-256 of digest.c: EVP's first use costs more than
+	 * a whole warm load, and every load from the cache hashes the policy. */
+	struct digest_stream stream, *md = &stream;
+	char out[DIGEST_STR_SIZE];
+	int err;
 
-	if (!md)
-		return -ENOMEM;
-	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	digest_stream_init(md);
 	hash_str(md, "v1", NULL);
 	hash_str(md, p->allow_unsigned ? "unsigned-ok" : "unsigned-refused", NULL);
 	if (r) {
@@ -403,12 +403,9 @@ int sign_policy_hash(struct bpfman_ctx *ctx, const struct sign_policy *p,
 		    (err = hash_files(ctx, md, "root", &r->roots)) ||
 		    (err = hash_files(ctx, md, "rekor_key", &r->rekor_keys)) ||
 		    (r->gpg_keyring && (err = hash_file(ctx, md, "keyring", r->gpg_keyring))))
-			goto out;
+			return err;
 	}
-	EVP_DigestFinal_ex(md, out, NULL);
-	hex_encode(out, sizeof(out), ret_hex);
-	ret_hex[64] = 0;
-out:
-	EVP_MD_CTX_free(md);
-	return err;
+	digest_stream_final(md, out);
+	memcpy(ret_hex, digest_hex(out), 65);
+	return 0;
 }
