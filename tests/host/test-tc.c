@@ -64,7 +64,9 @@ START_TEST(chain_with_proceed_on_and_update)
 	BPFMAN_OPTS(bpfman_link_update_opts, later, .set_priority = true, .priority = 30);
 	ck_assert_int_eq(bpfman_link__update(h.ctx, l1, &later), 0);
 	ck_assert_uint_eq(delta(&h, &env, second, 3) >= 3, 1);
+	/* Unloading a chain member rebuilds the chain around the survivor. */
 	ck_assert_int_eq(bpfman_program__unload(h.ctx, first, NULL), 0);
+	ck_assert_uint_ge(delta(&h, &env, second, 3), 3);
 	ck_assert_int_eq(bpfman_program__unload(h.ctx, second, NULL), 0);
 	netenv_destroy(&env);
 	harness_close(&h);
