@@ -4,9 +4,9 @@
 #include "db.h"
 #include "paths.h"
 #include "util/fsutil.h"
+#include "dlopen_crypto.h"
 
 #include <fcntl.h>
-#include "dlopen_crypto.h"
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>

@@ -13,10 +13,10 @@
  * says so when a file relies on one. */
 #include "internal.h"
 #include "image/auth.h"
+#include "dlopen_crypto.h"
 
 #include <fcntl.h>
 #include <jansson.h>
-#include "dlopen_crypto.h"
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>

@@ -5,12 +5,12 @@
 #include "internal.h"
 #include "image/http.h"
 #include "dlopen_libs.h"
+#include "dlopen_crypto.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
 #include <inttypes.h>
 #include <jansson.h>
-#include "dlopen_crypto.h"
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
