@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* OpenSSL's libcrypto and libssl are opened on first use, not linked.
  *
- * Why: relocating libcrypto is most of a bpfmanctl start (2.2 ms of which
- * libcrypto and libssl take ~1 ms on the host; under the test VM's emulated
- * CPU the gap doubles an attach's time against xdp-loader), yet only kept
- * bytecode hashes, images and signatures use it: a tracepoint attach, a
- * detach or a list never does.
+ * Why: Debian links libcrypto with -z now, so loading it binds ~3,000
+ * symbols; that was a third of every bpfmanctl start (--version took 2.2 ms
+ * with it linked, 1.5 ms without), yet only kept-bytecode hashes, images
+ * and signatures use it: an attach, a detach, an unload or a list never
+ * does.
  *
  * How: include this header instead of any <openssl/...> header (it includes
  * every one the library uses; an OpenSSL header included after it fails to
