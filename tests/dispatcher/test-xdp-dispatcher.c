@@ -916,6 +916,39 @@ START_TEST(generic_mode_is_kept)
 }
 END_TEST
 
+/* Pings flood a dropping chain while it is rebuilt: if a swap ever left the
+ * interface without our dispatcher, or a dispatcher without its programs,
+ * a ping would get through. */
+static struct ext flood_drop1, flood_drop2;
+
+static void rebuild_dropping_chain(int i)
+{
+	/* alternate order and proceed-on: each one a new dispatcher */
+	if (i % 2)
+		install_ok((struct slot[]){ { flood_drop1.fd, 10, PROCEED_DEFAULT },
+					    { flood_drop2.fd, 20, PROCEED_DEFAULT } }, 2);
+	else
+		install_ok((struct slot[]){ { flood_drop2.fd, 10, PROCEED_DEFAULT } }, 1);
+}
+
+static uint64_t dropped(void)
+{
+	return count(&flood_drop1) + count(&flood_drop2);
+}
+
+START_TEST(rebuild_has_no_window)
+{
+	world_open();
+	ext_load(&flood_drop1, "xdp_drop");
+	ext_load(&flood_drop2, "xdp_drop");
+	install_ok((struct slot[]){ { flood_drop1.fd, 10, PROCEED_DEFAULT } }, 1);
+	netenv_assert_rebuilds_drop_all(&env, rebuild_dropping_chain, dropped);
+
+	install_ok(NULL, 0);
+	world_close();
+}
+END_TEST
+
 /* Before any test: can this kernel run extensions at all? */
 static void require_ext(void)
 {
@@ -963,6 +996,7 @@ int main(void)
 	tcase_add_test(tc, failures_change_nothing);
 	tcase_add_test(tc, plain_program_is_foreign);
 	tcase_add_test(tc, generic_mode_is_kept);
+	tcase_add_test(tc, rebuild_has_no_window);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

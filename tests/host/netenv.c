@@ -3,10 +3,14 @@
 #include "harness.h"
 
 #include <check.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Environments to remove if the test ends early (a failed assertion
@@ -108,6 +112,58 @@ int netenv_ping(const struct netenv *env, int n)
 			break;
 	pclose(f);
 	return got;
+}
+
+void netenv_assert_rebuilds_drop_all(const struct netenv *env, void (*rebuild)(int i),
+				     uint64_t (*packets)(void))
+{
+	char out[64], line[256];
+	struct timespec t0, t;
+	int rebuilds = 0, sent = -1, answered = -1;
+	pid_t pid;
+	FILE *f;
+
+	snprintf(out, sizeof(out), "/tmp/netenv-flood-%d", getpid());
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execlp("ping", "ping", "-q", "-i", "0.002", "-W", "1", env->peer_ip, (char *)NULL);
+		_exit(127);
+	}
+	usleep(300 * 1000); /* ping is flooding */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		uint64_t seen;
+
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (rebuilds >= 12 && t.tv_sec - t0.tv_sec >= 3)
+			break;
+		rebuild(rebuilds++);
+		seen = packets();
+		for (int ms = 0; packets() == seen; ms++) {
+			ck_assert_msg(ms < 5000, "no packet reached the chain within 5 s of rebuild %d",
+				      rebuilds);
+			usleep(1000);
+		}
+	}
+	kill(pid, SIGINT);
+	waitpid(pid, NULL, 0);
+	f = fopen(out, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%d packets transmitted, %d received", &sent, &answered) == 2)
+			break;
+	fclose(f);
+	unlink(out);
+	fprintf(stderr, "%d rebuilds under a ping flood: %d pings sent, %d answered\n", rebuilds,
+		sent, answered);
+	ck_assert_int_ge(sent, rebuilds);
+	ck_assert_int_eq(answered, 0);
+	ck_assert_uint_gt(packets(), (uint64_t)sent / 2);
 }
 
 void netenv_destroy(struct netenv *env)

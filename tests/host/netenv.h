@@ -20,6 +20,16 @@ void netenv_create(struct netenv *env);
 int netenv_ping(const struct netenv *env, int n);
 void netenv_destroy(struct netenv *env);
 
+/* Proves that a dropping chain is never missing while it is rebuilt: floods
+ * the peer with pings from our side while calling rebuild(0), rebuild(1),
+ * ... for at least 3 s and 12 calls, each call waiting until packets() (the
+ * chain's counters) has grown, so that every swap happens under traffic
+ * however slowly ping runs (under the VM's emulated CPU far below its 500 a
+ * second). Asserts that no ping was answered, that there was at least one
+ * ping per rebuild, and that the chain saw most of them. */
+void netenv_assert_rebuilds_drop_all(const struct netenv *env, void (*rebuild)(int i),
+				     uint64_t (*packets)(void));
+
 struct harness;
 /* Attaches program id of type t to the peer end inside the namespace;
  * asserts success and returns the link ID. */
