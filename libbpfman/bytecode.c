@@ -90,7 +90,9 @@ int bytecode_keep(struct bpfman_ctx *ctx, const char *path, char **ret_kept)
 	in = open(path, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return bpfman_err(ctx, -errno, "cannot open %s: %s", path, strerror(errno));
-	if ((err = dlopen_crypto(ctx)) || (err = sha256_file(in, hex)))
+	if ((err = dlopen_crypto(ctx)))
+		return err; /* its sentence names the package to install */
+	if ((err = sha256_file(in, hex)))
 		return bpfman_err(ctx, err, "cannot read %s: %s", path, strerror(-err));
 	if ((err = mkdir_p(dir, 0700)))
 		return bpfman_err(ctx, err, "cannot create %s: %s", dir, strerror(-err));
