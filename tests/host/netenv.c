@@ -98,18 +98,26 @@ void netenv_create(struct netenv *env)
 	sh(cmd);
 }
 
+/* ping's summary line; sent and got stay as they are when there is none. */
+static void read_ping_summary(FILE *f, int *sent, int *got)
+{
+	char line[256];
+
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%d packets transmitted, %d received", sent, got) == 2)
+			return;
+}
+
 int netenv_ping(const struct netenv *env, int n)
 {
-	char cmd[256], line[256];
+	char cmd[256];
 	FILE *f;
 	int sent = 0, got = 0;
 
 	snprintf(cmd, sizeof(cmd), "ping -c %d -i 0.05 -W 1 -q %s 2>/dev/null", n, env->peer_ip);
 	f = popen(cmd, "r");
 	ck_assert_ptr_nonnull(f);
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%d packets transmitted, %d received", &sent, &got) == 2)
-			break;
+	read_ping_summary(f, &sent, &got);
 	pclose(f);
 	return got;
 }
@@ -117,7 +125,7 @@ int netenv_ping(const struct netenv *env, int n)
 void netenv_assert_rebuilds_drop_all(const struct netenv *env, void (*rebuild)(int i),
 				     uint64_t (*packets)(void))
 {
-	char out[64], line[256];
+	char out[64];
 	struct timespec t0, t;
 	int rebuilds = 0, sent = -1, answered = -1;
 	pid_t pid;
@@ -154,9 +162,7 @@ void netenv_assert_rebuilds_drop_all(const struct netenv *env, void (*rebuild)(i
 	waitpid(pid, NULL, 0);
 	f = fopen(out, "r");
 	ck_assert_ptr_nonnull(f);
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%d packets transmitted, %d received", &sent, &answered) == 2)
-			break;
+	read_ping_summary(f, &sent, &answered);
 	fclose(f);
 	unlink(out);
 	fprintf(stderr, "%d rebuilds under a ping flood: %d pings sent, %d answered\n", rebuilds,
