@@ -40,12 +40,12 @@ int net_prepare(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
 	if (prog->type == BPFMAN_PROG_TYPE_TCX && proceed)
 		return bpfman_err(ctx, -EINVAL,
 				  "TCX has no proceed-on: a TCX program continues the chain by returning TCX_NEXT (-1)");
-	if (proceed & ~(is_xdp ? XDP_PROCEED_VALID : TC_PROCEED_VALID))
+	if (proceed & ~bpfman_proceed_on_valid(prog->type))
 		return bpfman_err(ctx, -EINVAL,
 				  "proceed-on mask 0x%x has bits that name no %s action", proceed,
 				  is_xdp ? "XDP" : "TC");
 	if (!proceed && prog->type != BPFMAN_PROG_TYPE_TCX)
-		proceed = is_xdp ? XDP_PROCEED_DEFAULT : TC_PROCEED_DEFAULT;
+		proceed = bpfman_proceed_on_default(prog->type);
 
 	if ((err = netns_enter(ctx, netns, &guard)))
 		return err;

@@ -10,13 +10,6 @@ struct bpfman_ctx;
 
 #define NET_PRIORITY_MAX 1000
 
-/* bpfman's defaults: xdp pass + dispatcher_return, tc pipe + dispatcher_return. */
-#define XDP_PROCEED_DEFAULT ((1u << 2) | (1u << 31))
-#define TC_PROCEED_DEFAULT ((1u << 4) | (1u << 31))
-/* Bits that name an action: xdp aborted..redirect (0-4), tc unspec..trap
- * (0-9), and dispatcher_return (31). */
-#define XDP_PROCEED_VALID (0x1fu | (1u << 31))
-#define TC_PROCEED_VALID (0x3ffu | (1u << 31))
 
 /* Validates the network fields of opts for prog's type and fills link
  * (iface, netns, direction, priority, proceed_on with defaults applied);

@@ -55,7 +55,7 @@ int bpfman_link__update(struct bpfman_ctx *ctx, uint64_t link_id,
 				 NET_PRIORITY_MAX);
 		goto out;
 	}
-	if (proceed & ~(old.type == BPFMAN_PROG_TYPE_XDP ? XDP_PROCEED_VALID : TC_PROCEED_VALID)) {
+	if (proceed & ~bpfman_proceed_on_valid(old.type)) {
 		err = bpfman_err(ctx, -EINVAL, "proceed-on mask 0x%x has bits that name no %s action",
 				 proceed, old.type == BPFMAN_PROG_TYPE_XDP ? "XDP" : "TC");
 		goto out;

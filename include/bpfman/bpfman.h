@@ -9,6 +9,7 @@
 #include "link.h"
 #include "state.h"
 #include "chain.h"
+#include "proceed_on.h"
 #include "image.h"
 #include "signature.h"
 
