@@ -20,7 +20,8 @@ have_all() {
 	for b in etcd kube-apiserver kube-controller-manager kubectl; do
 		[ -x "$dir/$b" ] || return 1
 	done
-	"$dir/kubectl" version --client >/dev/null 2>&1 && "$dir/etcd" --version >/dev/null 2>&1
+	"$dir/kube-apiserver" --version 2>/dev/null | grep -q "Kubernetes $kube_version\$" &&
+		"$dir/etcd" --version >/dev/null 2>&1
 }
 if have_all; then
 	echo "$dir"
@@ -74,7 +75,15 @@ EOF
 (
 	cd "$tmp/kube"
 	"$GO" mod tidy -e >&2 2>/dev/null || true
-	"$GO" build -trimpath -o "$tmp/" k8s.io/kubernetes/cmd/kube-apiserver \
+	# The version stamps Kubernetes' own build sets (hack/lib/version.sh),
+	# so the binaries and kubectl report v1.37.2, not v0.0.0-master.
+	minor=${kube_version#v1.}
+	minor=${minor%%.*}
+	ldflags=""
+	for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+		ldflags="$ldflags -X $pkg.gitVersion=$kube_version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+	done
+	"$GO" build -trimpath -ldflags "$ldflags" -o "$tmp/" k8s.io/kubernetes/cmd/kube-apiserver \
 		k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kubectl >&2
 )
 
