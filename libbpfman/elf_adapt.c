@@ -43,6 +43,8 @@ static const char *sec_name(struct scan *s, size_t shndx)
 
 static bool named(const char *name, const char *const *funcs, size_t n)
 {
+	if (!funcs)
+		return true; /* every static entry function */
 	for (size_t i = 0; name && i < n; i++)
 		if (!strcmp(name, funcs[i]))
 			return true;
@@ -349,10 +351,11 @@ static int copy_fd(int from, int to, size_t *ret_sz)
 	return 0;
 }
 
-int elf_adapt(struct bpfman_ctx *ctx, const char *path, const char *const *funcs,
-	      size_t n, struct elf_adapted *ret)
+/* fd: the object, read from offset 0; path names it in sentences. */
+static int adapt_fd(struct bpfman_ctx *ctx, const char *path, int fd, const char *const *funcs,
+		    size_t n, struct elf_adapted *ret)
 {
-	_cleanup_close_ int fd = -1, mfd = -1;
+	_cleanup_close_ int mfd = -1;
 	struct scan s __attribute__((cleanup(scan_clear))) = { 0 };
 	struct stat st;
 	size_t sz;
@@ -361,9 +364,6 @@ int elf_adapt(struct bpfman_ctx *ctx, const char *path, const char *const *funcs
 	memset(ret, 0, sizeof(*ret));
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return bpfman_err(ctx, -EINVAL, "libelf is too old: %s", elf_errmsg(-1));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return bpfman_err(ctx, -errno, "cannot open %s: %s", path, strerror(errno));
 	if ((err = scan(ctx, path, fd, ELF_C_READ, funcs, n, &s)) || !s.npromote)
 		return err;
 	scan_clear(&s);
@@ -405,6 +405,37 @@ int elf_adapt(struct bpfman_ctx *ctx, const char *path, const char *const *funcs
 fail:
 	elf_adapted_clear(ret);
 	return err;
+}
+
+int elf_adapt(struct bpfman_ctx *ctx, const char *path, const char *const *funcs,
+	      size_t n, struct elf_adapted *ret)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	memset(ret, 0, sizeof(*ret));
+	if (fd < 0)
+		return bpfman_err(ctx, -errno, "cannot open %s: %s", path, strerror(errno));
+	return adapt_fd(ctx, path, fd, funcs, n, ret);
+}
+
+int elf_adapt_mem(struct bpfman_ctx *ctx, const char *what, const void *elf, size_t len,
+		  const char *const *funcs, size_t n, struct elf_adapted *ret)
+{
+	_cleanup_close_ int fd = memfd_create("bpfman-elf", MFD_CLOEXEC);
+
+	memset(ret, 0, sizeof(*ret));
+	if (fd < 0)
+		return bpfman_err(ctx, -errno, "memfd_create: %s", strerror(errno));
+	for (size_t off = 0; off < len;) {
+		ssize_t w = write(fd, (const char *)elf + off, len - off);
+
+		if (w < 0)
+			return bpfman_err(ctx, -errno, "cannot copy %s: %s", what, strerror(errno));
+		off += (size_t)w;
+	}
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -errno;
+	return adapt_fd(ctx, what, fd, funcs, n, ret);
 }
 
 void elf_adapted_clear(struct elf_adapted *a)

@@ -33,6 +33,11 @@ struct elf_adapted {
  * "maps" section). 0 (ret->buf may be NULL) or -errno. */
 int elf_adapt(struct bpfman_ctx *ctx, const char *path, const char *const *funcs,
 	      size_t n, struct elf_adapted *ret);
+/* The same for an object in memory (an image's layer); funcs NULL: every
+ * static entry function, for reading an object's programs without loading
+ * any (image labels). what names the object in sentences. */
+int elf_adapt_mem(struct bpfman_ctx *ctx, const char *what, const void *elf, size_t len,
+		  const char *const *funcs, size_t n, struct elf_adapted *ret);
 void elf_adapted_clear(struct elf_adapted *a);
 
 #endif

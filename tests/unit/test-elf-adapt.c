@@ -240,6 +240,25 @@ START_TEST(each_static_program_type)
 }
 END_TEST
 
+/* Reading an image's programs: every static entry, from memory. */
+START_TEST(in_memory_all_entries)
+{
+	struct elf_adapted a;
+	size_t sz;
+	void *elf = slurp(OBJ("compat_uprobe"), &sz);
+	struct bpf_object *obj;
+
+	ck_assert_int_eq(elf_adapt_mem(NULL, "the object", elf, sz, NULL, 0, &a), 0);
+	ck_assert_ptr_nonnull(a.buf);
+	ck_assert_ptr_nonnull(strstr(a.what, "compat_uprobe"));
+	obj = bpf_object__open_mem(a.buf, a.sz, NULL);
+	ck_assert_ptr_nonnull(obj);
+	bpf_object__close(obj);
+	elf_adapted_clear(&a);
+	free(elf);
+}
+END_TEST
+
 START_TEST(nothing_to_do_leaves_no_copy)
 {
 	const char *funcs[] = { "tc_count", "stats" };
@@ -278,6 +297,7 @@ int main(void)
 
 	tcase_add_test(tc, static_entry_becomes_global);
 	tcase_add_test(tc, each_static_program_type);
+	tcase_add_test(tc, in_memory_all_entries);
 	tcase_add_test(tc, nothing_to_do_leaves_no_copy);
 	tcase_add_test(tc, refusals_say_what_to_change);
 	suite_add_tcase(s, tc);
