@@ -61,26 +61,28 @@ static const struct opt from_image_opts[] = {
 
 static const struct cmd_spec from_file_spec = {
 	.name = "load-from-file",
-	.usage = "-p PATH -n FUNC [-g NAME=HEX...] TYPE [ATTACH OPTIONS]",
+	.usage = "-p PATH -n FUNC [OPTIONS] TYPE [ATTACH OPTIONS]",
 	.summary = "Load one program from an ELF object and attach it (bpfman's older grammar).",
 	.opts = from_file_opts,
 	.extra = ONE_STEP_EXTRA,
 	.examples =
 		"bpfmanctl load-from-file -p xdp_pass.o -n pass xdp -i eth0 -p 100\n"
-		"bpfmanctl load-from-file -p tp.o -n count tracepoint -t syscalls/sys_enter_getpid",
+		"bpfmanctl load-from-file -p tp.o -n count \\\n"
+		"    tracepoint -t syscalls/sys_enter_getpid",
 	.stop_at_positional = true,
 };
 
 static const struct cmd_spec from_image_spec = {
 	.name = "load-from-image",
-	.usage = "-i IMAGE [-n FUNC] [-g NAME=HEX...] TYPE [ATTACH OPTIONS]",
+	.usage = "-i IMAGE [OPTIONS] TYPE [ATTACH OPTIONS]",
 	.summary =
 		"Pull a bytecode image, load its program and attach it (bpfman's older\n"
 		"grammar). Without -n the image's labels name the program; it must hold one.",
 	.opts = from_image_opts,
 	.extra = ONE_STEP_EXTRA,
 	.examples =
-		"bpfmanctl load-from-image -g GLOBAL_u8=01 -i quay.io/bpfman-bytecode/xdp_pass:latest xdp -i eth0 -p 100",
+		"bpfmanctl load-from-image -g GLOBAL_u8=01 \\\n"
+		"    -i quay.io/bpfman-bytecode/xdp_pass:latest xdp -i eth0 -p 100",
 	.stop_at_positional = true,
 };
 
