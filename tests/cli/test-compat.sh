@@ -126,7 +126,7 @@ if grep -q "refuses freplace" <<<"$msg"; then
 else
   "$BPFMANCTL" attach "$xdp2" xdp -i "$hif" -p 50 >/dev/null
   expect_eq "$("$BPFMANCTL" chain xdp -i "$hif" -o json | python3 -c 'import json,sys
-print(len(json.load(sys.stdin)["links"]))')" 2 "xdp chain length"
+print(len(json.load(sys.stdin)["programs"]))')" 2 "xdp chain length"
   rising "$xdp" "static xdp entry behind a dispatcher"
   rising "$xdp2" "second xdp program in the chain"
   "$BPFMANCTL" detach "$("$BPFMANCTL" get program "$prefixed" -o json | json_get links.0)"

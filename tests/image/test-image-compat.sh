@@ -75,7 +75,7 @@ expect_eq "$(json_get globals.GLOBAL_u8 <<<"$out")" 01 "load-from-image global"
 rising "$id" "the seed's load-from-image command"
 if [ -n "$chain" ]; then
   expect_eq "$(bm chain xdp -i "$hif" -o json | python3 -c 'import json,sys
-print(" ".join(str(l["program_id"]) for l in json.load(sys.stdin)["links"]))')" "$first $id" "xdp chain order"
+print(" ".join(str(l["program_id"]) for l in json.load(sys.stdin)["programs"]))')" "$first $id" "xdp chain order"
   rising "$first" "the program before it in the chain"
   bm unload "$first"
   echo "ok: the seed's command joins a dispatcher chain"
