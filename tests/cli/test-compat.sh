@@ -53,6 +53,12 @@ v=$(counter_of "$tp")
 expect_eq "$(ls -d /sys/fs/bpf/counter 2>/dev/null || true)" "$byname_before" \
   "a pin-by-name map pinned by libbpf under /sys/fs/bpf"
 echo "ok: static tracepoint entry, global, pin-by-name map in our layout ($v)"
+# The adaptation is said at debug level.
+log=$("$BPFMANCTL" -vv load file -p "$(obj tracepoint)" --programs tracepoint:compat_tp -o json 2>&1 >/dev/null)
+grep -q "compat_tp (in tracepoint/compat_getpid: static -> global" <<<"$log" || fail "no debug line for the static entry: $log"
+grep -q "map 'counter' is declared LIBBPF_PIN_BY_NAME" <<<"$log" || fail "no debug line for the pin-by-name map: $log"
+"$BPFMANCTL" unload "$("$BPFMANCTL" list programs -o json | python3 -c 'import json,sys
+print(max(p["id"] for p in json.load(sys.stdin)))')"
 
 # 2. Pin-by-name maps are shared on request (--map-owner-id), not by name.
 shared=$(load -p "$(obj tracepoint)" --programs tracepoint:compat_tp --map-owner-id "$tp")
