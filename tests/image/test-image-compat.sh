@@ -84,4 +84,11 @@ bm unload "$id"
 # A type that is not the image's is refused, and nothing stays loaded.
 refused "load-from-image with the wrong TYPE" "holds xdp program 'compat_xdp', not a tc program" \
   bm load-from-image -i "$P_HOST/compat-xdp:v1" tc -d ingress -i "$hif" -p 10
+# image build reads the labels of an object with a static entry function.
+bm image build -f "$(obj tc)" -o "$work/built" >/dev/null
+bm image build -f "$(obj tc)" -t "$P_HOST/compat-built:v1" >/dev/null
+out=$(bm image pull "$P_HOST/compat-built:v1" -o json)
+expect_eq "$(json_get programs.0.name <<<"$out")" compat_tc "built label program"
+expect_eq "$(json_get programs.0.type <<<"$out")" tc "built label type"
+echo "ok: image build labels a static entry function"
 echo "image-compat: ok"
