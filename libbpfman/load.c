@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "internal.h"
 #include "load.h"
+#include "compat_load.h"
 #include "db.h"
 #include "dispatcher.h"
 #include "globals.h"
@@ -73,6 +74,7 @@ static int setup_program(struct bpfman_ctx *ctx, struct bpf_object *obj,
 	const struct prog_type_desc *desc = prog_type_desc(req->type);
 	struct bpf_program *prog = bpf_object__find_program_by_name(obj, req->func);
 	const char *sec;
+	int err;
 
 	if (!prog) {
 		_cleanup_free_ char *names = program_names(obj);
@@ -82,18 +84,11 @@ static int setup_program(struct bpfman_ctx *ctx, struct bpf_object *obj,
 				  req->func, path, names ? names : "?");
 	}
 	sec = bpf_program__section_name(prog);
-	if (!prog_type_section_fits(desc, sec, ret_retprobe)) {
-		if (bpf_program__type(prog) != BPF_PROG_TYPE_UNSPEC ||
-		    desc->kernel_type == BPF_PROG_TYPE_TRACING)
-			return bpfman_err(ctx, -EINVAL,
-					  "program '%s' is in ELF section '%s', which does not make it a %s program; load it with the type its section names, or fix the SEC() in its source",
-					  req->func, sec, desc->name);
-		/* A custom section libbpf does not know: trust the caller. */
-		bpf_program__set_type(prog, desc->kernel_type);
-	}
+	if ((err = compat_settle_type(ctx, prog, desc, req->func, ret_retprobe)))
+		return err;
 	if (desc->kernel_type == BPF_PROG_TYPE_TRACING) {
 		if (req->attach_func) {
-			int err = bpf_program__set_attach_target(prog, 0, req->attach_func);
+			err = bpf_program__set_attach_target(prog, 0, req->attach_func);
 
 			if (err)
 				return bpfman_err(ctx, err, "cannot set attach function '%s' of '%s': %s",
@@ -197,12 +192,8 @@ static int stage_once(struct bpfman_ctx *ctx, const struct load_plan *plan,
 	int err;
 
 	libbpf_capture_begin(&cap, ctx);
-	obj = bpf_object__open_file(plan->elf_path, NULL);
-	if (!obj) {
-		err = -errno;
-		return bpfman_err(ctx, err, "cannot open BPF object %s: %s%s%s", plan->elf_path,
-				  strerror(-err), cap.len ? "\n" : "", libbpf_capture_text(&cap));
-	}
+	if ((err = compat_open(ctx, plan->elf_path, plan->reqs, plan->cnt, &cap, &obj)))
+		return err;
 	bpf_object__for_each_program(prog, obj)
 		bpf_program__set_autoload(prog, false);
 	for (size_t i = 0; i < plan->cnt; i++)

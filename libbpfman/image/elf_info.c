@@ -4,6 +4,7 @@
  * loaded into the kernel. */
 #include "internal.h"
 #include "libbpf_glue.h"
+#include "elf_adapt.h"
 #include "image/elf_info.h"
 #include "image/image_config.h"
 
@@ -88,17 +89,24 @@ int elf_info_read(struct bpfman_ctx *ctx, const void *elf, size_t len,
 	struct elf_info info = { 0 };
 	struct bpf_program *prog;
 	struct bpf_map *map;
+	struct elf_adapted adapted;
 	size_t n;
+	int err;
 
 	memset(ret, 0, sizeof(*ret));
 	if (len < 16 || memcmp(elf, "\177ELF", 4))
 		return bpfman_err(ctx, -ENOEXEC, "not an ELF file; give a BPF object built with 'clang -target bpf -g -O2 -c prog.bpf.c'");
 	info.big_endian = ((const unsigned char *)elf)[5] == 2; /* EI_DATA: ELFDATA2MSB */
+	/* Static entry functions (bpfman's images have them) are read from a
+	 * copy where they are global, as loading does (elf_adapt.h). */
+	if ((err = elf_adapt_mem(ctx, "the object", elf, len, NULL, 0, &adapted)))
+		return err;
 	libbpf_capture_begin(&cap, ctx);
-	obj = bpf_object__open_mem(elf, len, &opts);
+	obj = bpf_object__open_mem(adapted.buf ? adapted.buf : elf,
+				   adapted.buf ? adapted.sz : len, &opts);
+	elf_adapted_clear(&adapted);
 	if (!obj) {
-		int err = errno ? -errno : -EINVAL;
-
+		err = errno ? -errno : -EINVAL;
 		return bpfman_err(ctx, err, "libbpf cannot read the object: %s%s%s",
 				  strerror(-err), cap.len ? "\n" : "", libbpf_capture_text(&cap));
 	}

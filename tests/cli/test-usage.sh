@@ -26,7 +26,8 @@ for cmd in "" "load" "load file" "attach" "attach 1 xdp" "attach 1 tc" \
 	"unload" "list" "list programs" "list links" "get" "get program" \
 	"get link" "restore" "reconcile" "load image" "image" "image pull" \
 	"image inspect" "image list" "image rm" "image prune" "image build" \
-	"image push" "image verify" "image sign"; do
+	"image push" "image verify" "image sign" "load-from-file" \
+	"load-from-image"; do
 	# shellcheck disable=SC2086 # word splitting of $cmd is intended
 	"$bin" $cmd --help >"$tmp/help" 2>&1 || bad "'$cmd --help' exit $?"
 	grep -q '^Examples:' "$tmp/help" || bad "'$cmd --help' has no example"
@@ -58,6 +59,12 @@ usage load file -p x --programs nosuchtype:f
 usage load file -p x --programs tracepoint:
 usage load file -p x --programs fentry:f
 usage load file -p x --programs tracepoint:f:g
+usage load-from-file -p x tracepoint -t a/b
+usage load-from-file -p x -n f
+usage load-from-file -p x -n f nosuchtype
+usage load-from-file -p x -n f xdp -i eth0
+usage load-from-image xdp -i eth0 -p 1
+usage load-from-image -i img kprobe
 usage load file -p x --programs tracepoint:f -g A=1
 usage load file -p x --programs tracepoint:f -g A=0xzz
 usage load file -p x --programs tracepoint:f -g =01

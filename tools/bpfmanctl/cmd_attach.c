@@ -10,6 +10,7 @@
 #include "args.h"
 #include "output.h"
 #include "proceed_on.h"
+#include "attach_cli.h"
 
 enum {
 	KEY_PROCEED_ON = OPT_LONG(1),
@@ -368,6 +369,27 @@ static void print_bare_link_id(const struct ctl_global *g, uint64_t id)
 		printf(" Link ID: %llu\n", (unsigned long long)id);
 }
 
+/* The library call, shared with load-from-file/-image (attach_cli.h). */
+static int attach_call(struct bpfman_ctx *ctx, const struct attach_cfg *cfg,
+		       uint32_t prog_id, uint64_t *link_id)
+{
+	BPFMAN_OPTS(bpfman_attach_opts, opts,
+		    .tracepoint = cfg->tracepoint,
+		    .fn_name = cfg->fn_name,
+		    .offset = cfg->offset,
+		    .target = cfg->target,
+		    .pid = cfg->pid,
+		    .iface = cfg->iface,
+		    .priority = cfg->priority,
+		    .proceed_on = cfg->proceed_on,
+		    .direction = cfg->direction,
+		    .netns = cfg->netns,
+		    .metadata = cfg->metadata.v,
+		    .metadata_cnt = cfg->metadata.n);
+
+	return bpfman_program__attach(link_id, ctx, prog_id, &opts);
+}
+
 static int operate_attach(const struct attach_cfg *cfg, struct ctl_global *g)
 {
 	struct bpfman_ctx *ctx = NULL;
@@ -425,4 +447,51 @@ int cmd_attach(int argc, char **argv, struct ctl_global *g)
 		ret = operate_attach(&cfg, g);
 	kv_vec_free(&cfg.metadata);
 	return ret;
+}
+
+/* attach_cli.h: "TYPE [OPTIONS]" of bpfman's older one-step commands
+ * (load-from-file, load-from-image), parsed by the same tables. */
+struct attach_cfg *attach_cli_parse(int argc, char **argv, struct ctl_global *g,
+				    const char *try_cmd, int *ret)
+{
+	struct attach_cfg *cfg = calloc(1, sizeof(*cfg));
+
+	*ret = CTL_EXIT_FAILED;
+	if (!cfg)
+		return NULL;
+	cfg->kind = argc > 0 ? kind_by_name(argv[0]) : NULL;
+	if (!cfg->kind) {
+		*ret = usage_err("%s '%s': expected xdp, tc, tcx, tracepoint, kprobe, uprobe, "
+				 "fentry or fexit", argc > 0 ? "invalid program type" :
+				 "missing program type", argc > 0 ? argv[0] : "");
+	} else if (!(*ret = opts_parse(&cfg->kind->spec, argc, argv, g, attach_opt, cfg,
+				       NULL))) {
+		*ret = check_required(cfg);
+	}
+	if (*ret && *ret != CTL_HELP_SHOWN)
+		fprintf(stderr, "Try '%s --help'.\n", try_cmd);
+	if (*ret) {
+		attach_cli_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+enum bpfman_program_type attach_cli_type(const struct attach_cfg *cfg)
+{
+	return cfg->kind->type;
+}
+
+int attach_cli_call(struct bpfman_ctx *ctx, const struct attach_cfg *cfg, uint32_t prog_id,
+		    uint64_t *link_id)
+{
+	return attach_call(ctx, cfg, prog_id, link_id);
+}
+
+void attach_cli_free(struct attach_cfg *cfg)
+{
+	if (!cfg)
+		return;
+	kv_vec_free(&cfg->metadata);
+	free(cfg);
 }

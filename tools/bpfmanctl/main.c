@@ -69,6 +69,8 @@ static const struct cmd_spec global_spec = {
 		"  image         Pull, inspect, list, remove, prune, build and push\n"
 		"                bytecode images.\n"
 		"  help COMMAND  Same as COMMAND --help.\n"
+		"  load-from-file, load-from-image\n"
+		"                bpfman's older one-step grammar: load and attach.\n"
 		"\n"
 		"Global options go before the command; -o/--output also works after it.",
 	.opts = global_opts,
@@ -97,6 +99,8 @@ static const struct command commands[] = {
 	{ "restore", cmd_restore },
 	{ "reconcile", cmd_reconcile },
 	{ "image", cmd_image },
+	{ "load-from-file", cmd_load_from_file },
+	{ "load-from-image", cmd_load_from_image },
 	{ NULL, NULL },
 };
 
