@@ -1,0 +1,535 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * One HTTP/2 connection: nghttp2 does the protocol (framing, HPACK, flow
+ * control, GOAWAY on protocol errors), sd-event tells us when the socket is
+ * ready, and this file turns complete request streams into grpc_dispatch()
+ * calls and their outcome into a response (headers, one message, trailers)
+ * or a trailers-only error. A protocol error closes this connection only.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <nghttp2/nghttp2.h>
+
+#include "server.h"
+
+/* Request headers we accept at most (names + values), like gRPC's 16 KiB. */
+#define MAX_HEADER_LIST 16384
+
+struct h2_stream {
+	int32_t id;
+	char path[256];
+	size_t path_len;
+	bool is_post, is_grpc, responded;
+	bool reset_after_reply; /* answered before the request ended */
+	int64_t timeout_usec; /* -1: none */
+	uint64_t start_usec;
+	uint8_t *body;
+	size_t len, cap;
+	/* response message, sent by the data provider */
+	uint8_t *out;
+	size_t out_len, out_off;
+	enum grpc_status status;
+	char *message; /* percent-encoded */
+};
+
+struct h2_conn {
+	struct server *srv;
+	struct h2_conn *next, *prev;
+	int fd;
+	sd_event_source *io, *timer;
+	nghttp2_session *session;
+	struct peer peer;
+	unsigned streams;
+	bool got_request;
+};
+
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void stream_free(struct h2_stream *s)
+{
+	if (!s)
+		return;
+	free(s->body);
+	free(s->out);
+	free(s->message);
+	free(s);
+}
+
+static void conn_free(struct h2_conn *c)
+{
+	struct server *srv = c->srv;
+
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		srv->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	/* Deleting the session frees every stream through on_stream_close. */
+	nghttp2_session_del(c->session);
+	sd_event_source_disable_unref(c->io);
+	sd_event_source_disable_unref(c->timer);
+	close(c->fd);
+	free(c);
+	srv->conn_cnt--;
+	server_conn_closed(srv);
+}
+
+#define NV(NAME, VALUE)                                                        \
+	{ (uint8_t *)(NAME), (uint8_t *)(VALUE), sizeof(NAME) - 1,             \
+	  strlen(VALUE), NGHTTP2_NV_FLAG_NO_COPY_NAME }
+
+static int submit_status(nghttp2_session *session, struct h2_stream *s,
+			 bool trailers_only)
+{
+	char code[12];
+	nghttp2_nv nva[4];
+	size_t n = 0;
+
+	snprintf(code, sizeof(code), "%d", (int)s->status);
+	if (trailers_only) {
+		nva[n++] = (nghttp2_nv)NV(":status", "200");
+		nva[n++] = (nghttp2_nv)NV("content-type", "application/grpc");
+	}
+	nva[n++] = (nghttp2_nv)NV("grpc-status", code);
+	if (s->message && *s->message)
+		nva[n++] = (nghttp2_nv)NV("grpc-message", s->message);
+	/* nghttp2 copies values without NO_COPY_VALUE; code is on our stack. */
+	if (trailers_only)
+		return nghttp2_submit_response(session, s->id, nva, n, NULL);
+	return nghttp2_submit_trailer(session, s->id, nva, n);
+}
+
+static ssize_t read_out(nghttp2_session *session, int32_t id, uint8_t *buf,
+			size_t length, uint32_t *flags, nghttp2_data_source *src,
+			void *user_data)
+{
+	struct h2_stream *s = src->ptr;
+	size_t n = s->out_len - s->out_off;
+
+	(void)user_data;
+	(void)id;
+	if (n > length)
+		n = length;
+	memcpy(buf, s->out + s->out_off, n);
+	s->out_off += n;
+	if (s->out_off == s->out_len) {
+		/* The stream ends with the trailers, not with this DATA. */
+		*flags |= NGHTTP2_DATA_FLAG_EOF | NGHTTP2_DATA_FLAG_NO_END_STREAM;
+		if (submit_status(session, s, false))
+			return NGHTTP2_ERR_CALLBACK_FAILURE;
+	}
+	return (ssize_t)n;
+}
+
+static void respond(struct h2_conn *c, struct h2_stream *s,
+		    enum grpc_status status, const char *message,
+		    uint8_t *resp, size_t resp_len)
+{
+	nghttp2_nv hdr[] = {
+		NV(":status", "200"),
+		NV("content-type", "application/grpc"),
+	};
+	nghttp2_data_provider prov = { .source.ptr = s, .read_callback = read_out };
+
+	s->responded = true;
+	s->status = status;
+	if (message)
+		s->message = grpc_percent_encode(message);
+	if (status != GRPC_OK || !resp) {
+		free(resp);
+		if (status == GRPC_OK) /* a handler that replied nothing */
+			s->status = GRPC_INTERNAL;
+		submit_status(c->session, s, true);
+		return;
+	}
+	s->out = resp;
+	s->out_len = resp_len;
+	nghttp2_submit_response(c->session, s->id, hdr, 2, &prov);
+}
+
+static void run_stream(struct h2_conn *c, struct h2_stream *s)
+{
+	struct grpc_call call = { .srv = c->srv, .peer = &c->peer };
+	const struct grpc_method *m;
+
+	if (!s->is_post || !s->is_grpc) {
+		respond(c, s, GRPC_INTERNAL,
+			"not a gRPC request: expected method POST and content-type application/grpc",
+			NULL, 0);
+		return;
+	}
+	m = grpc_find_method(c->srv, s->path, s->path_len);
+	if (!m) {
+		char *msg = NULL;
+
+		if (asprintf(&msg, "unknown method %.*s", (int)s->path_len, s->path) < 0)
+			msg = NULL;
+		respond(c, s, GRPC_UNIMPLEMENTED, msg, NULL, 0);
+		free(msg);
+		return;
+	}
+	if (s->timeout_usec >= 0 &&
+	    now_usec() - s->start_usec >= (uint64_t)s->timeout_usec) {
+		respond(c, s, GRPC_DEADLINE_EXCEEDED,
+			"the call's deadline (grpc-timeout) passed before the server could start it",
+			NULL, 0);
+		return;
+	}
+	grpc_dispatch(&call, m, s->body, s->len);
+	/* The call ran to completion; a deadline that passed meanwhile is
+	 * reported as such, as the client has given up waiting. */
+	if (call.status == GRPC_OK && s->timeout_usec >= 0 &&
+	    now_usec() - s->start_usec > (uint64_t)s->timeout_usec) {
+		free(call.resp);
+		call.resp = NULL;
+		respond(c, s, GRPC_DEADLINE_EXCEEDED,
+			"the call completed after its deadline (grpc-timeout); its effect stays",
+			NULL, 0);
+	} else {
+		respond(c, s, call.status, call.message, call.resp, call.resp_len);
+	}
+	free(call.message);
+}
+
+static int on_begin_headers(nghttp2_session *session, const nghttp2_frame *frame,
+			    void *user_data)
+{
+	struct h2_conn *c = user_data;
+	struct h2_stream *s;
+
+	if (frame->hd.type != NGHTTP2_HEADERS ||
+	    frame->headers.cat != NGHTTP2_HCAT_REQUEST)
+		return 0;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+	s->id = frame->hd.stream_id;
+	s->timeout_usec = -1;
+	s->start_usec = now_usec();
+	c->streams++;
+	c->got_request = true;
+	return nghttp2_session_set_stream_user_data(session, s->id, s);
+}
+
+static bool name_is(const uint8_t *name, size_t len, const char *want)
+{
+	return len == strlen(want) && !memcmp(name, want, len);
+}
+
+static int on_header(nghttp2_session *session, const nghttp2_frame *frame,
+		     const uint8_t *name, size_t namelen, const uint8_t *value,
+		     size_t valuelen, uint8_t flags, void *user_data)
+{
+	struct h2_stream *s = nghttp2_session_get_stream_user_data(session, frame->hd.stream_id);
+
+	(void)flags;
+	(void)user_data;
+	if (!s || frame->hd.type != NGHTTP2_HEADERS ||
+	    frame->headers.cat != NGHTTP2_HCAT_REQUEST)
+		return 0;
+	if (name_is(name, namelen, ":path")) {
+		if (valuelen >= sizeof(s->path))
+			return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE; /* resets the stream */
+		memcpy(s->path, value, valuelen);
+		s->path_len = valuelen;
+	} else if (name_is(name, namelen, ":method")) {
+		s->is_post = name_is(value, valuelen, "POST");
+	} else if (name_is(name, namelen, "content-type")) {
+		/* "application/grpc", "application/grpc+proto", "...;charset" */
+		s->is_grpc = valuelen >= 16 && !memcmp(value, "application/grpc", 16) &&
+			     (valuelen == 16 || value[16] == '+' || value[16] == ';');
+	} else if (name_is(name, namelen, "grpc-timeout")) {
+		s->timeout_usec = grpc_timeout_usec((const char *)value, valuelen);
+	}
+	return 0;
+}
+
+static int on_data(nghttp2_session *session, uint8_t flags, int32_t id,
+		   const uint8_t *data, size_t len, void *user_data)
+{
+	struct h2_conn *c = user_data;
+	struct h2_stream *s = nghttp2_session_get_stream_user_data(session, id);
+	size_t limit = GRPC_PREFIX_LEN + GRPC_MAX_MESSAGE;
+
+	(void)flags;
+	if (!s || s->responded)
+		return 0;
+	if (s->len + len > limit) {
+		/* Answer now and stop reading: the body is never buffered
+		 * beyond the limit. */
+		respond(c, s, GRPC_RESOURCE_EXHAUSTED,
+			"the request message is larger than the server's limit of 4 MiB",
+			NULL, 0);
+		/* RFC 9113 8.1: a response before the request is complete is
+		 * followed by RST_STREAM(NO_ERROR), once the trailers are out
+		 * (on_frame_send), so the client reads the status first. */
+		s->reset_after_reply = true;
+		free(s->body);
+		s->body = NULL;
+		s->len = s->cap = 0;
+		return 0;
+	}
+	if (s->len + len > s->cap) {
+		size_t cap = s->cap ? s->cap : 1024;
+		uint8_t *b;
+
+		while (cap < s->len + len)
+			cap *= 2;
+		if (cap > limit)
+			cap = limit;
+		b = realloc(s->body, cap);
+		if (!b)
+			return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+		s->body = b;
+		s->cap = cap;
+	}
+	memcpy(s->body + s->len, data, len);
+	s->len += len;
+	return 0;
+}
+
+static int on_frame_recv(nghttp2_session *session, const nghttp2_frame *frame,
+			 void *user_data)
+{
+	struct h2_conn *c = user_data;
+	struct h2_stream *s;
+
+	if (frame->hd.type != NGHTTP2_DATA && frame->hd.type != NGHTTP2_HEADERS)
+		return 0;
+	if (!(frame->hd.flags & NGHTTP2_FLAG_END_STREAM))
+		return 0;
+	s = nghttp2_session_get_stream_user_data(session, frame->hd.stream_id);
+	if (s && !s->responded)
+		run_stream(c, s);
+	return 0;
+}
+
+static int on_frame_send(nghttp2_session *session, const nghttp2_frame *frame,
+			 void *user_data)
+{
+	struct h2_stream *s;
+
+	(void)user_data;
+	if (frame->hd.type != NGHTTP2_HEADERS || !(frame->hd.flags & NGHTTP2_FLAG_END_STREAM))
+		return 0;
+	s = nghttp2_session_get_stream_user_data(session, frame->hd.stream_id);
+	if (s && s->reset_after_reply)
+		nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, s->id, NGHTTP2_NO_ERROR);
+	return 0;
+}
+
+static int on_stream_close(nghttp2_session *session, int32_t id,
+			   uint32_t error_code, void *user_data)
+{
+	struct h2_conn *c = user_data;
+	struct h2_stream *s = nghttp2_session_get_stream_user_data(session, id);
+
+	(void)error_code;
+	if (s) {
+		nghttp2_session_set_stream_user_data(session, id, NULL);
+		stream_free(s);
+		c->streams--;
+	}
+	return 0;
+}
+
+static ssize_t on_send(nghttp2_session *session, const uint8_t *data,
+		       size_t length, int flags, void *user_data)
+{
+	struct h2_conn *c = user_data;
+	ssize_t n;
+
+	(void)session;
+	(void)flags;
+	n = send(c->fd, data, length, MSG_NOSIGNAL);
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? NGHTTP2_ERR_WOULDBLOCK
+							 : NGHTTP2_ERR_CALLBACK_FAILURE;
+	return n;
+}
+
+static ssize_t on_recv(nghttp2_session *session, uint8_t *buf, size_t length,
+		       int flags, void *user_data)
+{
+	struct h2_conn *c = user_data;
+	ssize_t n;
+
+	(void)session;
+	(void)flags;
+	n = recv(c->fd, buf, length, 0);
+	if (n == 0)
+		return NGHTTP2_ERR_EOF;
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? NGHTTP2_ERR_WOULDBLOCK
+							 : NGHTTP2_ERR_CALLBACK_FAILURE;
+	return n;
+}
+
+static void arm_timer(struct h2_conn *c)
+{
+	uint64_t usec = c->got_request ? c->srv->limits.idle_usec
+				       : c->srv->limits.handshake_usec;
+
+	sd_event_source_set_time_relative(c->timer, usec);
+	sd_event_source_set_enabled(c->timer, SD_EVENT_ONESHOT);
+}
+
+/* Sends what nghttp2 has queued and decides whether to go on; false when
+ * the connection was closed (and freed). */
+static bool pump(struct h2_conn *c)
+{
+	bool done;
+
+	if (nghttp2_session_send(c->session)) {
+		conn_free(c);
+		return false;
+	}
+	done = !nghttp2_session_want_read(c->session) &&
+	       !nghttp2_session_want_write(c->session);
+	/* Draining: close once every accepted stream is answered and sent. */
+	if (c->srv->draining && !c->streams && !nghttp2_session_want_write(c->session))
+		done = true;
+	if (done) {
+		conn_free(c);
+		return false;
+	}
+	sd_event_source_set_io_events(c->io, EPOLLIN | EPOLLRDHUP |
+				      (nghttp2_session_want_write(c->session) ? EPOLLOUT : 0));
+	return true;
+}
+
+static int on_io(sd_event_source *es, int fd, uint32_t revents, void *user_data)
+{
+	struct h2_conn *c = user_data;
+
+	(void)es;
+	(void)fd;
+	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)) {
+		/* A protocol error makes nghttp2 queue GOAWAY and return an
+		 * error: send what we can, then close this connection only. */
+		if (nghttp2_session_recv(c->session)) {
+			nghttp2_session_send(c->session);
+			conn_free(c);
+			return 0;
+		}
+		arm_timer(c);
+	}
+	pump(c);
+	return 0;
+}
+
+static int on_timer(sd_event_source *es, uint64_t usec, void *user_data)
+{
+	struct h2_conn *c = user_data;
+
+	(void)es;
+	(void)usec;
+	/* A slow or silent client: say goodbye and close. */
+	nghttp2_session_terminate_session(c->session, NGHTTP2_NO_ERROR);
+	nghttp2_session_send(c->session);
+	conn_free(c);
+	return 0;
+}
+
+static void peer_from_socket(struct peer *p, int fd)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	if (!getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) && cr.pid) {
+		p->has_cred = true;
+		p->pid = cr.pid;
+		p->uid = cr.uid;
+		p->gid = cr.gid;
+		snprintf(p->desc, sizeof(p->desc), "uid %u gid %u pid %d",
+			 (unsigned)cr.uid, (unsigned)cr.gid, (int)cr.pid);
+	} else {
+		snprintf(p->desc, sizeof(p->desc), "an unidentified peer");
+	}
+}
+
+int h2_conn_start(struct server *srv, int fd)
+{
+	nghttp2_session_callbacks *cb;
+	nghttp2_settings_entry settings[] = {
+		{ NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, srv->limits.max_streams },
+		{ NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, MAX_HEADER_LIST },
+	};
+	nghttp2_option *opt;
+	struct h2_conn *c;
+	int err;
+
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(fd);
+		return -ENOMEM;
+	}
+	c->srv = srv;
+	c->fd = fd;
+	peer_from_socket(&c->peer, fd);
+	if ((err = nghttp2_session_callbacks_new(&cb))) {
+		free(c);
+		close(fd);
+		return -ENOMEM;
+	}
+	nghttp2_session_callbacks_set_send_callback(cb, on_send);
+	nghttp2_session_callbacks_set_recv_callback(cb, on_recv);
+	nghttp2_session_callbacks_set_on_begin_headers_callback(cb, on_begin_headers);
+	nghttp2_session_callbacks_set_on_header_callback(cb, on_header);
+	nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, on_data);
+	nghttp2_session_callbacks_set_on_frame_recv_callback(cb, on_frame_recv);
+	nghttp2_session_callbacks_set_on_stream_close_callback(cb, on_stream_close);
+	nghttp2_session_callbacks_set_on_frame_send_callback(cb, on_frame_send);
+	nghttp2_option_new(&opt);
+	/* Bound what one connection may make us hold. */
+	nghttp2_option_set_max_deflate_dynamic_table_size(opt, 4096);
+	nghttp2_option_set_max_send_header_block_length(opt, 65536);
+	err = nghttp2_session_server_new2(&c->session, cb, c, opt);
+	nghttp2_option_del(opt);
+	nghttp2_session_callbacks_del(cb);
+	if (err) {
+		free(c);
+		close(fd);
+		return -ENOMEM;
+	}
+	c->next = srv->conns;
+	if (c->next)
+		c->next->prev = c;
+	srv->conns = c;
+	srv->conn_cnt++;
+	nghttp2_submit_settings(c->session, NGHTTP2_FLAG_NONE, settings,
+				sizeof(settings) / sizeof(settings[0]));
+	if (sd_event_add_io(srv->ev, &c->io, fd, EPOLLIN | EPOLLRDHUP | EPOLLOUT, on_io, c) < 0 ||
+	    sd_event_add_time_relative(srv->ev, &c->timer, CLOCK_MONOTONIC,
+				       srv->limits.handshake_usec, 0, on_timer, c) < 0) {
+		conn_free(c);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void h2_conn_drain_all(struct server *srv)
+{
+	struct h2_conn *c = srv->conns, *next;
+
+	for (; c; c = next) {
+		next = c->next;
+		nghttp2_submit_goaway(c->session, NGHTTP2_FLAG_NONE,
+				      nghttp2_session_get_last_proc_stream_id(c->session),
+				      NGHTTP2_NO_ERROR, NULL, 0);
+		pump(c);
+	}
+}
