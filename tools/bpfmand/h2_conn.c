@@ -361,23 +361,6 @@ static ssize_t on_send(nghttp2_session *session, const uint8_t *data,
 	return n;
 }
 
-static ssize_t on_recv(nghttp2_session *session, uint8_t *buf, size_t length,
-		       int flags, void *user_data)
-{
-	struct h2_conn *c = user_data;
-	ssize_t n;
-
-	(void)session;
-	(void)flags;
-	n = recv(c->fd, buf, length, 0);
-	if (n == 0)
-		return NGHTTP2_ERR_EOF;
-	if (n < 0)
-		return errno == EAGAIN || errno == EINTR ? NGHTTP2_ERR_WOULDBLOCK
-							 : NGHTTP2_ERR_CALLBACK_FAILURE;
-	return n;
-}
-
 static void arm_timer(struct h2_conn *c)
 {
 	uint64_t usec = c->got_request ? c->srv->limits.idle_usec
@@ -411,24 +394,45 @@ static bool pump(struct h2_conn *c)
 	return true;
 }
 
+int h2_conn_feed(struct h2_conn *c, const uint8_t *data, size_t len)
+{
+	/* A protocol error makes nghttp2 queue GOAWAY and return an error:
+	 * send what we can, then close this connection only. */
+	if (nghttp2_session_mem_recv(c->session, data, len) < 0) {
+		nghttp2_session_send(c->session);
+		conn_free(c);
+		return -EPROTO;
+	}
+	arm_timer(c);
+	return pump(c) ? 0 : -ECONNRESET;
+}
+
 static int on_io(sd_event_source *es, int fd, uint32_t revents, void *user_data)
 {
 	struct h2_conn *c = user_data;
+	uint8_t buf[16384];
+	ssize_t n;
 
 	(void)es;
-	(void)fd;
 	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)) {
-		/* A protocol error makes nghttp2 queue GOAWAY and return an
-		 * error: send what we can, then close this connection only. */
-		if (nghttp2_session_recv(c->session)) {
-			nghttp2_session_send(c->session);
-			conn_free(c);
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			conn_free(c); /* the peer went away */
 			return 0;
 		}
-		arm_timer(c);
+		if (n > 0) {
+			h2_conn_feed(c, buf, (size_t)n);
+			return 0;
+		}
 	}
 	pump(c);
 	return 0;
+}
+
+void h2_conn_close_all(struct server *srv)
+{
+	while (srv->conns)
+		conn_free(srv->conns);
 }
 
 static int on_timer(sd_event_source *es, uint64_t usec, void *user_data)
@@ -486,7 +490,6 @@ int h2_conn_start(struct server *srv, int fd)
 		return -ENOMEM;
 	}
 	nghttp2_session_callbacks_set_send_callback(cb, on_send);
-	nghttp2_session_callbacks_set_recv_callback(cb, on_recv);
 	nghttp2_session_callbacks_set_on_begin_headers_callback(cb, on_begin_headers);
 	nghttp2_session_callbacks_set_on_header_callback(cb, on_header);
 	nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, on_data);

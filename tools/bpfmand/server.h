@@ -85,6 +85,10 @@ void grpc_dispatch(struct grpc_call *call, const struct grpc_method *m,
 
 /* h2_conn.c: takes over an accepted, non-blocking socket. */
 int h2_conn_start(struct server *srv, int fd);
+/* Hands received bytes to a connection (on_io, and the fuzzer); 0, or a
+ * negative errno when the connection was closed (and freed). */
+int h2_conn_feed(struct h2_conn *c, const uint8_t *data, size_t len);
+void h2_conn_close_all(struct server *srv);
 /* Sends GOAWAY everywhere; connections close once their streams are done. */
 void h2_conn_drain_all(struct server *srv);
 void server_conn_closed(struct server *srv);
