@@ -22,6 +22,7 @@
 #define MAX_HEADER_LIST 16384
 
 struct h2_stream {
+	struct h2_stream *next, *prev; /* the connection's open streams */
 	int32_t id;
 	char path[256];
 	size_t path_len;
@@ -45,6 +46,7 @@ struct h2_conn {
 	sd_event_source *io, *timer;
 	nghttp2_session *session;
 	struct peer peer;
+	struct h2_stream *stream_list; /* nghttp2_session_del does not close them */
 	unsigned streams;
 	bool got_request;
 };
@@ -77,8 +79,13 @@ static void conn_free(struct h2_conn *c)
 		srv->conns = c->next;
 	if (c->next)
 		c->next->prev = c->prev;
-	/* Deleting the session frees every stream through on_stream_close. */
 	nghttp2_session_del(c->session);
+	while (c->stream_list) {
+		struct h2_stream *s = c->stream_list;
+
+		c->stream_list = s->next;
+		stream_free(s);
+	}
 	sd_event_source_disable_unref(c->io);
 	sd_event_source_disable_unref(c->timer);
 	close(c->fd);
@@ -218,6 +225,10 @@ static int on_begin_headers(nghttp2_session *session, const nghttp2_frame *frame
 		return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
 	s->id = frame->hd.stream_id;
 	s->timeout_usec = -1;
+	s->next = c->stream_list;
+	if (s->next)
+		s->next->prev = s;
+	c->stream_list = s;
 	s->start_usec = now_usec();
 	c->streams++;
 	c->got_request = true;
@@ -340,6 +351,12 @@ static int on_stream_close(nghttp2_session *session, int32_t id,
 	(void)error_code;
 	if (s) {
 		nghttp2_session_set_stream_user_data(session, id, NULL);
+		if (s->prev)
+			s->prev->next = s->next;
+		else
+			c->stream_list = s->next;
+		if (s->next)
+			s->next->prev = s->prev;
 		stream_free(s);
 		c->streams--;
 	}
