@@ -65,7 +65,9 @@ static void attach(struct grpc_call *call, const uint8_t *req, size_t len)
 static const struct grpc_method methods[] = {
 	{ "/bpfman.v1.Bpfman/Load", load },
 	{ "/bpfman.v1.Bpfman/Attach", attach },
-	{ NULL, NULL },
+	/* a bidirectional stream (as reflection is) */
+	{ "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo", load, true },
+	{ NULL, NULL, false },
 };
 static const struct grpc_method *const services[] = { methods, NULL };
 

@@ -28,6 +28,9 @@ struct h2_stream {
 	size_t path_len;
 	bool is_post, is_grpc, responded;
 	bool reset_after_reply; /* answered before the request ended */
+	/* streaming methods: replies go out as requests arrive */
+	const struct grpc_method *method;
+	bool headers_sent, client_done, ended;
 	int64_t timeout_usec; /* -1: none */
 	uint64_t start_usec;
 	uint8_t *body;
@@ -130,8 +133,13 @@ static ssize_t read_out(nghttp2_session *session, int32_t id, uint8_t *buf,
 	(void)id;
 	if (n > length)
 		n = length;
-	memcpy(buf, s->out + s->out_off, n);
+	if (n)
+		memcpy(buf, s->out + s->out_off, n);
 	s->out_off += n;
+	if (s->out_off == s->out_len && s->method && s->method->streaming && !s->ended) {
+		s->out_off = s->out_len = 0; /* all sent: reuse the buffer */
+		return n ? (ssize_t)n : NGHTTP2_ERR_DEFERRED;
+	}
 	if (s->out_off == s->out_len) {
 		/* The stream ends with the trailers, not with this DATA. */
 		*flags |= NGHTTP2_DATA_FLAG_EOF | NGHTTP2_DATA_FLAG_NO_END_STREAM;
@@ -167,6 +175,97 @@ static void respond(struct h2_conn *c, struct h2_stream *s,
 	nghttp2_submit_response(c->session, s->id, hdr, 2, &prov);
 }
 
+/* Streaming methods: queue one reply message, starting the response with
+ * its headers on the first. */
+static void stream_send(struct h2_conn *c, struct h2_stream *s,
+			const uint8_t *msg, size_t len)
+{
+	nghttp2_nv hdr[] = {
+		NV(":status", "200"),
+		NV("content-type", "application/grpc"),
+	};
+	nghttp2_data_provider prov = { .source.ptr = s, .read_callback = read_out };
+	uint8_t *b;
+
+	b = realloc(s->out, s->out_len + len);
+	if (!b)
+		return;
+	s->out = b;
+	memcpy(s->out + s->out_len, msg, len);
+	s->out_len += len;
+	if (!s->headers_sent) {
+		s->headers_sent = s->responded = true;
+		s->status = GRPC_OK;
+		nghttp2_submit_response(c->session, s->id, hdr, 2, &prov);
+	} else {
+		nghttp2_session_resume_data(c->session, s->id);
+	}
+}
+
+/* Streaming methods: end with a status (trailers after the replies, or a
+ * trailers-only response when none was sent). */
+static void stream_end(struct h2_conn *c, struct h2_stream *s,
+		       enum grpc_status status, const char *message)
+{
+	if (s->ended)
+		return;
+	s->ended = true;
+	s->status = status;
+	free(s->message);
+	s->message = message ? grpc_percent_encode(message) : NULL;
+	if (!s->headers_sent) {
+		s->responded = true;
+		submit_status(c->session, s, true);
+		return;
+	}
+	nghttp2_session_resume_data(c->session, s->id);
+}
+
+/* Streaming methods: runs the handler on every complete message received
+ * so far. */
+static void stream_feed(struct h2_conn *c, struct h2_stream *s)
+{
+	size_t off = 0;
+
+	while (!s->ended && s->len - off >= GRPC_PREFIX_LEN) {
+		const uint8_t *p = s->body + off;
+		uint32_t n = (uint32_t)p[1] << 24 | (uint32_t)p[2] << 16 |
+			     (uint32_t)p[3] << 8 | p[4];
+		struct grpc_call call = { .srv = c->srv, .peer = &c->peer };
+		const uint8_t *msg;
+		const char *why;
+		size_t msg_len;
+		enum grpc_status st;
+
+		if (n > GRPC_MAX_MESSAGE) {
+			stream_end(c, s, GRPC_RESOURCE_EXHAUSTED,
+				   "a request message is larger than the server's limit of 4 MiB");
+			s->reset_after_reply = true;
+			break;
+		}
+		if (s->len - off < GRPC_PREFIX_LEN + (size_t)n)
+			break;
+		st = grpc_frame_unary(p, GRPC_PREFIX_LEN + n, GRPC_MAX_MESSAGE, &msg, &msg_len, &why);
+		if (st != GRPC_OK) {
+			stream_end(c, s, st, why);
+			break;
+		}
+		s->method->unary(&call, msg, msg_len);
+		if (call.status != GRPC_OK || !call.resp)
+			stream_end(c, s, call.status == GRPC_OK ? GRPC_INTERNAL : call.status,
+				   call.message);
+		else
+			stream_send(c, s, call.resp, call.resp_len);
+		free(call.resp);
+		free(call.message);
+		off += GRPC_PREFIX_LEN + n;
+	}
+	if (off) {
+		memmove(s->body, s->body + off, s->len - off);
+		s->len -= off;
+	}
+}
+
 static void run_stream(struct h2_conn *c, struct h2_stream *s)
 {
 	struct grpc_call call = { .srv = c->srv, .peer = &c->peer };
@@ -179,6 +278,15 @@ static void run_stream(struct h2_conn *c, struct h2_stream *s)
 		return;
 	}
 	m = grpc_find_method(c->srv, s->path, s->path_len);
+	if (m && m->streaming) {
+		s->method = m;
+		s->client_done = true;
+		stream_feed(c, s);
+		if (s->len)
+			stream_end(c, s, GRPC_INTERNAL, "the request stream ends inside a message");
+		stream_end(c, s, GRPC_OK, NULL);
+		return;
+	}
 	if (!m) {
 		char *msg = NULL;
 
@@ -276,8 +384,20 @@ static int on_data(nghttp2_session *session, uint8_t flags, int32_t id,
 	size_t limit = GRPC_PREFIX_LEN + GRPC_MAX_MESSAGE;
 
 	(void)flags;
-	if (!s || s->responded)
+	if (!s || (s->responded && !(s->method && !s->ended)))
 		return 0;
+	if (!s->method && s->is_post && s->is_grpc) {
+		const struct grpc_method *m = grpc_find_method(c->srv, s->path, s->path_len);
+
+		if (m && m->streaming)
+			s->method = m;
+	}
+	if (s->method && s->len + len > limit) {
+		stream_end(c, s, GRPC_RESOURCE_EXHAUSTED,
+			   "a request message is larger than the server's limit of 4 MiB");
+		s->reset_after_reply = true;
+		return 0;
+	}
 	if (s->len + len > limit) {
 		/* Answer now and stop reading: the body is never buffered
 		 * beyond the limit. */
@@ -309,6 +429,8 @@ static int on_data(nghttp2_session *session, uint8_t flags, int32_t id,
 	}
 	memcpy(s->body + s->len, data, len);
 	s->len += len;
+	if (s->method)
+		stream_feed(c, s);
 	return 0;
 }
 
@@ -323,7 +445,7 @@ static int on_frame_recv(nghttp2_session *session, const nghttp2_frame *frame,
 	if (!(frame->hd.flags & NGHTTP2_FLAG_END_STREAM))
 		return 0;
 	s = nghttp2_session_get_stream_user_data(session, frame->hd.stream_id);
-	if (s && !s->responded)
+	if (s && (!s->responded || (s->method && !s->ended)))
 		run_stream(c, s);
 	return 0;
 }

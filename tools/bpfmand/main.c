@@ -151,6 +151,7 @@ static int on_exit_idle(sd_event_source *es, uint64_t usec, void *user_data)
 static const struct grpc_method *const services[] = {
 	svc_bpfman_methods,
 	svc_health_methods,
+	svc_reflection_methods,
 	NULL,
 };
 

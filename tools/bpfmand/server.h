@@ -45,7 +45,12 @@ typedef void (*grpc_unary_fn)(struct grpc_call *call, const uint8_t *req,
 
 struct grpc_method {
 	const char *path; /* /bpfman.v1.Bpfman/Load */
+	/* Unary: called once with the request. Streaming (bidirectional):
+	 * called for each request message as it arrives, each reply is sent
+	 * at once, and the stream ends OK when the client half-closes (or
+	 * with the first error). */
 	grpc_unary_fn unary;
+	bool streaming;
 };
 
 struct server_limits {
@@ -101,5 +106,6 @@ void listen_close_all(void);
 /* services */
 extern const struct grpc_method svc_bpfman_methods[];
 extern const struct grpc_method svc_health_methods[];
+extern const struct grpc_method svc_reflection_methods[];
 
 #endif
