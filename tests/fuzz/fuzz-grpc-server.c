@@ -86,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv))
 		return 0;
-	if (h2_conn_start(&srv, sv[0]) == 0 && srv.conns) {
+	if (h2_conn_start(&srv, sv[0], NULL) == 0 && srv.conns) {
 		int ok = 0;
 
 		if (size && (data[0] & 1))

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Listening sockets: those systemd passes (LISTEN_FDS, read by
- * sd_listen_fds) and those --listen asks for. unix:PATH only for now; TCP
- * comes with mutual TLS and is refused until then (there is no plaintext
- * TCP by design).
+ * sd_listen_fds) and those --listen asks for: unix:PATH, and tcp:HOST:PORT
+ * always with mutual TLS (there is no plaintext TCP by design).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <netdb.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -22,15 +22,18 @@
 #define MAX_LISTENERS 16
 
 static struct listener {
+	struct server *srv;
 	int fd;
 	char *unlink_path; /* our socket file, removed at exit */
+	SSL_CTX *tls;      /* tcp: mutual TLS */
 	sd_event_source *src;
 } listeners[MAX_LISTENERS];
 static int listener_cnt;
 
 static int on_accept(sd_event_source *es, int fd, uint32_t revents, void *user_data)
 {
-	struct server *srv = user_data;
+	struct listener *l = user_data;
+	struct server *srv = l->srv;
 	int cfd;
 
 	(void)es;
@@ -49,11 +52,11 @@ static int on_accept(sd_event_source *es, int fd, uint32_t revents, void *user_d
 		}
 		if (srv->exit_idle)
 			sd_event_source_set_enabled(srv->exit_idle, SD_EVENT_OFF);
-		h2_conn_start(srv, cfd);
+		h2_conn_start(srv, cfd, l->tls);
 	}
 }
 
-static int add_fd(struct server *srv, int fd, const char *unlink_path)
+static int add_fd(struct server *srv, int fd, const char *unlink_path, SSL_CTX *tls)
 {
 	struct listener *l;
 
@@ -62,9 +65,11 @@ static int add_fd(struct server *srv, int fd, const char *unlink_path)
 		return -E2BIG;
 	}
 	l = &listeners[listener_cnt];
+	l->srv = srv;
 	l->fd = fd;
+	l->tls = tls;
 	l->unlink_path = unlink_path ? strdup(unlink_path) : NULL;
-	if (sd_event_add_io(srv->ev, &l->src, fd, EPOLLIN, on_accept, srv) < 0) {
+	if (sd_event_add_io(srv->ev, &l->src, fd, EPOLLIN, on_accept, l) < 0) {
 		free(l->unlink_path);
 		return -ENOMEM;
 	}
@@ -85,7 +90,13 @@ int listen_inherited(struct server *srv, int *ret_cnt)
 			return -EINVAL;
 		}
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-		if ((err = add_fd(srv, fd, NULL)))
+		/* Passed sockets are unix sockets: a TCP one would need TLS
+		 * settings systemd cannot pass. */
+		if (sd_is_socket_unix(fd, SOCK_STREAM, 1, NULL, 0) <= 0) {
+			fprintf(stderr, "bpfmand: passed socket %d is not a unix stream socket; serve TCP with --listen tcp:HOST:PORT and TLS options instead\n", fd);
+			return -EINVAL;
+		}
+		if ((err = add_fd(srv, fd, NULL, NULL)))
 			return err;
 	}
 	return 0;
@@ -156,18 +167,60 @@ static int listen_unix(struct server *srv, const char *path)
 		close(fd);
 		return err;
 	}
-	return add_fd(srv, fd, path);
+	return add_fd(srv, fd, path, NULL);
 }
 
-int listen_add(struct server *srv, const char *address)
+static int listen_tcp(struct server *srv, const char *hostport, SSL_CTX *tls)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE };
+	struct addrinfo *ai = NULL;
+	char host[256];
+	const char *colon = strrchr(hostport, ':');
+	size_t hlen;
+	int fd, err, one = 1;
+
+	if (!tls) {
+		fprintf(stderr, "bpfmand: --listen tcp:%s needs mutual TLS: give --tls-ca, --tls-cert and --tls-key (there is no plaintext TCP)\n", hostport);
+		return -EINVAL;
+	}
+	if (!colon || colon == hostport || !colon[1]) {
+		fprintf(stderr, "bpfmand: --listen tcp:%s: expected tcp:HOST:PORT, e.g. tcp:127.0.0.1:50051 or tcp:[::1]:50051\n", hostport);
+		return -EINVAL;
+	}
+	hlen = (size_t)(colon - hostport);
+	if (hostport[0] == '[' && hlen >= 2 && hostport[hlen - 1] == ']') {
+		hostport++;
+		hlen -= 2;
+	}
+	if (hlen >= sizeof(host))
+		return -ENAMETOOLONG;
+	memcpy(host, hostport, hlen);
+	host[hlen] = 0;
+	if ((err = getaddrinfo(host, colon + 1, &hints, &ai))) {
+		fprintf(stderr, "bpfmand: --listen tcp:%s: %s\n", hostport, gai_strerror(err));
+		return -EINVAL;
+	}
+	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 128)) {
+		err = -errno;
+		fprintf(stderr, "bpfmand: cannot listen on tcp:%s: %s\n", hostport, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		freeaddrinfo(ai);
+		return err;
+	}
+	freeaddrinfo(ai);
+	return add_fd(srv, fd, NULL, tls);
+}
+
+int listen_add(struct server *srv, const char *address, SSL_CTX *tls)
 {
 	if (!strncmp(address, "unix:", 5))
 		return listen_unix(srv, address + 5);
-	if (!strncmp(address, "tcp:", 4)) {
-		fprintf(stderr, "bpfmand: --listen %s: TCP needs mutual TLS, which this build does not have yet; use unix:PATH\n", address);
-		return -EOPNOTSUPP;
-	}
-	fprintf(stderr, "bpfmand: --listen '%s': expected unix:PATH\n", address);
+	if (!strncmp(address, "tcp:", 4))
+		return listen_tcp(srv, address + 4, tls);
+	fprintf(stderr, "bpfmand: --listen '%s': expected unix:PATH or tcp:HOST:PORT\n", address);
 	return -EINVAL;
 }
 

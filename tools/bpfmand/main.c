@@ -14,6 +14,7 @@
 #include <systemd/sd-event.h>
 
 #include "server.h"
+#include "tls.h"
 
 #define DEFAULT_LISTEN "unix:/run/bpfman-sock/bpfman.sock"
 #define MAX_LISTEN 8
@@ -29,6 +30,9 @@ enum {
 	KEY_MAX_CONNS,
 	KEY_MAX_STREAMS,
 	KEY_IDLE_TIMEOUT,
+	KEY_TLS_CA,
+	KEY_TLS_CERT,
+	KEY_TLS_KEY,
 };
 
 static const struct option longopts[] = {
@@ -42,6 +46,9 @@ static const struct option longopts[] = {
 	{ "max-connections", required_argument, NULL, KEY_MAX_CONNS },
 	{ "max-streams", required_argument, NULL, KEY_MAX_STREAMS },
 	{ "idle-timeout", required_argument, NULL, KEY_IDLE_TIMEOUT },
+	{ "tls-ca", required_argument, NULL, KEY_TLS_CA },
+	{ "tls-cert", required_argument, NULL, KEY_TLS_CERT },
+	{ "tls-key", required_argument, NULL, KEY_TLS_KEY },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, KEY_VERSION },
 	{ "help", no_argument, NULL, 'h' },
@@ -54,8 +61,12 @@ static void usage(void)
 	       "Serves bpfman's gRPC API (bpfman.v1.Bpfman, grpc.health.v1.Health) over\n"
 	       "libbpfman, for clients without BPF privileges.\n\n"
 	       "Options:\n"
-	       "  -l, --listen ADDRESS        unix:PATH (repeatable) [default " DEFAULT_LISTEN "];\n"
+	       "  -l, --listen ADDRESS        unix:PATH or tcp:HOST:PORT (mutual TLS), repeatable\n"
+	       "                              [default " DEFAULT_LISTEN "];\n"
 	       "                              ignored when systemd passes sockets (LISTEN_FDS)\n"
+	       "      --tls-ca FILE           CA whose client certificates are accepted (tcp:)\n"
+	       "      --tls-cert FILE         server certificate chain, PEM (tcp:)\n"
+	       "      --tls-key FILE          its private key, PEM (tcp:)\n"
 	       "      --state-dir DIR         [env BPFMAN_STATE_DIR; default /var/lib/bpfman]\n"
 	       "      --bpffs-root DIR        [env BPFMAN_BPFFS_ROOT; default /sys/fs/bpf/bpfman]\n"
 	       "      --runtime-dir DIR       [env BPFMAN_RUNTIME_DIR; default /run/bpfman]\n"
@@ -159,6 +170,9 @@ int main(int argc, char **argv)
 {
 	const char *listen_addrs[MAX_LISTEN];
 	int listen_cnt = 0, verbose = 0, inherited = 0, c, err, level;
+	const char *tls_ca = NULL, *tls_cert = NULL, *tls_key = NULL;
+	SSL_CTX *tls = NULL;
+	bool want_tcp = false;
 	unsigned long v, idle_exit = 60, idle_timeout = 300;
 	struct server srv = {
 		.services = services,
@@ -184,6 +198,9 @@ int main(int argc, char **argv)
 			}
 			listen_addrs[listen_cnt++] = optarg;
 			break;
+		case KEY_TLS_CA: tls_ca = optarg; break;
+		case KEY_TLS_CERT: tls_cert = optarg; break;
+		case KEY_TLS_KEY: tls_key = optarg; break;
 		case KEY_STATE_DIR: opts.state_dir = optarg; break;
 		case KEY_BPFFS_ROOT: opts.bpffs_root = optarg; break;
 		case KEY_RUNTIME_DIR: opts.runtime_dir = optarg; break;
@@ -224,6 +241,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bpfmand: unexpected argument '%s'\nTry 'bpfmand --help'.\n", argv[optind]);
 		return 2;
 	}
+	for (int i = 0; i < listen_cnt; i++)
+		want_tcp |= !strncmp(listen_addrs[i], "tcp:", 4);
+	if (want_tcp && (!tls_ca || !tls_cert || !tls_key)) {
+		fprintf(stderr, "bpfmand: --listen tcp: needs --tls-ca, --tls-cert and --tls-key (mutual TLS; there is no plaintext TCP)\n");
+		return 2;
+	}
+	if ((tls_ca || tls_cert || tls_key) && !want_tcp) {
+		fprintf(stderr, "bpfmand: --tls-* options apply to tcp: listeners; add --listen tcp:HOST:PORT\n");
+		return 2;
+	}
+	if (want_tcp && !(tls = tls_server_ctx(tls_ca, tls_cert, tls_key)))
+		return 1;
 	srv.limits.idle_usec = idle_timeout * 1000000ULL;
 	srv.limits.exit_idle_usec = idle_exit * 1000000ULL;
 	level = BPFMAN_LOG_WARN + verbose;
@@ -254,7 +283,7 @@ int main(int argc, char **argv)
 		if (!listen_cnt)
 			listen_addrs[listen_cnt++] = DEFAULT_LISTEN;
 		for (int i = 0; i < listen_cnt; i++)
-			if (listen_add(&srv, listen_addrs[i])) {
+			if (listen_add(&srv, listen_addrs[i], tls)) {
 				listen_close_all();
 				return 1;
 			}
@@ -268,5 +297,6 @@ int main(int argc, char **argv)
 	sd_event_source_unref(srv.exit_idle);
 	sd_event_unref(srv.ev);
 	bpfman_ctx_free(srv.ctx);
+	SSL_CTX_free(tls);
 	return err < 0 ? 1 : 0;
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <openssl/ssl.h>
 #include <systemd/sd-event.h>
 
 #include <bpfman/bpfman.h>
@@ -89,7 +90,7 @@ void grpc_dispatch(struct grpc_call *call, const struct grpc_method *m,
 		   const uint8_t *body, size_t len);
 
 /* h2_conn.c: takes over an accepted, non-blocking socket. */
-int h2_conn_start(struct server *srv, int fd);
+int h2_conn_start(struct server *srv, int fd, SSL_CTX *tls);
 /* Hands received bytes to a connection (on_io, and the fuzzer); 0, or a
  * negative errno when the connection was closed (and freed). */
 int h2_conn_feed(struct h2_conn *c, const uint8_t *data, size_t len);
@@ -99,7 +100,8 @@ void h2_conn_drain_all(struct server *srv);
 void server_conn_closed(struct server *srv);
 
 /* listen.c */
-int listen_add(struct server *srv, const char *address);
+/* tls: required for tcp: addresses (mutual TLS), unused for unix: */
+int listen_add(struct server *srv, const char *address, SSL_CTX *tls);
 int listen_inherited(struct server *srv, int *ret_cnt);
 void listen_close_all(void);
 
