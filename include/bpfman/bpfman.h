@@ -11,5 +11,6 @@
 #include "chain.h"
 #include "image.h"
 #include "signature.h"
+#include "authz.h"
 
 #endif /* BPFMAN_BPFMAN_H */

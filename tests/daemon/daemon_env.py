@@ -33,8 +33,11 @@ def gen_stubs(proto_dir, out_dir):
 
 
 class Daemon:
-    def __init__(self, bpfmand, extra_args=()):
+    def __init__(self, bpfmand, extra_args=(), config=None):
         self.tmp = tempfile.mkdtemp(prefix="bpfmand-test-")
+        self.config = os.path.join(self.tmp, "bpfman.yaml")
+        if config is not None:
+            open(self.config, "w").write(config)
         self.bpffs = "/sys/fs/bpf/bpfman-test-daemon-%d" % os.getpid()
         self.sock = os.path.join(self.tmp, "bpfman.sock")
         self.env = dict(os.environ, BPFMAN_STATE_DIR=os.path.join(self.tmp, "state"),
@@ -43,7 +46,7 @@ class Daemon:
                         BPFMAN_IMAGE_CACHE_DIR=os.path.join(self.tmp, "cache"))
         self.log = open(os.path.join(self.tmp, "bpfmand.log"), "w+")
         self.proc = subprocess.Popen([bpfmand, "--listen", "unix:" + self.sock,
-                                      "--config", os.path.join(self.tmp, "none.yaml")]
+                                      "--config", self.config]
                                      + list(extra_args),
                                      env=self.env, stdout=self.log, stderr=self.log)
         for _ in range(200):

@@ -7,7 +7,12 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${LIBBPFMAN_TOOLS_CACHE:-/var/cache/libbpfman-tools}
-hash=$(sha256sum "$here/requirements.txt" | cut -c1-16)
+# The distribution's python, not one on root's PATH (pyenv under /root):
+# the venv's interpreter is a link to it, and must resolve for the other
+# users the authorization test runs as, and in the VM, whose /root is empty.
+base=/usr/bin/python3
+[ -x "$base" ] || { echo "get-python-grpc: $base is missing (apt-get install python3 python3-venv)" >&2; exit 1; }
+hash=$( (cat "$here/requirements.txt"; "$base" --version) | sha256sum | cut -c1-16)
 venv="$cache/venv-grpc-$hash"
 py="$venv/bin/python3"
 
@@ -15,13 +20,13 @@ if [ -x "$py" ] && "$py" -c 'import grpc, grpc_tools.protoc' 2>/dev/null; then
 	echo "$py"
 	exit 0
 fi
-command -v python3 >/dev/null || { echo "get-python-grpc: python3 is missing (apt-get install python3 python3-venv)" >&2; exit 1; }
 mkdir -p "$cache"
 # Build beside the final path and rename, so a killed run never leaves a
 # half-filled venv that the check above would take for complete.
 tmp=$(mktemp -d "$cache/.venv-grpc.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-python3 -m venv "$tmp" >&2 || { echo "get-python-grpc: python3 -m venv failed (apt-get install python3-venv)" >&2; exit 1; }
+"$base" -m venv "$tmp" >&2 || { echo "get-python-grpc: python3 -m venv failed (apt-get install python3-venv)" >&2; exit 1; }
+chmod 755 "$tmp" # mktemp made it private; other users run it too
 echo "get-python-grpc: installing $(tr '\n' ' ' < "$here/requirements.txt")into $venv (first run only)" >&2
 "$tmp/bin/pip" install -q --disable-pip-version-check -r "$here/requirements.txt" >&2
 rm -rf "$venv"

@@ -55,8 +55,11 @@ r = subprocess.run([bpfmand, "--listen", "tcp:" + addr, "--tls-ca", p("ca.crt"),
 check(r.returncode == 1 and "does not belong" in r.stderr,
       "a key of another certificate: rc %d, %r" % (r.returncode, r.stderr))
 
+# The good client's certificate is admin by its SAN (TLS peers have no uid).
 d = Daemon(bpfmand, ["--listen", "tcp:" + addr, "--tls-ca", p("ca.crt"),
-                     "--tls-cert", p("server.crt"), "--tls-key", p("server.key")])
+                     "--tls-cert", p("server.crt"), "--tls-key", p("server.key")],
+           config="authorization:\n  rules:\n    - name: app\n"
+                  "      cert_san: \"URI:spiffe://example/app\"\n      role: admin\n")
 try:
     for _ in range(100):
         try:

@@ -63,11 +63,12 @@ static void attach(struct grpc_call *call, const uint8_t *req, size_t len)
 }
 
 static const struct grpc_method methods[] = {
-	{ "/bpfman.v1.Bpfman/Load", load },
-	{ "/bpfman.v1.Bpfman/Attach", attach },
+	/* role 0: no authorization (there is no library context here) */
+	{ "/bpfman.v1.Bpfman/Load", 0, load, false },
+	{ "/bpfman.v1.Bpfman/Attach", 0, attach, false },
 	/* a bidirectional stream (as reflection is) */
-	{ "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo", load, true },
-	{ NULL, NULL, false },
+	{ "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo", 0, load, true },
+	{ NULL, 0, NULL, false },
 };
 static const struct grpc_method *const services[] = { methods, NULL };
 

@@ -64,6 +64,40 @@ const struct grpc_method *grpc_find_method(const struct server *srv,
 	return NULL;
 }
 
+bool grpc_authorize(struct grpc_call *call, const char *operation,
+		    enum bpfman_role role, enum bpfman_program_type type,
+		    const char *iface, const char *image)
+{
+	const struct peer *p = call->peer;
+	const char *sans[PEER_MAX_SANS];
+	int err;
+
+	for (size_t i = 0; i < p->sans_cnt; i++)
+		sans[i] = p->sans[i];
+	BPFMAN_OPTS(bpfman_identity, id,
+		    .has_unix_cred = p->has_cred,
+		    .uid = p->uid,
+		    .gid = p->gid,
+		    .groups = p->groups,
+		    .groups_cnt = p->groups_cnt,
+		    .cert_subject = *p->subject ? p->subject : NULL,
+		    .cert_sans = sans,
+		    .cert_sans_cnt = p->sans_cnt);
+	BPFMAN_OPTS(bpfman_authz_request, req,
+		    .operation = operation,
+		    .role = role,
+		    .type = type,
+		    .iface = iface,
+		    .image = image);
+
+	err = bpfman_authorize(NULL, call->srv->ctx, &id, &req);
+	if (!err)
+		return true;
+	grpc_call_error(call, err == -EACCES ? GRPC_PERMISSION_DENIED : grpc_status_from_errno(err),
+			"%s", bpfman_errmsg(call->srv->ctx));
+	return false;
+}
+
 void grpc_dispatch(struct grpc_call *call, const struct grpc_method *m,
 		   const uint8_t *body, size_t len)
 {
@@ -77,5 +111,8 @@ void grpc_dispatch(struct grpc_call *call, const struct grpc_method *m,
 		grpc_call_error(call, st, "%s", why);
 		return;
 	}
+	if (m->role && !grpc_authorize(call, strrchr(m->path, '/') + 1, m->role,
+				       BPFMAN_PROG_TYPE_UNSPEC, NULL, NULL))
+		return;
 	m->unary(call, msg, msg_len);
 }

@@ -257,7 +257,10 @@ static void stream_feed(struct h2_conn *c, struct h2_stream *s)
 			stream_end(c, s, st, why);
 			break;
 		}
-		s->method->unary(&call, msg, msg_len);
+		if (!s->method->role ||
+		    grpc_authorize(&call, strrchr(s->method->path, '/') + 1, s->method->role,
+				   BPFMAN_PROG_TYPE_UNSPEC, NULL, NULL))
+			s->method->unary(&call, msg, msg_len);
 		if (call.status != GRPC_OK || !call.resp)
 			stream_end(c, s, call.status == GRPC_OK ? GRPC_INTERNAL : call.status,
 				   call.message);
@@ -583,7 +586,7 @@ static bool handshake(struct h2_conn *c)
 			return false;
 		}
 		c->handshake_done = true;
-		tls_peer_desc(c->ssl, c->peer.desc, sizeof(c->peer.desc));
+		tls_peer_identity(c->ssl, &c->peer);
 		return true;
 	}
 	r = SSL_get_error(c->ssl, r);
@@ -681,6 +684,13 @@ static void peer_from_socket(struct peer *p, int fd)
 		p->gid = cr.gid;
 		snprintf(p->desc, sizeof(p->desc), "uid %u gid %u pid %d",
 			 (unsigned)cr.uid, (unsigned)cr.gid, (int)cr.pid);
+		/* Supplementary groups of the peer (Linux >= 4.13). */
+		gid_t g[PEER_MAX_GROUPS];
+		socklen_t glen = sizeof(g);
+
+		if (!getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, g, &glen))
+			for (size_t i = 0; i < glen / sizeof(gid_t); i++)
+				p->groups[p->groups_cnt++] = g[i];
 	} else {
 		snprintf(p->desc, sizeof(p->desc), "an unidentified peer");
 	}

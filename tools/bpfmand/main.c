@@ -263,6 +263,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bpfmand: error: %s\n", bpfman_errmsg(NULL));
 		return 1;
 	}
+	/* Checks the authorization section now, not at the first call. */
+	{
+		BPFMAN_OPTS(bpfman_identity, root, .has_unix_cred = true);
+		BPFMAN_OPTS(bpfman_authz_request, req, .operation = "start", .role = BPFMAN_ROLE_READ);
+
+		if (bpfman_authorize(NULL, srv.ctx, &root, &req) == -EINVAL) {
+			fprintf(stderr, "bpfmand: error: %s\n", bpfman_errmsg(srv.ctx));
+			return 1;
+		}
+	}
 	if (sd_event_default(&srv.ev) < 0) {
 		fprintf(stderr, "bpfmand: cannot create the event loop\n");
 		return 1;

@@ -45,6 +45,36 @@ uint32_t pb_kind(const struct bpfman_program *prog)
 	}
 }
 
+enum bpfman_program_type pb_program_type(Bpfman__V1__BpfmanProgramType t)
+{
+	switch (t) {
+	case BPFMAN__V1__BPFMAN_PROGRAM_TYPE__XDP: return BPFMAN_PROG_TYPE_XDP;
+	case BPFMAN__V1__BPFMAN_PROGRAM_TYPE__TC: return BPFMAN_PROG_TYPE_TC;
+	case BPFMAN__V1__BPFMAN_PROGRAM_TYPE__TRACEPOINT: return BPFMAN_PROG_TYPE_TRACEPOINT;
+	case BPFMAN__V1__BPFMAN_PROGRAM_TYPE__KPROBE: return BPFMAN_PROG_TYPE_KPROBE;
+	case BPFMAN__V1__BPFMAN_PROGRAM_TYPE__UPROBE: return BPFMAN_PROG_TYPE_UPROBE;
+	case BPFMAN__V1__BPFMAN_PROGRAM_TYPE__FENTRY: return BPFMAN_PROG_TYPE_FENTRY;
+	case BPFMAN__V1__BPFMAN_PROGRAM_TYPE__FEXIT: return BPFMAN_PROG_TYPE_FEXIT;
+	case BPFMAN__V1__BPFMAN_PROGRAM_TYPE__TCX: return BPFMAN_PROG_TYPE_TCX;
+	default: return BPFMAN_PROG_TYPE_UNSPEC; /* LSM: the type is on its branch */
+	}
+}
+
+enum bpfman_program_type pb_attach_type(const Bpfman__V1__AttachInfo *ai)
+{
+	switch (ai ? ai->info_case : BPFMAN__V1__ATTACH_INFO__INFO__NOT_SET) {
+	case BPFMAN__V1__ATTACH_INFO__INFO_XDP_ATTACH_INFO: return BPFMAN_PROG_TYPE_XDP;
+	case BPFMAN__V1__ATTACH_INFO__INFO_TC_ATTACH_INFO: return BPFMAN_PROG_TYPE_TC;
+	case BPFMAN__V1__ATTACH_INFO__INFO_TCX_ATTACH_INFO: return BPFMAN_PROG_TYPE_TCX;
+	case BPFMAN__V1__ATTACH_INFO__INFO_TRACEPOINT_ATTACH_INFO: return BPFMAN_PROG_TYPE_TRACEPOINT;
+	case BPFMAN__V1__ATTACH_INFO__INFO_KPROBE_ATTACH_INFO: return BPFMAN_PROG_TYPE_KPROBE;
+	case BPFMAN__V1__ATTACH_INFO__INFO_UPROBE_ATTACH_INFO: return BPFMAN_PROG_TYPE_UPROBE;
+	case BPFMAN__V1__ATTACH_INFO__INFO_FENTRY_ATTACH_INFO: return BPFMAN_PROG_TYPE_FENTRY;
+	case BPFMAN__V1__ATTACH_INFO__INFO_FEXIT_ATTACH_INFO: return BPFMAN_PROG_TYPE_FEXIT;
+	default: return BPFMAN_PROG_TYPE_UNSPEC;
+	}
+}
+
 const char *pb_load_spec(struct arena *a, const Bpfman__V1__LoadInfo *li,
 			 const char **why)
 {

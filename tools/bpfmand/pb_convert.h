@@ -30,6 +30,11 @@ uint32_t pb_kind(const struct bpfman_program *prog);
 const char *pb_load_spec(struct arena *a, const Bpfman__V1__LoadInfo *li,
 			 const char **why);
 
+/* bpfman.v1's program type, and the type an AttachInfo case attaches
+ * (UNSPEC when unknown or unset), for authorization limits. */
+enum bpfman_program_type pb_program_type(Bpfman__V1__BpfmanProgramType t);
+enum bpfman_program_type pb_attach_type(const Bpfman__V1__AttachInfo *ai);
+
 /* Fills attach opts from AttachInfo; 0, or -EINVAL with *why set. */
 int pb_attach_opts(struct arena *a, struct bpfman_attach_opts *opts,
 		   const Bpfman__V1__AttachInfo *ai, const char **why);

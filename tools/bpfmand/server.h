@@ -21,13 +21,22 @@
 
 #include "grpc_frame.h"
 
+#define PEER_MAX_GROUPS 64
+#define PEER_MAX_SANS 8
+
 /* Who is calling (authorization and logs). */
 struct peer {
-	bool has_cred; /* unix socket: SO_PEERCRED */
+	bool has_cred; /* unix socket: SO_PEERCRED, SO_PEERGROUPS */
 	pid_t pid;
 	uid_t uid;
 	gid_t gid;
-	char desc[128]; /* "uid 1000 gid 1000 pid 42" for messages */
+	uint32_t groups[PEER_MAX_GROUPS];
+	size_t groups_cnt;
+	/* TLS: the verified client certificate */
+	char subject[256];
+	char sans[PEER_MAX_SANS][128];
+	size_t sans_cnt;
+	char desc[300]; /* "uid 1000 gid 1000 pid 42" for messages */
 };
 
 /* One unary call being answered. A handler fills either resp (a framed
@@ -46,6 +55,9 @@ typedef void (*grpc_unary_fn)(struct grpc_call *call, const uint8_t *req,
 
 struct grpc_method {
 	const char *path; /* /bpfman.v1.Bpfman/Load */
+	/* Checked before the handler runs (handlers check limits that depend
+	 * on the request, grpc_authorize). */
+	enum bpfman_role role;
 	/* Unary: called once with the request. Streaming (bidirectional):
 	 * called for each request message as it arrives, each reply is sent
 	 * at once, and the stream ends OK when the client half-closes (or
@@ -82,6 +94,11 @@ void grpc_call_error(struct grpc_call *call, enum grpc_status status,
 		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The library's failure: status from the errno, message its sentence. */
 void grpc_call_fail(struct grpc_call *call, int err);
+/* Asks the library whether the caller may do this; false (with the call
+ * failed PERMISSION_DENIED and the library's sentence) when not. */
+bool grpc_authorize(struct grpc_call *call, const char *operation,
+		    enum bpfman_role role, enum bpfman_program_type type,
+		    const char *iface, const char *image);
 const struct grpc_method *grpc_find_method(const struct server *srv,
 					   const char *path, size_t len);
 /* Runs one complete unary request body against a method (or a NULL method

@@ -57,6 +57,13 @@ static void do_load(struct grpc_call *call, const uint8_t *req, size_t len)
 				"the LoadRequest names no program: add one LoadInfo (name, program_type) per program");
 		goto out;
 	}
+	/* The caller's rule may limit program types and image prefixes. */
+	for (size_t i = 0; i < in->n_info; i++)
+		if (!grpc_authorize(call, "Load", BPFMAN_ROLE_OPERATE,
+				    pb_program_type(in->info[i]->program_type), NULL,
+				    in->bytecode->location_case == BPFMAN__V1__BYTECODE_LOCATION__LOCATION_IMAGE
+					    ? in->bytecode->image->url : NULL))
+			goto out;
 	specs = arena_alloc(&a, in->n_info * sizeof(*specs));
 	for (size_t i = 0; specs && i < in->n_info; i++) {
 		specs[i] = pb_load_spec(&a, in->info[i], &why);
@@ -168,6 +175,9 @@ static void do_attach(struct grpc_call *call, const uint8_t *req, size_t len)
 				"%s", why);
 		goto out;
 	}
+	if (!grpc_authorize(call, "Attach", BPFMAN_ROLE_OPERATE, pb_attach_type(in->attach),
+			    ao.iface, NULL))
+		goto out;
 	err = bpfman_program__attach(&link_id, call->srv->ctx, in->id, &ao);
 	if (err) {
 		grpc_call_fail(call, err);
@@ -275,6 +285,9 @@ static void do_pull(struct grpc_call *call, const uint8_t *req, size_t len)
 	BPFMAN_OPTS(bpfman_pull_opts, po,
 		    .policy = (enum bpfman_pull_policy)in->image->image_pull_policy,
 		    .registry = &ro);
+	if (!grpc_authorize(call, "PullBytecode", BPFMAN_ROLE_OPERATE, BPFMAN_PROG_TYPE_UNSPEC,
+			    NULL, in->image->url))
+		goto out;
 	err = bpfman_image__pull(&img, call->srv->ctx, in->image->url, &po);
 	if (err)
 		grpc_call_fail(call, err);
@@ -321,12 +334,12 @@ out:
 }
 
 const struct grpc_method svc_bpfman_methods[] = {
-	{ "/bpfman.v1.Bpfman/Load", do_load },
-	{ "/bpfman.v1.Bpfman/Unload", do_unload },
-	{ "/bpfman.v1.Bpfman/Attach", do_attach },
-	{ "/bpfman.v1.Bpfman/Detach", do_detach },
-	{ "/bpfman.v1.Bpfman/List", do_list },
-	{ "/bpfman.v1.Bpfman/PullBytecode", do_pull },
-	{ "/bpfman.v1.Bpfman/Get", do_get },
-	{ NULL, NULL },
+	{ "/bpfman.v1.Bpfman/Load", BPFMAN_ROLE_OPERATE, do_load, false },
+	{ "/bpfman.v1.Bpfman/Unload", BPFMAN_ROLE_OPERATE, do_unload, false },
+	{ "/bpfman.v1.Bpfman/Attach", BPFMAN_ROLE_OPERATE, do_attach, false },
+	{ "/bpfman.v1.Bpfman/Detach", BPFMAN_ROLE_OPERATE, do_detach, false },
+	{ "/bpfman.v1.Bpfman/List", BPFMAN_ROLE_READ, do_list, false },
+	{ "/bpfman.v1.Bpfman/PullBytecode", BPFMAN_ROLE_OPERATE, do_pull, false },
+	{ "/bpfman.v1.Bpfman/Get", BPFMAN_ROLE_READ, do_get, false },
+	{ NULL, 0, NULL, false },
 };

@@ -41,6 +41,6 @@ static void check(struct grpc_call *call, const uint8_t *req, size_t len)
 }
 
 const struct grpc_method svc_health_methods[] = {
-	{ "/grpc.health.v1.Health/Check", check },
-	{ NULL, NULL },
+	{ "/grpc.health.v1.Health/Check", BPFMAN_ROLE_READ, check, false },
+	{ NULL, 0, NULL, false },
 };

@@ -116,7 +116,7 @@ static void info(struct grpc_call *call, const uint8_t *req, size_t len)
 }
 
 const struct grpc_method svc_reflection_methods[] = {
-	{ "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo", info, true },
-	{ "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", info, true },
-	{ NULL, NULL, false },
+	{ "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo", BPFMAN_ROLE_READ, info, true },
+	{ "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", BPFMAN_ROLE_READ, info, true },
+	{ NULL, 0, NULL, false },
 };

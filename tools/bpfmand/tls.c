@@ -7,6 +7,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "server.h"
 #include "tls.h"
 
 static void print_ssl_error(const char *what, const char *path)
@@ -80,30 +81,44 @@ fail:
 	return NULL;
 }
 
-void tls_peer_desc(SSL *ssl, char *buf, size_t size)
+void tls_peer_identity(SSL *ssl, struct peer *p)
 {
 	X509 *x = SSL_get0_peer_certificate(ssl);
 	GENERAL_NAMES *names;
-	size_t n;
 
-	if (!x) {
-		snprintf(buf, size, "a TLS peer without a certificate");
+	if (!x)
 		return;
-	}
-	n = (size_t)snprintf(buf, size, "certificate subject ");
-	X509_NAME_oneline(X509_get_subject_name(x), buf + n, (int)(size - n));
+	X509_NAME_oneline(X509_get_subject_name(x), p->subject, sizeof(p->subject));
+	snprintf(p->desc, sizeof(p->desc), "certificate %s", p->subject);
 	names = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
-	for (int i = 0; names && i < sk_GENERAL_NAME_num(names); i++) {
+	for (int i = 0; names && i < sk_GENERAL_NAME_num(names) && p->sans_cnt < PEER_MAX_SANS; i++) {
 		const GENERAL_NAME *g = sk_GENERAL_NAME_value(names, i);
-		n = strlen(buf);
-		if (g->type == GEN_DNS && n + 16 < size)
-			snprintf(buf + n, size - n, "%sDNS:%.*s", i ? "," : ", SAN ",
-				 ASN1_STRING_length(g->d.dNSName),
+		char *out = p->sans[p->sans_cnt];
+		size_t n = sizeof(p->sans[0]);
+		const unsigned char *ip;
+
+		switch (g->type) {
+		case GEN_DNS:
+			snprintf(out, n, "DNS:%.*s", ASN1_STRING_length(g->d.dNSName),
 				 (const char *)ASN1_STRING_get0_data(g->d.dNSName));
-		else if (g->type == GEN_URI && n + 16 < size)
-			snprintf(buf + n, size - n, "%sURI:%.*s", i ? "," : ", SAN ",
-				 ASN1_STRING_length(g->d.uniformResourceIdentifier),
+			break;
+		case GEN_URI:
+			snprintf(out, n, "URI:%.*s", ASN1_STRING_length(g->d.uniformResourceIdentifier),
 				 (const char *)ASN1_STRING_get0_data(g->d.uniformResourceIdentifier));
+			break;
+		case GEN_IPADD:
+			ip = ASN1_STRING_get0_data(g->d.iPAddress);
+			if (ASN1_STRING_length(g->d.iPAddress) != 4)
+				continue; /* IPv6 SANs are not matched (yet) */
+			snprintf(out, n, "IP:%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
+			break;
+		default:
+			continue;
+		}
+		/* A name with a NUL inside would match something else: drop it. */
+		if (strlen(out) < 4)
+			continue;
+		p->sans_cnt++;
 	}
 	GENERAL_NAMES_free(names);
 }

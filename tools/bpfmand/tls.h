@@ -15,7 +15,9 @@
  * not match the certificate). */
 SSL_CTX *tls_server_ctx(const char *ca, const char *cert, const char *key);
 
-/* "subject CN=x, SAN DNS:a,IP:1.2.3.4" of the verified client. */
-void tls_peer_desc(SSL *ssl, char *buf, size_t size);
+struct peer;
+/* The verified client's subject ("/CN=app/O=x") and subjectAltNames
+ * ("DNS:a", "URI:spiffe://...", "IP:1.2.3.4") into *p. */
+void tls_peer_identity(SSL *ssl, struct peer *p);
 
 #endif
