@@ -25,7 +25,7 @@ def check(cond, msg):
 
 
 def gen_stubs(proto_dir, out_dir):
-    for p in ("bpfman.proto", "health.proto"):
+    for p in ("bpfman.proto", "health.proto", "manager.proto"):
         rc = protoc.main(["protoc", "-I" + proto_dir, "--python_out=" + out_dir,
                           "--grpc_python_out=" + out_dir, os.path.join(proto_dir, p)])
         check(rc == 0, "grpc_tools.protoc could not compile " + p)

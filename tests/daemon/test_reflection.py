@@ -23,7 +23,7 @@ d = Daemon(bpfmand)
 try:
     db = ProtoReflectionDescriptorDatabase(d.channel)
     services = set(db.get_services())
-    for s in ("bpfman.v1.Bpfman", "grpc.health.v1.Health",
+    for s in ("bpfman.v1.Bpfman", "grpc.health.v1.Health", "libbpfman.v1.Manager",
               "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"):
         check(s in services, "reflection does not list %s: %s" % (s, sorted(services)))
     pool = descriptor_pool.DescriptorPool(db)

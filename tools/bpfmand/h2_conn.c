@@ -27,6 +27,9 @@
 
 struct h2_stream {
 	struct h2_stream *next, *prev; /* the connection's open streams */
+	struct h2_stream *wnext, *wprev; /* server's Watch streams */
+	struct h2_conn *conn;
+	bool watching;
 	int32_t id;
 	char path[256];
 	size_t path_len;
@@ -72,6 +75,14 @@ static void stream_free(struct h2_stream *s)
 {
 	if (!s)
 		return;
+	if (s->watching) {
+		if (s->wprev)
+			s->wprev->wnext = s->wnext;
+		else
+			s->conn->srv->watchers = s->wnext;
+		if (s->wnext)
+			s->wnext->wprev = s->wprev;
+	}
 	free(s->body);
 	free(s->out);
 	free(s->message);
@@ -143,7 +154,8 @@ static ssize_t read_out(nghttp2_session *session, int32_t id, uint8_t *buf,
 	if (n)
 		memcpy(buf, s->out + s->out_off, n);
 	s->out_off += n;
-	if (s->out_off == s->out_len && s->method && s->method->streaming && !s->ended) {
+	if (s->out_off == s->out_len && s->method && (s->method->streaming || s->method->watch) &&
+	    !s->ended) {
 		s->out_off = s->out_len = 0; /* all sent: reuse the buffer */
 		return n ? (ssize_t)n : NGHTTP2_ERR_DEFERRED;
 	}
@@ -288,6 +300,34 @@ static void run_stream(struct h2_conn *c, struct h2_stream *s)
 		return;
 	}
 	m = grpc_find_method(c->srv, s->path, s->path_len);
+	if (m && m->watch) {
+		nghttp2_nv hdr[] = {
+			NV(":status", "200"),
+			NV("content-type", "application/grpc"),
+		};
+		nghttp2_data_provider prov = { .source.ptr = s, .read_callback = read_out };
+
+		if (m->role && !grpc_authorize(&call, strrchr(m->path, '/') + 1, m->role,
+					       BPFMAN_PROG_TYPE_UNSPEC, NULL, NULL)) {
+			respond(c, s, call.status, call.message, NULL, 0);
+			free(call.message);
+			return;
+		}
+		if (c->srv->draining) {
+			respond(c, s, GRPC_UNAVAILABLE, "the server is shutting down", NULL, 0);
+			return;
+		}
+		s->method = m;
+		s->watching = true;
+		s->wnext = c->srv->watchers;
+		if (s->wnext)
+			s->wnext->wprev = s;
+		c->srv->watchers = s;
+		s->headers_sent = s->responded = true;
+		s->status = GRPC_OK;
+		nghttp2_submit_response(c->session, s->id, hdr, 2, &prov);
+		return;
+	}
 	if (m && m->streaming) {
 		s->method = m;
 		s->client_done = true;
@@ -342,6 +382,7 @@ static int on_begin_headers(nghttp2_session *session, const nghttp2_frame *frame
 	if (!s)
 		return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
 	s->id = frame->hd.stream_id;
+	s->conn = c;
 	s->timeout_usec = -1;
 	s->next = c->stream_list;
 	if (s->next)
@@ -764,9 +805,23 @@ int h2_conn_start(struct server *srv, int fd, SSL_CTX *tls)
 	return 0;
 }
 
+void h2_publish(struct server *srv, const uint8_t *msg, size_t len)
+{
+	for (struct h2_stream *s = srv->watchers; s; s = s->wnext) {
+		if (s->ended)
+			continue;
+		stream_send(s->conn, s, msg, len);
+		/* sent by the loop: pumping here could free what we walk */
+		sd_event_source_set_io_events(s->conn->io, EPOLLIN | EPOLLRDHUP | EPOLLOUT);
+	}
+}
+
 void h2_conn_drain_all(struct server *srv)
 {
 	struct h2_conn *c = srv->conns, *next;
+
+	for (struct h2_stream *s = srv->watchers; s; s = s->wnext)
+		stream_end(s->conn, s, GRPC_OK, NULL);
 
 	for (; c; c = next) {
 		next = c->next;

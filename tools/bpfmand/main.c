@@ -163,6 +163,7 @@ static const struct grpc_method *const services[] = {
 	svc_bpfman_methods,
 	svc_health_methods,
 	svc_reflection_methods,
+	svc_manager_methods,
 	NULL,
 };
 

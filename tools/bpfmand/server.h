@@ -64,6 +64,9 @@ struct grpc_method {
 	 * with the first error). */
 	grpc_unary_fn unary;
 	bool streaming;
+	/* Server-streaming Watch: the stream stays open and receives what
+	 * h2_publish() sends, until the client cancels or the server drains. */
+	bool watch;
 };
 
 struct server_limits {
@@ -75,6 +78,7 @@ struct server_limits {
 };
 
 struct h2_conn;
+struct h2_stream;
 
 struct server {
 	sd_event *ev;
@@ -86,6 +90,7 @@ struct server {
 	bool draining; /* SIGTERM: finish what was asked, accept nothing */
 	bool socket_activated;
 	sd_event_source *exit_idle;
+	struct h2_stream *watchers; /* open Watch streams */
 };
 
 /* grpc_server.c */
@@ -112,6 +117,8 @@ int h2_conn_start(struct server *srv, int fd, SSL_CTX *tls);
  * negative errno when the connection was closed (and freed). */
 int h2_conn_feed(struct h2_conn *c, const uint8_t *data, size_t len);
 void h2_conn_close_all(struct server *srv);
+/* Queues one framed message on every open Watch stream. */
+void h2_publish(struct server *srv, const uint8_t *msg, size_t len);
 /* Sends GOAWAY everywhere; connections close once their streams are done. */
 void h2_conn_drain_all(struct server *srv);
 void server_conn_closed(struct server *srv);
@@ -126,5 +133,6 @@ void listen_close_all(void);
 extern const struct grpc_method svc_bpfman_methods[];
 extern const struct grpc_method svc_health_methods[];
 extern const struct grpc_method svc_reflection_methods[];
+extern const struct grpc_method svc_manager_methods[];
 
 #endif

@@ -10,6 +10,7 @@ static const char *const served[] = {
 	"",
 	"bpfman.v1.Bpfman",
 	"grpc.health.v1.Health",
+	"libbpfman.v1.Manager",
 	"grpc.reflection.v1.ServerReflection",
 	"grpc.reflection.v1alpha.ServerReflection",
 	NULL,

@@ -15,6 +15,7 @@
 static const char *const services[] = {
 	"bpfman.v1.Bpfman",
 	"grpc.health.v1.Health",
+	"libbpfman.v1.Manager",
 	"grpc.reflection.v1.ServerReflection",
 	"grpc.reflection.v1alpha.ServerReflection",
 	NULL,
