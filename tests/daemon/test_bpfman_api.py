@@ -136,6 +136,29 @@ try:
                   "a 5 MiB request")
     check(pid in ids(), "the server lost state after the errors")
 
+    # A malformed HTTP/2 frame closes that connection only (GOAWAY, then
+    # EOF); the other clients go on.
+    import socket
+    raw = socket.socket(socket.AF_UNIX)
+    raw.settimeout(10)
+    raw.connect(d.sock)
+    # the preface, then a SETTINGS frame whose length is not a multiple of 6
+    raw.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + b"\x00\x00\x05\x04\x00\x00\x00\x00\x00" + b"x" * 5)
+    got = b""
+    while True:
+        chunk = raw.recv(4096)
+        if not chunk:
+            break
+        got += chunk
+    raw.close()
+    frames, off = [], 0
+    while off + 9 <= len(got):
+        length = int.from_bytes(got[off:off + 3], "big")
+        frames.append(got[off + 3])
+        off += 9 + length
+    check(7 in frames, "no GOAWAY (frame types %s) before the malformed connection closed" % frames)
+    check(pid in ids(), "another client was harmed by a malformed connection")
+
     # XDP on a veth in a network namespace (one program: the host kernel
     # refuses the EXT programs a dispatcher needs).
     netns = "bpfmand-test-%d" % os.getpid()
