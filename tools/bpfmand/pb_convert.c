@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* bpfman.v1 wire translation (pb_convert.h). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -284,7 +285,7 @@ static uint32_t map_owner(const struct bpfman_program *p)
 	return o ? o : bpfman_program__id(p);
 }
 
-Bpfman__V1__ProgramInfo *pb_program_info(struct arena *a,
+Bpfman__V1__ProgramInfo *pb_program_info(struct arena *a, struct bpfman_ctx *ctx,
 					 const struct bpfman_program *prog,
 					 struct bpfman_program *const *users,
 					 size_t users_cnt)
@@ -322,11 +323,23 @@ Bpfman__V1__ProgramInfo *pb_program_info(struct arena *a,
 		pi->map_owner_id = bpfman_program__map_owner_id(prog);
 	}
 	pi->map_pin_path = (char *)bpfman_program__map_pin_dir(prog);
-	pi->map_used_by = arena_alloc(a, (users_cnt + 1) * sizeof(char *));
-	for (size_t i = 0; pi->map_used_by && i < users_cnt; i++)
-		if (bpfman_program__managed(users[i]) && map_owner(users[i]) == map_owner(prog))
-			pi->map_used_by[pi->n_map_used_by++] =
-				arena_printf(a, "%u", bpfman_program__id(users[i]));
+	if (users) {
+		pi->map_used_by = arena_alloc(a, (users_cnt + 1) * sizeof(char *));
+		for (size_t i = 0; pi->map_used_by && i < users_cnt; i++)
+			if (bpfman_program__managed(users[i]) && map_owner(users[i]) == map_owner(prog))
+				pi->map_used_by[pi->n_map_used_by++] =
+					arena_printf(a, "%u", bpfman_program__id(users[i]));
+	} else {
+		uint32_t *ids = NULL;
+		size_t n_ids = 0;
+
+		/* A failure leaves the field empty rather than failing Get. */
+		if (!bpfman_program__map_used_by(&ids, &n_ids, ctx, bpfman_program__id(prog)))
+			pi->map_used_by = arena_alloc(a, (n_ids + 1) * sizeof(char *));
+		for (size_t i = 0; pi->map_used_by && i < n_ids; i++)
+			pi->map_used_by[pi->n_map_used_by++] = arena_printf(a, "%u", ids[i]);
+		free(ids);
+	}
 
 	m = bpfman_program__metadata_cnt(prog);
 	pi->metadata = arena_alloc(a, m * sizeof(*pi->metadata));

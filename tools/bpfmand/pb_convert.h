@@ -39,8 +39,9 @@ enum bpfman_program_type pb_attach_type(const Bpfman__V1__AttachInfo *ai);
 int pb_attach_opts(struct arena *a, struct bpfman_attach_opts *opts,
 		   const Bpfman__V1__AttachInfo *ai, const char **why);
 
-/* Reply messages; `users` lists the managed programs for map_used_by. */
-Bpfman__V1__ProgramInfo *pb_program_info(struct arena *a,
+/* Reply messages. map_used_by comes from `users` (a list already at hand,
+ * List) or, with users NULL, from bpfman_program__map_used_by (Get, Load). */
+Bpfman__V1__ProgramInfo *pb_program_info(struct arena *a, struct bpfman_ctx *ctx,
 					 const struct bpfman_program *prog,
 					 struct bpfman_program *const *users,
 					 size_t users_cnt);

@@ -22,25 +22,13 @@
 		_m;                                                            \
 	})
 
-/* Every managed program, for ProgramInfo.map_used_by. */
-static size_t managed_programs(struct grpc_call *call, struct bpfman_program ***ret)
-{
-	BPFMAN_OPTS(bpfman_list_opts, lo);
-	size_t cnt = 0;
-
-	*ret = NULL;
-	if (bpfman_program__list(ret, &cnt, call->srv->ctx, &lo))
-		return 0;
-	return cnt;
-}
-
 static void do_load(struct grpc_call *call, const uint8_t *req, size_t len)
 {
 	Bpfman__V1__LoadRequest *in;
 	Bpfman__V1__LoadResponse out = BPFMAN__V1__LOAD_RESPONSE__INIT;
-	struct bpfman_program **progs = NULL, **users = NULL;
+	struct bpfman_program **progs = NULL;
 	struct arena a = { 0 };
-	size_t cnt = 0, users_cnt;
+	size_t cnt = 0;
 	const char **specs;
 	const char *why = NULL;
 	int err;
@@ -118,7 +106,6 @@ static void do_load(struct grpc_call *call, const uint8_t *req, size_t len)
 	for (size_t i = 0; i < cnt; i++)
 		events_publish(call->srv, EVENT_LOADED, bpfman_program__id(progs[i]), 0,
 			       bpfman_program__name(progs[i]));
-	users_cnt = managed_programs(call, &users);
 	out.programs = arena_alloc(&a, cnt * sizeof(*out.programs));
 	for (size_t i = 0; out.programs && i < cnt; i++) {
 		Bpfman__V1__LoadResponseInfo *ri = arena_alloc(&a, sizeof(*ri));
@@ -126,7 +113,7 @@ static void do_load(struct grpc_call *call, const uint8_t *req, size_t len)
 		if (!ri)
 			break;
 		bpfman__v1__load_response_info__init(ri);
-		ri->info = pb_program_info(&a, progs[i], users, users_cnt);
+		ri->info = pb_program_info(&a, call->srv->ctx, progs[i], NULL, 0);
 		ri->kernel_info = pb_kernel_info(&a, progs[i]);
 		out.programs[out.n_programs++] = ri;
 	}
@@ -135,7 +122,6 @@ static void do_load(struct grpc_call *call, const uint8_t *req, size_t len)
 				"the programs were loaded but the reply could not be built (out of memory); list them to see their IDs");
 	else
 		grpc_call_reply(call, &out);
-	bpfman_program_list__free(users, users_cnt);
 out:
 	bpfman_program_list__free(progs, cnt);
 	arena_free(&a);
@@ -252,7 +238,7 @@ static void do_list(struct grpc_call *call, const uint8_t *req, size_t len)
 		bpfman__v1__list_response__list_result__init(r);
 		if (bpfman_program__managed(progs[i])) {
 			r->_info_case = BPFMAN__V1__LIST_RESPONSE__LIST_RESULT___INFO_INFO;
-			r->info = pb_program_info(&a, progs[i], progs, cnt);
+			r->info = pb_program_info(&a, call->srv->ctx, progs[i], progs, cnt);
 		}
 		r->kernel_info = pb_kernel_info(&a, progs[i]);
 		out.results[out.n_results++] = r;
@@ -311,9 +297,8 @@ static void do_get(struct grpc_call *call, const uint8_t *req, size_t len)
 {
 	Bpfman__V1__GetRequest *in;
 	Bpfman__V1__GetResponse out = BPFMAN__V1__GET_RESPONSE__INIT;
-	struct bpfman_program *prog = NULL, **users = NULL;
+	struct bpfman_program *prog = NULL;
 	struct arena a = { 0 };
-	size_t users_cnt = 0;
 	int err;
 
 	in = UNPACK(call, Bpfman__V1__GetRequest, bpfman__v1__get_request__unpack, req, len);
@@ -326,9 +311,8 @@ static void do_get(struct grpc_call *call, const uint8_t *req, size_t len)
 	}
 	/* A program we do not manage: the kernel's view only. */
 	if (bpfman_program__managed(prog)) {
-		users_cnt = managed_programs(call, &users);
 		out._info_case = BPFMAN__V1__GET_RESPONSE___INFO_INFO;
-		out.info = pb_program_info(&a, prog, users, users_cnt);
+		out.info = pb_program_info(&a, call->srv->ctx, prog, NULL, 0);
 	}
 	out.kernel_info = pb_kernel_info(&a, prog);
 	if (a.failed)
@@ -336,7 +320,6 @@ static void do_get(struct grpc_call *call, const uint8_t *req, size_t len)
 	else
 		grpc_call_reply(call, &out);
 out:
-	bpfman_program_list__free(users, users_cnt);
 	bpfman_program__free(prog);
 	arena_free(&a);
 	bpfman__v1__get_request__free_unpacked(in, NULL);
