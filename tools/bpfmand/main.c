@@ -30,6 +30,7 @@ enum {
 	KEY_MAX_CONNS,
 	KEY_MAX_STREAMS,
 	KEY_IDLE_TIMEOUT,
+	KEY_HEADER_TIMEOUT,
 	KEY_TLS_CA,
 	KEY_TLS_CERT,
 	KEY_TLS_KEY,
@@ -46,6 +47,7 @@ static const struct option longopts[] = {
 	{ "max-connections", required_argument, NULL, KEY_MAX_CONNS },
 	{ "max-streams", required_argument, NULL, KEY_MAX_STREAMS },
 	{ "idle-timeout", required_argument, NULL, KEY_IDLE_TIMEOUT },
+	{ "header-timeout", required_argument, NULL, KEY_HEADER_TIMEOUT },
 	{ "tls-ca", required_argument, NULL, KEY_TLS_CA },
 	{ "tls-cert", required_argument, NULL, KEY_TLS_CERT },
 	{ "tls-key", required_argument, NULL, KEY_TLS_KEY },
@@ -77,6 +79,8 @@ static void usage(void)
 	       "      --max-connections N     [default 64]\n"
 	       "      --max-streams N         concurrent calls per connection [default 100]\n"
 	       "      --idle-timeout SECONDS  close a silent connection [default 300]\n"
+	       "      --header-timeout SECONDS  a new connection's first request must\n"
+	       "                              arrive within [default 10]\n"
 	       "  -v, --verbose               library messages: -v info, -vv debug\n"
 	       "      --version               show the version and exit\n"
 	       "  -h, --help                  show this help and exit\n");
@@ -174,7 +178,7 @@ int main(int argc, char **argv)
 	const char *tls_ca = NULL, *tls_cert = NULL, *tls_key = NULL;
 	SSL_CTX *tls = NULL;
 	bool want_tcp = false;
-	unsigned long v, idle_exit = 60, idle_timeout = 300;
+	unsigned long v, idle_exit = 60, idle_timeout = 300, header_timeout = 10;
 	struct server srv = {
 		.services = services,
 		.limits = {
@@ -213,6 +217,10 @@ int main(int argc, char **argv)
 			break;
 		case KEY_IDLE_TIMEOUT:
 			if (parse_uint("idle-timeout", optarg, 86400 * 365, &idle_timeout))
+				return 2;
+			break;
+		case KEY_HEADER_TIMEOUT:
+			if (parse_uint("header-timeout", optarg, 3600, &header_timeout) || !header_timeout)
 				return 2;
 			break;
 		case KEY_MAX_CONNS:
@@ -255,6 +263,7 @@ int main(int argc, char **argv)
 	if (want_tcp && !(tls = tls_server_ctx(tls_ca, tls_cert, tls_key)))
 		return 1;
 	srv.limits.idle_usec = idle_timeout * 1000000ULL;
+	srv.limits.handshake_usec = header_timeout * 1000000ULL;
 	srv.limits.exit_idle_usec = idle_exit * 1000000ULL;
 	level = BPFMAN_LOG_WARN + verbose;
 	opts.log_level = level > BPFMAN_LOG_DEBUG ? BPFMAN_LOG_DEBUG : (enum bpfman_log_level)level;
