@@ -93,6 +93,17 @@ struct server {
 	struct h2_stream *watchers; /* open Watch streams */
 };
 
+/* Decodes a request message with protobuf-c's generated unpack function;
+ * NULL (and the call failed INVALID_ARGUMENT) when it does not decode. */
+#define UNPACK(call, type, fn, req, len)                                       \
+	({                                                                     \
+		type *_m = fn(NULL, len, req);                                 \
+		if (!_m)                                                       \
+			grpc_call_error(call, GRPC_INVALID_ARGUMENT,           \
+					"cannot decode the request as " #type); \
+		_m;                                                            \
+	})
+
 /* grpc_server.c */
 void grpc_call_reply(struct grpc_call *call, const void *protobuf_msg);
 void grpc_call_error(struct grpc_call *call, enum grpc_status status,

@@ -13,15 +13,6 @@
 #include "pb_convert.h"
 #include "server.h"
 
-#define UNPACK(call, type, fn, req, len)                                       \
-	({                                                                     \
-		type *_m = fn(NULL, len, req);                                 \
-		if (!_m)                                                       \
-			grpc_call_error(call, GRPC_INVALID_ARGUMENT,           \
-					"cannot decode the request as " #type); \
-		_m;                                                            \
-	})
-
 static void do_load(struct grpc_call *call, const uint8_t *req, size_t len)
 {
 	Bpfman__V1__LoadRequest *in;

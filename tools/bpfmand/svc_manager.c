@@ -14,15 +14,6 @@
 #include "pb_convert.h"
 #include "server.h"
 
-#define UNPACK(call, type, fn, req, len)                                       \
-	({                                                                     \
-		type *_m = fn(NULL, len, req);                                 \
-		if (!_m)                                                       \
-			grpc_call_error(call, GRPC_INVALID_ARGUMENT,           \
-					"cannot decode the request as " #type); \
-		_m;                                                            \
-	})
-
 static Libbpfman__V1__LinkInfo *link_info(struct arena *a, const struct bpfman_link *l)
 {
 	Libbpfman__V1__LinkInfo *li = arena_alloc(a, sizeof(*li));
