@@ -24,6 +24,11 @@
 
 /* Request headers we accept at most (names + values), like gRPC's 16 KiB. */
 #define MAX_HEADER_LIST 16384
+/* Request bodies one connection may have buffered at once (all streams):
+ * with --max-streams 100 a connection could otherwise pin 400 MiB. */
+#define MAX_CONN_BUFFERED (16u * 1024 * 1024)
+/* Replies queued on one Watch stream whose client does not read. */
+#define MAX_WATCH_QUEUED (4u * 1024 * 1024)
 
 struct h2_stream {
 	struct h2_stream *next, *prev; /* the connection's open streams */
@@ -60,6 +65,7 @@ struct h2_conn {
 	struct peer peer;
 	struct h2_stream *stream_list; /* nghttp2_session_del does not close them */
 	unsigned streams;
+	size_t buffered; /* sum of the streams' body capacities */
 	bool got_request;
 };
 
@@ -75,6 +81,7 @@ static void stream_free(struct h2_stream *s)
 {
 	if (!s)
 		return;
+	s->conn->buffered -= s->cap;
 	if (s->watching) {
 		if (s->wprev)
 			s->wprev->wnext = s->wnext;
@@ -455,6 +462,7 @@ static int on_data(nghttp2_session *session, uint8_t flags, int32_t id,
 		respond(c, s, GRPC_RESOURCE_EXHAUSTED,
 			"the request message is larger than the server's limit of 4 MiB",
 			NULL, 0);
+		c->buffered -= s->cap;
 		/* RFC 9113 8.1: a response before the request is complete is
 		 * followed by RST_STREAM(NO_ERROR), once the trailers are out
 		 * (on_frame_send), so the client reads the status first. */
@@ -472,10 +480,22 @@ static int on_data(nghttp2_session *session, uint8_t flags, int32_t id,
 			cap *= 2;
 		if (cap > limit)
 			cap = limit;
+		if (c->buffered - s->cap + cap > MAX_CONN_BUFFERED) {
+			respond(c, s, GRPC_RESOURCE_EXHAUSTED,
+				"this connection has more request data buffered than the server allows (16 MiB); send fewer large calls at once",
+				NULL, 0);
+			s->reset_after_reply = true;
+			c->buffered -= s->cap;
+			free(s->body);
+			s->body = NULL;
+			s->len = s->cap = 0;
+			return 0;
+		}
 		b = realloc(s->body, cap);
 		if (!b)
 			return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
 		s->body = b;
+		c->buffered += cap - s->cap;
 		s->cap = cap;
 	}
 	memcpy(s->body + s->len, data, len);
@@ -810,7 +830,11 @@ void h2_publish(struct server *srv, const uint8_t *msg, size_t len)
 	for (struct h2_stream *s = srv->watchers; s; s = s->wnext) {
 		if (s->ended)
 			continue;
-		stream_send(s->conn, s, msg, len);
+		if (s->out_len - s->out_off + len > MAX_WATCH_QUEUED)
+			stream_end(s->conn, s, GRPC_RESOURCE_EXHAUSTED,
+				   "this Watch stream fell more than 4 MiB of events behind; read faster or watch again");
+		else
+			stream_send(s->conn, s, msg, len);
 		/* sent by the loop: pumping here could free what we walk */
 		sd_event_source_set_io_events(s->conn->io, EPOLLIN | EPOLLRDHUP | EPOLLOUT);
 	}
