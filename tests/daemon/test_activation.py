@@ -37,7 +37,7 @@ bpffs = "/sys/fs/bpf/bpfman-test-act-%d" % os.getpid()
 env = ["-E", "BPFMAN_STATE_DIR=" + tmp, "-E", "BPFMAN_RUNTIME_DIR=" + tmp,
        "-E", "BPFMAN_BPFFS_ROOT=" + bpffs, "-E", "NOTIFY_SOCKET=" + notify_path]
 proc = subprocess.Popen([activate, "-l", sock] + env +
-                        [bpfmand, "--idle-exit", "2", "--config", os.path.join(tmp, "none.yaml")],
+                        [bpfmand, "--idle-exit", "2", "--restore", "--config", os.path.join(tmp, "none.yaml")],
                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 try:
     for _ in range(100):
@@ -56,7 +56,9 @@ try:
         rc = proc.wait(20)
     except subprocess.TimeoutExpired:
         fail("the activated daemon did not exit after --idle-exit 2 with no connection")
-    check(rc == 0, "idle exit status %d: %s" % (rc, proc.stdout.read()))
+    log = proc.stdout.read()
+    check(rc == 0, "idle exit status %d: %s" % (rc, log))
+    check("restore: 0 items, 0 failed" in log, "--restore did not report: %s" % log)
     check(time.time() - t0 >= 1.5, "exited before the idle time")
     check(os.path.exists(sock), "the passed socket file was removed (systemd owns it)")
     unit = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "dist",

@@ -31,6 +31,7 @@ enum {
 	KEY_MAX_STREAMS,
 	KEY_IDLE_TIMEOUT,
 	KEY_HEADER_TIMEOUT,
+	KEY_RESTORE,
 	KEY_TLS_CA,
 	KEY_TLS_CERT,
 	KEY_TLS_KEY,
@@ -48,6 +49,7 @@ static const struct option longopts[] = {
 	{ "max-streams", required_argument, NULL, KEY_MAX_STREAMS },
 	{ "idle-timeout", required_argument, NULL, KEY_IDLE_TIMEOUT },
 	{ "header-timeout", required_argument, NULL, KEY_HEADER_TIMEOUT },
+	{ "restore", no_argument, NULL, KEY_RESTORE },
 	{ "tls-ca", required_argument, NULL, KEY_TLS_CA },
 	{ "tls-cert", required_argument, NULL, KEY_TLS_CERT },
 	{ "tls-key", required_argument, NULL, KEY_TLS_KEY },
@@ -81,6 +83,8 @@ static void usage(void)
 	       "      --idle-timeout SECONDS  close a silent connection [default 300]\n"
 	       "      --header-timeout SECONDS  a new connection's first request must\n"
 	       "                              arrive within [default 10]\n"
+	       "      --restore               at start, re-create recorded programs and links\n"
+	       "                              the kernel lost (after a reboot)\n"
 	       "  -v, --verbose               library messages: -v info, -vv debug\n"
 	       "      --version               show the version and exit\n"
 	       "  -h, --help                  show this help and exit\n");
@@ -177,7 +181,7 @@ int main(int argc, char **argv)
 	int listen_cnt = 0, verbose = 0, inherited = 0, c, err, level;
 	const char *tls_ca = NULL, *tls_cert = NULL, *tls_key = NULL;
 	SSL_CTX *tls = NULL;
-	bool want_tcp = false;
+	bool want_tcp = false, restore = false;
 	unsigned long v, idle_exit = 60, idle_timeout = 300, header_timeout = 10;
 	struct server srv = {
 		.services = services,
@@ -219,6 +223,7 @@ int main(int argc, char **argv)
 			if (parse_uint("idle-timeout", optarg, 86400 * 365, &idle_timeout))
 				return 2;
 			break;
+		case KEY_RESTORE: restore = true; break;
 		case KEY_HEADER_TIMEOUT:
 			if (parse_uint("header-timeout", optarg, 3600, &header_timeout) || !header_timeout)
 				return 2;
@@ -272,6 +277,22 @@ int main(int argc, char **argv)
 	if (err) {
 		fprintf(stderr, "bpfmand: error: %s\n", bpfman_errmsg(NULL));
 		return 1;
+	}
+	/* bpfman_ctx_new reconciled the state with the kernel; after a reboot
+	 * restore re-creates what the kernel lost (items still loaded are left
+	 * alone, so this is harmless on every start). */
+	if (restore) {
+		struct bpfman_report *rep = NULL;
+
+		if (bpfman_restore(&rep, srv.ctx)) {
+			fprintf(stderr, "bpfmand: error: restore: %s\n", bpfman_errmsg(srv.ctx));
+			return 1;
+		}
+		for (size_t i = 0; i < bpfman_report__cnt(rep); i++)
+			fprintf(stderr, "bpfmand: restore: %s\n", bpfman_report__message(rep, i));
+		fprintf(stderr, "bpfmand: restore: %zu items, %zu failed\n", bpfman_report__cnt(rep),
+			bpfman_report__failures(rep));
+		bpfman_report__free(rep);
 	}
 	/* Checks the authorization section now, not at the first call. */
 	{
