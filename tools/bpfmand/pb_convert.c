@@ -57,7 +57,9 @@ enum bpfman_program_type pb_program_type(Bpfman__V1__BpfmanProgramType t)
 	case BPFMAN__V1__BPFMAN_PROGRAM_TYPE__FENTRY: return BPFMAN_PROG_TYPE_FENTRY;
 	case BPFMAN__V1__BPFMAN_PROGRAM_TYPE__FEXIT: return BPFMAN_PROG_TYPE_FEXIT;
 	case BPFMAN__V1__BPFMAN_PROGRAM_TYPE__TCX: return BPFMAN_PROG_TYPE_TCX;
-	default: return BPFMAN_PROG_TYPE_UNSPEC; /* LSM: the type is on its branch */
+	/* LSM: BPFMAN_PROG_TYPE_LSM comes with the lsm branch; until then an
+	 * LSM Load is checked without a type limit and the library refuses it. */
+	default: return BPFMAN_PROG_TYPE_UNSPEC;
 	}
 }
 
