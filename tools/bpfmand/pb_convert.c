@@ -58,7 +58,7 @@ enum bpfman_program_type pb_program_type(Bpfman__V1__BpfmanProgramType t)
 	case BPFMAN__V1__BPFMAN_PROGRAM_TYPE__FEXIT: return BPFMAN_PROG_TYPE_FEXIT;
 	case BPFMAN__V1__BPFMAN_PROGRAM_TYPE__TCX: return BPFMAN_PROG_TYPE_TCX;
 	/* LSM: BPFMAN_PROG_TYPE_LSM comes with the lsm branch; until then an
-	 * LSM Load is checked without a type limit and the library refuses it. */
+	 * LSM Load needs the admin role (svc_bpfman.c). */
 	default: return BPFMAN_PROG_TYPE_UNSPEC;
 	}
 }

@@ -38,12 +38,16 @@ static void do_load(struct grpc_call *call, const uint8_t *req, size_t len)
 		goto out;
 	}
 	/* The caller's rule may limit program types and image prefixes. */
-	for (size_t i = 0; i < in->n_info; i++)
-		if (!grpc_authorize(call, "Load", BPFMAN_ROLE_OPERATE,
-				    pb_program_type(in->info[i]->program_type), NULL,
+	for (size_t i = 0; i < in->n_info; i++) {
+		enum bpfman_program_type t = pb_program_type(in->info[i]->program_type);
+
+		/* A type the limits cannot name (LSM until the library has it)
+		 * needs admin, so a limited rule is never bypassed. */
+		if (!grpc_authorize(call, "Load", t ? BPFMAN_ROLE_OPERATE : BPFMAN_ROLE_ADMIN, t, NULL,
 				    in->bytecode->location_case == BPFMAN__V1__BYTECODE_LOCATION__LOCATION_IMAGE
 					    ? in->bytecode->image->url : NULL))
 			goto out;
+	}
 	specs = arena_alloc(&a, in->n_info * sizeof(*specs));
 	for (size_t i = 0; specs && i < in->n_info; i++) {
 		specs[i] = pb_load_spec(&a, in->info[i], &why);
