@@ -162,8 +162,9 @@ static void do_attach(struct grpc_call *call, const uint8_t *req, size_t len)
 				"%s", why);
 		goto out;
 	}
-	if (!grpc_authorize(call, "Attach", BPFMAN_ROLE_OPERATE, pb_attach_type(in->attach),
-			    ao.iface, NULL))
+	if (!grpc_authorize(call, "Attach",
+			    pb_attach_type(in->attach) ? BPFMAN_ROLE_OPERATE : BPFMAN_ROLE_ADMIN,
+			    pb_attach_type(in->attach), ao.iface, NULL))
 		goto out;
 	err = bpfman_program__attach(&link_id, call->srv->ctx, in->id, &ao);
 	if (err) {
