@@ -1,7 +1,7 @@
 #!/bin/sh
 # make-pki.sh DIR: the certificates the mutual-TLS test needs, made with the
 # openssl command line: two CAs, a server certificate (127.0.0.1), a good
-# client, a client of the other CA, an expired client and a client whose
+# client, a reader client, a client of the other CA, an expired client and a client whose
 # extended key usage is serverAuth only.
 set -eu
 d=$1
@@ -27,6 +27,8 @@ leaf server ca "subjectAltName=IP:127.0.0.1,DNS:localhost" "extendedKeyUsage=ser
 	"keyUsage=critical,digitalSignature"
 leaf client ca "subjectAltName=DNS:client.example,URI:spiffe://example/app" \
 	"extendedKeyUsage=clientAuth" "keyUsage=critical,digitalSignature"
+leaf reader ca "subjectAltName=URI:spiffe://example/reader" "extendedKeyUsage=clientAuth" \
+	"keyUsage=critical,digitalSignature"
 leaf other otherca "extendedKeyUsage=clientAuth"
 leaf wrongusage ca "extendedKeyUsage=serverAuth" "keyUsage=critical,digitalSignature"
 # Expired: openssl ca sets explicit dates in the past.

@@ -59,7 +59,9 @@ check(r.returncode == 1 and "does not belong" in r.stderr,
 d = Daemon(bpfmand, ["--listen", "tcp:" + addr, "--tls-ca", p("ca.crt"),
                      "--tls-cert", p("server.crt"), "--tls-key", p("server.key")],
            config="authorization:\n  rules:\n    - name: app\n"
-                  "      cert_san: \"URI:spiffe://example/app\"\n      role: admin\n")
+                  "      cert_san: \"URI:spiffe://example/app\"\n      role: admin\n"
+                  "    - name: cert-readers\n"
+                  "      cert_subject: \"/CN=reader\"\n      role: read\n")
 try:
     for _ in range(100):
         try:
@@ -96,6 +98,15 @@ try:
     pid = api.Load(load, timeout=30).programs[0].kernel_info.id
     check(api.Get(pb.GetRequest(id=pid), timeout=10).kernel_info.id == pid, "Get over mTLS")
     api.Unload(pb.UnloadRequest(id=pid), timeout=30)
+    ch.close()
+
+    # A certificate whose rule gives read: List yes, Load no (named).
+    ch = channel("reader")
+    api = bpfman_pb2_grpc.BpfmanStub(ch)
+    api.List(pb.ListRequest(bpfman_programs_only=True), timeout=30)
+    msg = expect_status(lambda: api.Load(load, timeout=30), grpc.StatusCode.PERMISSION_DENIED,
+                        "certificate /CN=reader", "Load by a read-only certificate")
+    check("'cert-readers'" in msg and "needs role operate" in msg, "refusal: %s" % msg)
     ch.close()
 
     # Plaintext HTTP/2 to the TLS port gets no answer.
