@@ -28,6 +28,13 @@ out = []
 for c in calls:
     if c.startswith("unload:"):
         fn = lambda: api.Unload(pb.UnloadRequest(id=int(c[7:])), timeout=30)  # noqa: E731
+    elif c.startswith("attach-xdp:"):  # attach-xdp:ID:IFACE
+        _, pid, iface = c.split(":")
+        fn = lambda: api.Attach(pb.AttachRequest(id=int(pid), attach=pb.AttachInfo(  # noqa: E731
+            xdp_attach_info=pb.XDPAttachInfo(iface=iface, priority=50))), timeout=30)
+    elif c.startswith("pull:"):
+        fn = lambda: api.PullBytecode(pb.PullBytecodeRequest(  # noqa: E731
+            image=pb.BytecodeImage(url=c[5:])), timeout=30)
     else:
         fn = requests[c]
     try:

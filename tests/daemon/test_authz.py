@@ -34,6 +34,8 @@ config = """authorization:
       uid: %d
       role: operate
       program_types: [xdp]
+      interfaces: [bpfmand-none0]
+      images: ["quay.io/allowed/"]
 """ % (READER, OPERATOR)
 
 # A mistake in the section: the daemon does not start, and says where.
@@ -88,8 +90,16 @@ try:
           "tracepoint" in m and "'xdp-operators'" in m, "operator Load of a tracepoint: %s" % r[0])
     check(r[1]["ok"] and len(r[1]["ids"]) == 1, "operator Load of XDP: %s" % r[1])
     xdp_id = r[1]["ids"][0]
-    r = as_user(OPERATOR, "unload:%d" % xdp_id)
-    check(r[0]["ok"], "operator Unload: %s" % r[0])
+    # Limits on interfaces and image prefixes refuse before anything is
+    # tried (the image's registry is never contacted).
+    r = as_user(OPERATOR, "attach-xdp:%d:lo" % xdp_id, "pull:example.com/other/image:1",
+                "unload:%d" % xdp_id)
+    m = r[0].get("message", "")
+    check(r[0]["code"] == "PERMISSION_DENIED" and "interface lo" in m, "operator Attach to lo: %s" % r[0])
+    m = r[1].get("message", "")
+    check(r[1]["code"] == "PERMISSION_DENIED" and "example.com/other/image:1" in m and "prefixes" in m,
+          "operator PullBytecode outside its images: %s" % r[1])
+    check(r[2]["ok"], "operator Unload: %s" % r[2])
 
     r = as_user(STRANGER, "list")
     m = r[0].get("message", "")
