@@ -112,3 +112,5 @@ try:
 finally:
     proc.terminate()
     proc.wait()
+    import shutil
+    shutil.rmtree(stubs, ignore_errors=True)

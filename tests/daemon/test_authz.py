@@ -40,15 +40,17 @@ config = """authorization:
 
 # A mistake in the section: the daemon does not start, and says where.
 bad = tempfile.mkdtemp(prefix="bpfmand-bad-")
+bad_bpffs = "/sys/fs/bpf/bpfman-test-authz-bad-%d" % os.getpid()
 open(os.path.join(bad, "c.yaml"), "w").write(
     "authorization:\n  rules:\n    - uid: 1\n      role: superuser\n")
 r = subprocess.run([bpfmand, "--listen", "unix:" + bad + "/s", "--config", bad + "/c.yaml"],
                    env=dict(os.environ, BPFMAN_STATE_DIR=bad, BPFMAN_RUNTIME_DIR=bad,
-                            BPFMAN_BPFFS_ROOT="/sys/fs/bpf/bpfman-test-authz-bad-%d" % os.getpid()),
+                            BPFMAN_BPFFS_ROOT=bad_bpffs),
                    capture_output=True, text=True, timeout=30)
 check(r.returncode == 1 and "authorization.rules[0].role" in r.stderr and "read, operate or admin" in r.stderr,
       "a bad role: rc %d, %r" % (r.returncode, r.stderr))
 shutil.rmtree(bad, ignore_errors=True)
+shutil.rmtree(bad_bpffs, ignore_errors=True)
 
 d = Daemon(bpfmand, config=config)
 py = sys.executable
