@@ -497,6 +497,39 @@ int db_prog_count_map_users(struct bpfman_ctx *ctx, const char *map_pin_dir,
 			   map_pin_dir, except, ret_cnt);
 }
 
+int db_prog_map_users(struct bpfman_ctx *ctx, uint32_t id, uint32_t **ret_ids, size_t *ret_cnt)
+{
+	sqlite3_stmt *s;
+	uint32_t *ids = NULL, *n;
+	size_t cnt = 0;
+	int err, rc;
+
+	err = prepare(ctx, &s,
+		      "SELECT id FROM programs WHERE map_pin_dir = "
+		      "(SELECT map_pin_dir FROM programs WHERE id = ?1) ORDER BY id;");
+	if (err)
+		return err;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		n = realloc(ids, (cnt + 1) * sizeof(*ids));
+		if (!n) {
+			free(ids);
+			sqlite3_finalize(s);
+			return -ENOMEM;
+		}
+		ids = n;
+		ids[cnt++] = (uint32_t)sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		free(ids);
+		return bpfman_err(ctx, -EIO, "cannot read the programs sharing maps with %u from the state database", id);
+	}
+	*ret_ids = ids;
+	*ret_cnt = cnt;
+	return 0;
+}
+
 int db_prog_count_bytecode_users(struct bpfman_ctx *ctx, const char *bytecode,
 				 uint32_t except, int *ret_cnt)
 {

@@ -33,6 +33,9 @@ int db_prog_get(struct bpfman_ctx *ctx, uint32_t id, struct bpfman_program *ret)
 int db_prog_all(struct bpfman_ctx *ctx, struct bpfman_program **ret, size_t *ret_cnt);
 void db_prog_array_free(struct bpfman_program *arr, size_t cnt);
 /* Programs (other than `except`) whose maps live in map_pin_dir. */
+/* IDs of the programs using the maps of program id (itself included),
+ * sorted; none when id is not recorded. Free *ret_ids. */
+int db_prog_map_users(struct bpfman_ctx *ctx, uint32_t id, uint32_t **ret_ids, size_t *ret_cnt);
 int db_prog_count_map_users(struct bpfman_ctx *ctx, const char *map_pin_dir,
 			    uint32_t except, int *ret_cnt);
 /* Programs (other than `except`) keeping the bytecode file. */

@@ -272,3 +272,13 @@ out:
 	db_link_array_free(links, nlinks);
 	return err;
 }
+
+int bpfman_program__map_used_by(uint32_t **ret_ids, size_t *ret_cnt, struct bpfman_ctx *ctx,
+				uint32_t prog_id)
+{
+	if (!ret_ids || !ret_cnt)
+		return bpfman_err(ctx, -EINVAL, "ret_ids and ret_cnt are required");
+	*ret_ids = NULL;
+	*ret_cnt = 0;
+	return db_prog_map_users(ctx, prog_id, ret_ids, ret_cnt);
+}

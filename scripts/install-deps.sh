@@ -23,6 +23,11 @@ packages=(
   # curl to fetch the Go toolchain that builds cosign, and to tamper with
   # signatures in the test registry
   curl gnupg
+  # bpfmand: sd-event loop, socket activation and readiness (libsystemd);
+  # the Python grpcio client of its tests lives in a venv (tests/daemon)
+  libsystemd-dev python3-venv
+  # protoc: the descriptors bpfmand serves by gRPC reflection
+  protobuf-compiler
   # VM test tier
   qemu-system-x86 busybox-static cpio xz-utils zstd util-linux
 )

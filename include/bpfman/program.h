@@ -130,6 +130,14 @@ BPFMAN_API int bpfman_program__list(struct bpfman_program ***ret_progs,
 				    const struct bpfman_list_opts *opts);
 BPFMAN_API void bpfman_program_list__free(struct bpfman_program **progs,
 					  size_t cnt);
+
+/* The managed programs using the maps of program prog_id (itself and the
+ * programs loaded with it as map owner, or sharing its owner), sorted; an
+ * empty list when prog_id is not managed. One database query, for callers
+ * that need bpfman's map_used_by without listing every program. Free
+ * *ret_ids with free(). */
+BPFMAN_API int bpfman_program__map_used_by(uint32_t **ret_ids, size_t *ret_cnt,
+					   struct bpfman_ctx *ctx, uint32_t prog_id);
 BPFMAN_API void bpfman_program__free(struct bpfman_program *prog);
 
 /* Accessors. Strings are borrowed from the program and never NULL (empty

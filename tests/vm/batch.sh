@@ -31,6 +31,11 @@ run smoke tests/vm/smoke.sh
 run seed-demo scripts/seed-demo.sh
 run compat tests/cli/test-compat.sh
 run image-compat tests/image/test-image-compat.sh
+# bpfmand through Python grpcio: every RPC, then XDP and TC chains
+for t in test_bpfman_api.py test_bpfman_chains.py; do
+  run "daemon-${t%.py}" tests/daemon/run-python.sh "$t" "$builddir/tools/bpfmand/bpfmand" \
+    "$BPFMANCTL" tools/bpfmand/proto "$BPF_OBJ_DIR"
+done
 
 [ $fail -eq 0 ] || echo "failed in VM $BPFMAN_VM_KERNEL: ${failed[*]}"
 echo "vm-batch: $pass passed, $fail failed"

@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: Apache-2.0
+"""tcp: listeners with mutual TLS, through Python grpcio: a client with a
+certificate of the configured CA is served; a client without a certificate,
+with one of another CA, an expired one, or one not allowed for client
+authentication is refused in the handshake (UNAVAILABLE, before any RPC;
+the daemon logs why) and changed nothing; and plaintext TCP does not exist.
+
+usage: test_mtls.py BPFMAND BPFMANCTL PROTO_DIR BPF_OBJ_DIR"""
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import shutil
+
+import grpc
+
+from daemon_env import Daemon, check, expect_status, fail, gen_stubs
+
+bpfmand, bpfmanctl, proto_dir, obj_dir = sys.argv[1:5]
+obj_dir = os.path.abspath(obj_dir)
+here = os.path.dirname(os.path.abspath(__file__))
+stub_dir = tempfile.mkdtemp(prefix="bpfmand-stubs-")
+gen_stubs(proto_dir, stub_dir)
+import bpfman_pb2 as pb  # noqa: E402
+import bpfman_pb2_grpc  # noqa: E402
+
+pki = tempfile.mkdtemp(prefix="bpfmand-pki-")
+subprocess.run([os.path.join(here, "make-pki.sh"), pki], check=True)
+
+
+def p(name):
+    return os.path.join(pki, name)
+
+
+def read(name):
+    return open(p(name), "rb").read()
+
+
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+port = s.getsockname()[1]
+s.close()
+addr = "127.0.0.1:%d" % port
+
+# Refused configurations: no TLS options, a key of another certificate.
+r = subprocess.run([bpfmand, "--listen", "tcp:" + addr], capture_output=True, text=True)
+check(r.returncode == 2 and "--tls-ca" in r.stderr and "plaintext" in r.stderr,
+      "tcp without TLS options: rc %d, %r" % (r.returncode, r.stderr))
+r = subprocess.run([bpfmand, "--listen", "tcp:" + addr, "--tls-ca", p("ca.crt"),
+                    "--tls-cert", p("server.crt"), "--tls-key", p("client.key")],
+                   capture_output=True, text=True, env=dict(os.environ, BPFMAN_STATE_DIR=pki,
+                                                           BPFMAN_RUNTIME_DIR=pki))
+check(r.returncode == 1 and "does not belong" in r.stderr,
+      "a key of another certificate: rc %d, %r" % (r.returncode, r.stderr))
+
+# The good client's certificate is admin by its SAN (TLS peers have no uid).
+d = Daemon(bpfmand, ["--listen", "tcp:" + addr, "--tls-ca", p("ca.crt"),
+                     "--tls-cert", p("server.crt"), "--tls-key", p("server.key")],
+           config="authorization:\n  rules:\n    - name: app\n"
+                  "      cert_san: \"URI:spiffe://example/app\"\n      role: admin\n"
+                  "    - name: cert-readers\n"
+                  "      cert_subject: \"/CN=reader\"\n      role: read\n")
+try:
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+
+    def channel(client):
+        creds = grpc.ssl_channel_credentials(
+            root_certificates=read("ca.crt"),
+            private_key=read(client + ".key") if client else None,
+            certificate_chain=read(client + ".crt") if client else None)
+        return grpc.secure_channel(addr, creds)
+
+    load = pb.LoadRequest(bytecode=pb.BytecodeLocation(file=os.path.join(obj_dir, "tracepoint_counter.bpf.o")),
+                          info=[pb.LoadInfo(name="count_getpid", program_type=pb.TRACEPOINT)])
+    for client, why in ((None, "no client certificate"), ("other", "another CA"),
+                        ("expired", "an expired certificate"),
+                        ("wrongusage", "extendedKeyUsage serverAuth only")):
+        ch = channel(client)
+        api = bpfman_pb2_grpc.BpfmanStub(ch)
+        expect_status(lambda: api.Load(load, timeout=10), grpc.StatusCode.UNAVAILABLE, None,
+                      "Load with " + why)
+        ch.close()
+    log = d.logtext()
+    check("refused a TLS client" in log, "the daemon did not log the refusals: %s" % log)
+    check("certificate has expired" in log, "no 'certificate has expired' in the log: %s" % log)
+
+    ch = channel("client")
+    api = bpfman_pb2_grpc.BpfmanStub(ch)
+    check(len(api.List(pb.ListRequest(bpfman_programs_only=True), timeout=30).results) == 0,
+          "a refused client loaded something")
+    pid = api.Load(load, timeout=30).programs[0].kernel_info.id
+    check(api.Get(pb.GetRequest(id=pid), timeout=10).kernel_info.id == pid, "Get over mTLS")
+    api.Unload(pb.UnloadRequest(id=pid), timeout=30)
+    ch.close()
+
+    # A certificate whose rule gives read: List yes, Load no (named).
+    ch = channel("reader")
+    api = bpfman_pb2_grpc.BpfmanStub(ch)
+    api.List(pb.ListRequest(bpfman_programs_only=True), timeout=30)
+    msg = expect_status(lambda: api.Load(load, timeout=30), grpc.StatusCode.PERMISSION_DENIED,
+                        "certificate /CN=reader", "Load by a read-only certificate")
+    check("'cert-readers'" in msg and "needs role operate" in msg, "refusal: %s" % msg)
+    ch.close()
+
+    # Plaintext HTTP/2 to the TLS port gets no answer.
+    ch = grpc.insecure_channel(addr)
+    expect_status(lambda: bpfman_pb2_grpc.BpfmanStub(ch).List(pb.ListRequest(), timeout=5),
+                  grpc.StatusCode.UNAVAILABLE, None, "plaintext to the TLS port")
+    ch.close()
+    # The unix socket is served at the same time.
+    check(len(bpfman_pb2_grpc.BpfmanStub(d.channel).List(pb.ListRequest(bpfman_programs_only=True),
+                                                          timeout=10).results) == 0,
+          "the unix socket beside TCP")
+    print("ok: mutual TLS accepts the CA's client and refuses four others in the handshake")
+finally:
+    d.cleanup(bpfmanctl)
+    shutil.rmtree(pki, ignore_errors=True)
+    shutil.rmtree(stub_dir, ignore_errors=True)

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unary call dispatch and replies: the gRPC layer between h2_conn.c (bytes
+ * of one stream) and the services (protobuf-c messages). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <protobuf-c/protobuf-c.h>
+
+#include "server.h"
+
+void grpc_call_reply(struct grpc_call *call, const void *protobuf_msg)
+{
+	const ProtobufCMessage *m = protobuf_msg;
+	size_t n = protobuf_c_message_get_packed_size(m);
+
+	call->resp = malloc(GRPC_PREFIX_LEN + n);
+	if (!call->resp) {
+		grpc_call_error(call, GRPC_RESOURCE_EXHAUSTED,
+				"out of memory for a %zu-byte reply", n);
+		return;
+	}
+	grpc_frame_prefix(call->resp, n);
+	protobuf_c_message_pack(m, call->resp + GRPC_PREFIX_LEN);
+	call->resp_len = GRPC_PREFIX_LEN + n;
+	call->status = GRPC_OK;
+}
+
+void grpc_call_error(struct grpc_call *call, enum grpc_status status,
+		     const char *fmt, ...)
+{
+	va_list ap;
+
+	free(call->message);
+	call->message = NULL;
+	va_start(ap, fmt);
+	if (vasprintf(&call->message, fmt, ap) < 0)
+		call->message = NULL;
+	va_end(ap);
+	call->status = status;
+	free(call->resp);
+	call->resp = NULL;
+	call->resp_len = 0;
+}
+
+void grpc_call_fail(struct grpc_call *call, int err)
+{
+	const char *msg = bpfman_errmsg(call->srv->ctx);
+
+	if (!msg || !*msg)
+		msg = strerror(err < 0 ? -err : err);
+	grpc_call_error(call, grpc_status_from_errno(err), "%s", msg);
+}
+
+const struct grpc_method *grpc_find_method(const struct server *srv,
+					   const char *path, size_t len)
+{
+	for (const struct grpc_method *const *s = srv->services; *s; s++)
+		for (const struct grpc_method *m = *s; m->path; m++)
+			if (strlen(m->path) == len && !memcmp(m->path, path, len))
+				return m;
+	return NULL;
+}
+
+bool grpc_authorize(struct grpc_call *call, const char *operation,
+		    enum bpfman_role role, enum bpfman_program_type type,
+		    const char *iface, const char *image)
+{
+	const struct peer *p = call->peer;
+	const char *sans[PEER_MAX_SANS];
+	int err;
+
+	for (size_t i = 0; i < p->sans_cnt; i++)
+		sans[i] = p->sans[i];
+	BPFMAN_OPTS(bpfman_identity, id,
+		    .has_unix_cred = p->has_cred,
+		    .uid = p->uid,
+		    .gid = p->gid,
+		    .groups = p->groups,
+		    .groups_cnt = p->groups_cnt,
+		    .cert_subject = *p->subject ? p->subject : NULL,
+		    .cert_sans = sans,
+		    .cert_sans_cnt = p->sans_cnt);
+	BPFMAN_OPTS(bpfman_authz_request, req,
+		    .operation = operation,
+		    .role = role,
+		    .type = type,
+		    .iface = iface,
+		    .image = image);
+
+	err = bpfman_authorize(NULL, call->srv->ctx, &id, &req);
+	if (!err)
+		return true;
+	grpc_call_error(call, err == -EACCES ? GRPC_PERMISSION_DENIED : grpc_status_from_errno(err),
+			"%s", bpfman_errmsg(call->srv->ctx));
+	return false;
+}
+
+void grpc_dispatch(struct grpc_call *call, const struct grpc_method *m,
+		   const uint8_t *body, size_t len)
+{
+	const uint8_t *msg;
+	const char *why;
+	size_t msg_len;
+	enum grpc_status st;
+
+	st = grpc_frame_unary(body, len, GRPC_MAX_MESSAGE, &msg, &msg_len, &why);
+	if (st != GRPC_OK) {
+		grpc_call_error(call, st, "%s", why);
+		return;
+	}
+	if (m->role && !grpc_authorize(call, strrchr(m->path, '/') + 1, m->role,
+				       BPFMAN_PROG_TYPE_UNSPEC, NULL, NULL))
+		return;
+	m->unary(call, msg, msg_len);
+}

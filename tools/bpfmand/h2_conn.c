@@ -1,0 +1,857 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * One HTTP/2 connection: nghttp2 does the protocol (framing, HPACK, flow
+ * control, GOAWAY on protocol errors), sd-event tells us when the socket is
+ * ready, and this file turns complete request streams into grpc_dispatch()
+ * calls and their outcome into a response (headers, one message, trailers)
+ * or a trailers-only error. A protocol error closes this connection only.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <nghttp2/nghttp2.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "server.h"
+#include "tls.h"
+
+/* Request headers we accept at most (names + values), like gRPC's 16 KiB. */
+#define MAX_HEADER_LIST 16384
+/* Request bodies one connection may have buffered at once (all streams):
+ * with --max-streams 100 a connection could otherwise pin 400 MiB. */
+#define MAX_CONN_BUFFERED (16u * 1024 * 1024)
+/* Replies queued on one Watch stream whose client does not read. */
+#define MAX_WATCH_QUEUED (4u * 1024 * 1024)
+
+struct h2_stream {
+	struct h2_stream *next, *prev; /* the connection's open streams */
+	struct h2_stream *wnext, *wprev; /* server's Watch streams */
+	struct h2_conn *conn;
+	bool watching;
+	int32_t id;
+	char path[256];
+	size_t path_len;
+	bool is_post, is_grpc, responded;
+	bool reset_after_reply; /* answered before the request ended */
+	/* streaming methods: replies go out as requests arrive */
+	const struct grpc_method *method;
+	bool headers_sent, client_done, ended;
+	int64_t timeout_usec; /* -1: none */
+	uint64_t start_usec;
+	uint8_t *body;
+	size_t len, cap;
+	/* response message, sent by the data provider */
+	uint8_t *out;
+	size_t out_len, out_off;
+	enum grpc_status status;
+	char *message; /* percent-encoded */
+};
+
+struct h2_conn {
+	struct server *srv;
+	struct h2_conn *next, *prev;
+	int fd;
+	SSL *ssl;           /* tcp: mutual TLS; NULL on unix sockets */
+	bool handshake_done;
+	sd_event_source *io, *timer;
+	nghttp2_session *session;
+	struct peer peer;
+	struct h2_stream *stream_list; /* nghttp2_session_del does not close them */
+	unsigned streams;
+	size_t buffered; /* sum of the streams' body capacities */
+	bool got_request;
+};
+
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void stream_free(struct h2_stream *s)
+{
+	if (!s)
+		return;
+	s->conn->buffered -= s->cap;
+	if (s->watching) {
+		if (s->wprev)
+			s->wprev->wnext = s->wnext;
+		else
+			s->conn->srv->watchers = s->wnext;
+		if (s->wnext)
+			s->wnext->wprev = s->wprev;
+	}
+	free(s->body);
+	free(s->out);
+	free(s->message);
+	free(s);
+}
+
+static void conn_free(struct h2_conn *c)
+{
+	struct server *srv = c->srv;
+
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		srv->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	nghttp2_session_del(c->session);
+	while (c->stream_list) {
+		struct h2_stream *s = c->stream_list;
+
+		c->stream_list = s->next;
+		stream_free(s);
+	}
+	sd_event_source_disable_unref(c->io);
+	sd_event_source_disable_unref(c->timer);
+	SSL_free(c->ssl);
+	close(c->fd);
+	free(c);
+	srv->conn_cnt--;
+	server_conn_closed(srv);
+}
+
+#define NV(NAME, VALUE)                                                        \
+	{ (uint8_t *)(NAME), (uint8_t *)(VALUE), sizeof(NAME) - 1,             \
+	  strlen(VALUE), NGHTTP2_NV_FLAG_NO_COPY_NAME }
+
+static int submit_status(nghttp2_session *session, struct h2_stream *s,
+			 bool trailers_only)
+{
+	char code[12];
+	nghttp2_nv nva[4];
+	size_t n = 0;
+
+	snprintf(code, sizeof(code), "%d", (int)s->status);
+	if (trailers_only) {
+		nva[n++] = (nghttp2_nv)NV(":status", "200");
+		nva[n++] = (nghttp2_nv)NV("content-type", "application/grpc");
+	}
+	nva[n++] = (nghttp2_nv)NV("grpc-status", code);
+	if (s->message && *s->message)
+		nva[n++] = (nghttp2_nv)NV("grpc-message", s->message);
+	/* nghttp2 copies values without NO_COPY_VALUE; code is on our stack. */
+	if (trailers_only)
+		return nghttp2_submit_response(session, s->id, nva, n, NULL);
+	return nghttp2_submit_trailer(session, s->id, nva, n);
+}
+
+static ssize_t read_out(nghttp2_session *session, int32_t id, uint8_t *buf,
+			size_t length, uint32_t *flags, nghttp2_data_source *src,
+			void *user_data)
+{
+	struct h2_stream *s = src->ptr;
+	size_t n = s->out_len - s->out_off;
+
+	(void)user_data;
+	(void)id;
+	if (n > length)
+		n = length;
+	if (n)
+		memcpy(buf, s->out + s->out_off, n);
+	s->out_off += n;
+	if (s->out_off == s->out_len && s->method && (s->method->streaming || s->method->watch) &&
+	    !s->ended) {
+		s->out_off = s->out_len = 0; /* all sent: reuse the buffer */
+		return n ? (ssize_t)n : NGHTTP2_ERR_DEFERRED;
+	}
+	if (s->out_off == s->out_len) {
+		/* The stream ends with the trailers, not with this DATA. */
+		*flags |= NGHTTP2_DATA_FLAG_EOF | NGHTTP2_DATA_FLAG_NO_END_STREAM;
+		if (submit_status(session, s, false))
+			return NGHTTP2_ERR_CALLBACK_FAILURE;
+	}
+	return (ssize_t)n;
+}
+
+static void respond(struct h2_conn *c, struct h2_stream *s,
+		    enum grpc_status status, const char *message,
+		    uint8_t *resp, size_t resp_len)
+{
+	nghttp2_nv hdr[] = {
+		NV(":status", "200"),
+		NV("content-type", "application/grpc"),
+	};
+	nghttp2_data_provider prov = { .source.ptr = s, .read_callback = read_out };
+
+	s->responded = true;
+	s->status = status;
+	if (message)
+		s->message = grpc_percent_encode(message);
+	if (status != GRPC_OK || !resp) {
+		free(resp);
+		if (status == GRPC_OK) /* a handler that replied nothing */
+			s->status = GRPC_INTERNAL;
+		submit_status(c->session, s, true);
+		return;
+	}
+	s->out = resp;
+	s->out_len = resp_len;
+	nghttp2_submit_response(c->session, s->id, hdr, 2, &prov);
+}
+
+/* Streaming methods: queue one reply message, starting the response with
+ * its headers on the first. */
+static void stream_send(struct h2_conn *c, struct h2_stream *s,
+			const uint8_t *msg, size_t len)
+{
+	nghttp2_nv hdr[] = {
+		NV(":status", "200"),
+		NV("content-type", "application/grpc"),
+	};
+	nghttp2_data_provider prov = { .source.ptr = s, .read_callback = read_out };
+	uint8_t *b;
+
+	b = realloc(s->out, s->out_len + len);
+	if (!b)
+		return;
+	s->out = b;
+	memcpy(s->out + s->out_len, msg, len);
+	s->out_len += len;
+	if (!s->headers_sent) {
+		s->headers_sent = s->responded = true;
+		s->status = GRPC_OK;
+		nghttp2_submit_response(c->session, s->id, hdr, 2, &prov);
+	} else {
+		nghttp2_session_resume_data(c->session, s->id);
+	}
+}
+
+/* Streaming methods: end with a status (trailers after the replies, or a
+ * trailers-only response when none was sent). */
+static void stream_end(struct h2_conn *c, struct h2_stream *s,
+		       enum grpc_status status, const char *message)
+{
+	if (s->ended)
+		return;
+	s->ended = true;
+	s->status = status;
+	free(s->message);
+	s->message = message ? grpc_percent_encode(message) : NULL;
+	if (!s->headers_sent) {
+		s->responded = true;
+		submit_status(c->session, s, true);
+		return;
+	}
+	nghttp2_session_resume_data(c->session, s->id);
+}
+
+/* Streaming methods: runs the handler on every complete message received
+ * so far. */
+static void stream_feed(struct h2_conn *c, struct h2_stream *s)
+{
+	size_t off = 0;
+
+	while (!s->ended && s->len - off >= GRPC_PREFIX_LEN) {
+		const uint8_t *p = s->body + off;
+		uint32_t n = (uint32_t)p[1] << 24 | (uint32_t)p[2] << 16 |
+			     (uint32_t)p[3] << 8 | p[4];
+		struct grpc_call call = { .srv = c->srv, .peer = &c->peer };
+		const uint8_t *msg;
+		const char *why;
+		size_t msg_len;
+		enum grpc_status st;
+
+		if (n > GRPC_MAX_MESSAGE) {
+			stream_end(c, s, GRPC_RESOURCE_EXHAUSTED,
+				   "a request message is larger than the server's limit of 4 MiB");
+			s->reset_after_reply = true;
+			break;
+		}
+		if (s->len - off < GRPC_PREFIX_LEN + (size_t)n)
+			break;
+		st = grpc_frame_unary(p, GRPC_PREFIX_LEN + n, GRPC_MAX_MESSAGE, &msg, &msg_len, &why);
+		if (st != GRPC_OK) {
+			stream_end(c, s, st, why);
+			break;
+		}
+		if (!s->method->role ||
+		    grpc_authorize(&call, strrchr(s->method->path, '/') + 1, s->method->role,
+				   BPFMAN_PROG_TYPE_UNSPEC, NULL, NULL))
+			s->method->unary(&call, msg, msg_len);
+		if (call.status != GRPC_OK || !call.resp)
+			stream_end(c, s, call.status == GRPC_OK ? GRPC_INTERNAL : call.status,
+				   call.message);
+		else
+			stream_send(c, s, call.resp, call.resp_len);
+		free(call.resp);
+		free(call.message);
+		off += GRPC_PREFIX_LEN + n;
+	}
+	if (off) {
+		memmove(s->body, s->body + off, s->len - off);
+		s->len -= off;
+	}
+}
+
+static void run_stream(struct h2_conn *c, struct h2_stream *s)
+{
+	struct grpc_call call = { .srv = c->srv, .peer = &c->peer };
+	const struct grpc_method *m;
+
+	if (!s->is_post || !s->is_grpc) {
+		respond(c, s, GRPC_INTERNAL,
+			"not a gRPC request: expected method POST and content-type application/grpc",
+			NULL, 0);
+		return;
+	}
+	m = grpc_find_method(c->srv, s->path, s->path_len);
+	if (m && m->watch) {
+		nghttp2_nv hdr[] = {
+			NV(":status", "200"),
+			NV("content-type", "application/grpc"),
+		};
+		nghttp2_data_provider prov = { .source.ptr = s, .read_callback = read_out };
+
+		if (m->role && !grpc_authorize(&call, strrchr(m->path, '/') + 1, m->role,
+					       BPFMAN_PROG_TYPE_UNSPEC, NULL, NULL)) {
+			respond(c, s, call.status, call.message, NULL, 0);
+			free(call.message);
+			return;
+		}
+		if (c->srv->draining) {
+			respond(c, s, GRPC_UNAVAILABLE, "the server is shutting down", NULL, 0);
+			return;
+		}
+		s->method = m;
+		s->watching = true;
+		s->wnext = c->srv->watchers;
+		if (s->wnext)
+			s->wnext->wprev = s;
+		c->srv->watchers = s;
+		s->headers_sent = s->responded = true;
+		s->status = GRPC_OK;
+		nghttp2_submit_response(c->session, s->id, hdr, 2, &prov);
+		return;
+	}
+	if (m && m->streaming) {
+		s->method = m;
+		s->client_done = true;
+		stream_feed(c, s);
+		if (s->len)
+			stream_end(c, s, GRPC_INTERNAL, "the request stream ends inside a message");
+		stream_end(c, s, GRPC_OK, NULL);
+		return;
+	}
+	if (!m) {
+		char *msg = NULL;
+
+		if (asprintf(&msg, "unknown method %.*s", (int)s->path_len, s->path) < 0)
+			msg = NULL;
+		respond(c, s, GRPC_UNIMPLEMENTED, msg, NULL, 0);
+		free(msg);
+		return;
+	}
+	if (s->timeout_usec >= 0 &&
+	    now_usec() - s->start_usec >= (uint64_t)s->timeout_usec) {
+		respond(c, s, GRPC_DEADLINE_EXCEEDED,
+			"the call's deadline (grpc-timeout) passed before the server could start it",
+			NULL, 0);
+		return;
+	}
+	grpc_dispatch(&call, m, s->body, s->len);
+	/* The call ran to completion; a deadline that passed meanwhile is
+	 * reported as such, as the client has given up waiting. */
+	if (call.status == GRPC_OK && s->timeout_usec >= 0 &&
+	    now_usec() - s->start_usec > (uint64_t)s->timeout_usec) {
+		free(call.resp);
+		call.resp = NULL;
+		respond(c, s, GRPC_DEADLINE_EXCEEDED,
+			"the call completed after its deadline (grpc-timeout); its effect stays",
+			NULL, 0);
+	} else {
+		respond(c, s, call.status, call.message, call.resp, call.resp_len);
+	}
+	free(call.message);
+}
+
+static int on_begin_headers(nghttp2_session *session, const nghttp2_frame *frame,
+			    void *user_data)
+{
+	struct h2_conn *c = user_data;
+	struct h2_stream *s;
+
+	if (frame->hd.type != NGHTTP2_HEADERS ||
+	    frame->headers.cat != NGHTTP2_HCAT_REQUEST)
+		return 0;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+	s->id = frame->hd.stream_id;
+	s->conn = c;
+	s->timeout_usec = -1;
+	s->next = c->stream_list;
+	if (s->next)
+		s->next->prev = s;
+	c->stream_list = s;
+	s->start_usec = now_usec();
+	c->streams++;
+	c->got_request = true;
+	return nghttp2_session_set_stream_user_data(session, s->id, s);
+}
+
+static bool name_is(const uint8_t *name, size_t len, const char *want)
+{
+	return len == strlen(want) && !memcmp(name, want, len);
+}
+
+static int on_header(nghttp2_session *session, const nghttp2_frame *frame,
+		     const uint8_t *name, size_t namelen, const uint8_t *value,
+		     size_t valuelen, uint8_t flags, void *user_data)
+{
+	struct h2_stream *s = nghttp2_session_get_stream_user_data(session, frame->hd.stream_id);
+
+	(void)flags;
+	(void)user_data;
+	if (!s || frame->hd.type != NGHTTP2_HEADERS ||
+	    frame->headers.cat != NGHTTP2_HCAT_REQUEST)
+		return 0;
+	if (name_is(name, namelen, ":path")) {
+		if (valuelen >= sizeof(s->path))
+			return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE; /* resets the stream */
+		memcpy(s->path, value, valuelen);
+		s->path_len = valuelen;
+	} else if (name_is(name, namelen, ":method")) {
+		s->is_post = name_is(value, valuelen, "POST");
+	} else if (name_is(name, namelen, "content-type")) {
+		/* "application/grpc", "application/grpc+proto", "...;charset" */
+		s->is_grpc = valuelen >= 16 && !memcmp(value, "application/grpc", 16) &&
+			     (valuelen == 16 || value[16] == '+' || value[16] == ';');
+	} else if (name_is(name, namelen, "grpc-timeout")) {
+		s->timeout_usec = grpc_timeout_usec((const char *)value, valuelen);
+	}
+	return 0;
+}
+
+static int on_data(nghttp2_session *session, uint8_t flags, int32_t id,
+		   const uint8_t *data, size_t len, void *user_data)
+{
+	struct h2_conn *c = user_data;
+	struct h2_stream *s = nghttp2_session_get_stream_user_data(session, id);
+	size_t limit = GRPC_PREFIX_LEN + GRPC_MAX_MESSAGE;
+
+	(void)flags;
+	if (!s || (s->responded && !(s->method && !s->ended)))
+		return 0;
+	if (!s->method && s->is_post && s->is_grpc) {
+		const struct grpc_method *m = grpc_find_method(c->srv, s->path, s->path_len);
+
+		if (m && m->streaming)
+			s->method = m;
+	}
+	if (s->method && s->len + len > limit) {
+		stream_end(c, s, GRPC_RESOURCE_EXHAUSTED,
+			   "a request message is larger than the server's limit of 4 MiB");
+		s->reset_after_reply = true;
+		return 0;
+	}
+	if (s->len + len > limit) {
+		/* Answer now and stop reading: the body is never buffered
+		 * beyond the limit. */
+		respond(c, s, GRPC_RESOURCE_EXHAUSTED,
+			"the request message is larger than the server's limit of 4 MiB",
+			NULL, 0);
+		c->buffered -= s->cap;
+		/* RFC 9113 8.1: a response before the request is complete is
+		 * followed by RST_STREAM(NO_ERROR), once the trailers are out
+		 * (on_frame_send), so the client reads the status first. */
+		s->reset_after_reply = true;
+		free(s->body);
+		s->body = NULL;
+		s->len = s->cap = 0;
+		return 0;
+	}
+	if (s->len + len > s->cap) {
+		size_t cap = s->cap ? s->cap : 1024;
+		uint8_t *b;
+
+		while (cap < s->len + len)
+			cap *= 2;
+		if (cap > limit)
+			cap = limit;
+		if (c->buffered - s->cap + cap > MAX_CONN_BUFFERED) {
+			respond(c, s, GRPC_RESOURCE_EXHAUSTED,
+				"this connection has more request data buffered than the server allows (16 MiB); send fewer large calls at once",
+				NULL, 0);
+			s->reset_after_reply = true;
+			c->buffered -= s->cap;
+			free(s->body);
+			s->body = NULL;
+			s->len = s->cap = 0;
+			return 0;
+		}
+		b = realloc(s->body, cap);
+		if (!b)
+			return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+		s->body = b;
+		c->buffered += cap - s->cap;
+		s->cap = cap;
+	}
+	memcpy(s->body + s->len, data, len);
+	s->len += len;
+	if (s->method)
+		stream_feed(c, s);
+	return 0;
+}
+
+static int on_frame_recv(nghttp2_session *session, const nghttp2_frame *frame,
+			 void *user_data)
+{
+	struct h2_conn *c = user_data;
+	struct h2_stream *s;
+
+	if (frame->hd.type != NGHTTP2_DATA && frame->hd.type != NGHTTP2_HEADERS)
+		return 0;
+	if (!(frame->hd.flags & NGHTTP2_FLAG_END_STREAM))
+		return 0;
+	s = nghttp2_session_get_stream_user_data(session, frame->hd.stream_id);
+	if (s && (!s->responded || (s->method && !s->ended)))
+		run_stream(c, s);
+	return 0;
+}
+
+static int on_frame_send(nghttp2_session *session, const nghttp2_frame *frame,
+			 void *user_data)
+{
+	struct h2_stream *s;
+
+	(void)user_data;
+	if (frame->hd.type != NGHTTP2_HEADERS || !(frame->hd.flags & NGHTTP2_FLAG_END_STREAM))
+		return 0;
+	s = nghttp2_session_get_stream_user_data(session, frame->hd.stream_id);
+	if (s && s->reset_after_reply)
+		nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, s->id, NGHTTP2_NO_ERROR);
+	return 0;
+}
+
+static int on_stream_close(nghttp2_session *session, int32_t id,
+			   uint32_t error_code, void *user_data)
+{
+	struct h2_conn *c = user_data;
+	struct h2_stream *s = nghttp2_session_get_stream_user_data(session, id);
+
+	(void)error_code;
+	if (s) {
+		nghttp2_session_set_stream_user_data(session, id, NULL);
+		if (s->prev)
+			s->prev->next = s->next;
+		else
+			c->stream_list = s->next;
+		if (s->next)
+			s->next->prev = s->prev;
+		stream_free(s);
+		c->streams--;
+	}
+	return 0;
+}
+
+static ssize_t on_send(nghttp2_session *session, const uint8_t *data,
+		       size_t length, int flags, void *user_data)
+{
+	struct h2_conn *c = user_data;
+	ssize_t n;
+
+	(void)session;
+	(void)flags;
+	if (c->ssl) {
+		int r;
+
+		ERR_clear_error();
+		r = SSL_write(c->ssl, data, (int)(length > INT32_MAX ? INT32_MAX : length));
+		if (r > 0)
+			return r;
+		r = SSL_get_error(c->ssl, r);
+		return r == SSL_ERROR_WANT_WRITE || r == SSL_ERROR_WANT_READ
+			       ? NGHTTP2_ERR_WOULDBLOCK : NGHTTP2_ERR_CALLBACK_FAILURE;
+	}
+	n = send(c->fd, data, length, MSG_NOSIGNAL);
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? NGHTTP2_ERR_WOULDBLOCK
+							 : NGHTTP2_ERR_CALLBACK_FAILURE;
+	return n;
+}
+
+static void arm_timer(struct h2_conn *c)
+{
+	uint64_t usec = c->got_request ? c->srv->limits.idle_usec
+				       : c->srv->limits.handshake_usec;
+
+	sd_event_source_set_time_relative(c->timer, usec);
+	sd_event_source_set_enabled(c->timer, SD_EVENT_ONESHOT);
+}
+
+/* Sends what nghttp2 has queued and decides whether to go on; false when
+ * the connection was closed (and freed). */
+static bool pump(struct h2_conn *c)
+{
+	bool done;
+
+	if (nghttp2_session_send(c->session)) {
+		conn_free(c);
+		return false;
+	}
+	done = !nghttp2_session_want_read(c->session) &&
+	       !nghttp2_session_want_write(c->session);
+	/* Draining: close once every accepted stream is answered and sent. */
+	if (c->srv->draining && !c->streams && !nghttp2_session_want_write(c->session))
+		done = true;
+	if (done) {
+		conn_free(c);
+		return false;
+	}
+	sd_event_source_set_io_events(c->io, EPOLLIN | EPOLLRDHUP |
+				      (nghttp2_session_want_write(c->session) ? EPOLLOUT : 0));
+	return true;
+}
+
+int h2_conn_feed(struct h2_conn *c, const uint8_t *data, size_t len)
+{
+	/* A protocol error makes nghttp2 queue GOAWAY and return an error:
+	 * send what we can, then close this connection only. */
+	if (nghttp2_session_mem_recv(c->session, data, len) < 0) {
+		nghttp2_session_send(c->session);
+		conn_free(c);
+		return -EPROTO;
+	}
+	arm_timer(c);
+	return pump(c) ? 0 : -ECONNRESET;
+}
+
+/* Completes the TLS handshake; false when the connection was closed. A
+ * refused client certificate is logged with OpenSSL's reason. */
+static bool handshake(struct h2_conn *c)
+{
+	int r;
+
+	ERR_clear_error();
+	r = SSL_accept(c->ssl);
+	if (r == 1) {
+		const unsigned char *alpn = NULL;
+		unsigned int alpn_len = 0;
+
+		SSL_get0_alpn_selected(c->ssl, &alpn, &alpn_len);
+		if (alpn_len != 2 || memcmp(alpn, "h2", 2)) {
+			fprintf(stderr, "bpfmand: refused a TLS client that did not agree on HTTP/2 (ALPN h2)\n");
+			conn_free(c);
+			return false;
+		}
+		c->handshake_done = true;
+		tls_peer_identity(c->ssl, &c->peer);
+		return true;
+	}
+	r = SSL_get_error(c->ssl, r);
+	if (r == SSL_ERROR_WANT_READ || r == SSL_ERROR_WANT_WRITE) {
+		sd_event_source_set_io_events(c->io, EPOLLRDHUP |
+					      (r == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT));
+		return false; /* not yet: wait for the socket */
+	}
+	{
+		long v = SSL_get_verify_result(c->ssl);
+		char buf[256] = "";
+
+		ERR_error_string_n(ERR_peek_error(), buf, sizeof(buf));
+		fprintf(stderr, "bpfmand: refused a TLS client in the handshake: %s%s%s\n",
+			v != X509_V_OK ? X509_verify_cert_error_string(v) : buf,
+			v != X509_V_OK ? " (client certificate)" : "",
+			"");
+	}
+	conn_free(c);
+	return false;
+}
+
+static int on_io(sd_event_source *es, int fd, uint32_t revents, void *user_data)
+{
+	struct h2_conn *c = user_data;
+	uint8_t buf[16384];
+	ssize_t n;
+
+	(void)es;
+	if (c->ssl && !c->handshake_done) {
+		if (!handshake(c))
+			return 0;
+		revents |= EPOLLIN; /* data may already sit in OpenSSL's buffer */
+	}
+	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)) {
+		if (c->ssl) {
+			int r;
+
+			ERR_clear_error();
+			r = SSL_read(c->ssl, buf, sizeof(buf));
+			if (r > 0) {
+				h2_conn_feed(c, buf, (size_t)r);
+				return 0;
+			}
+			r = SSL_get_error(c->ssl, r);
+			if (r != SSL_ERROR_WANT_READ && r != SSL_ERROR_WANT_WRITE) {
+				conn_free(c); /* closed, or a TLS error */
+				return 0;
+			}
+			pump(c);
+			return 0;
+		}
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			conn_free(c); /* the peer went away */
+			return 0;
+		}
+		if (n > 0) {
+			h2_conn_feed(c, buf, (size_t)n);
+			return 0;
+		}
+	}
+	pump(c);
+	return 0;
+}
+
+void h2_conn_close_all(struct server *srv)
+{
+	while (srv->conns)
+		conn_free(srv->conns);
+}
+
+static int on_timer(sd_event_source *es, uint64_t usec, void *user_data)
+{
+	struct h2_conn *c = user_data;
+
+	(void)es;
+	(void)usec;
+	/* A slow or silent client: say goodbye and close. */
+	nghttp2_session_terminate_session(c->session, NGHTTP2_NO_ERROR);
+	nghttp2_session_send(c->session);
+	conn_free(c);
+	return 0;
+}
+
+static void peer_from_socket(struct peer *p, int fd)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	if (!getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) && cr.pid) {
+		p->has_cred = true;
+		p->pid = cr.pid;
+		p->uid = cr.uid;
+		p->gid = cr.gid;
+		snprintf(p->desc, sizeof(p->desc), "uid %u gid %u pid %d",
+			 (unsigned)cr.uid, (unsigned)cr.gid, (int)cr.pid);
+		/* Supplementary groups of the peer (Linux >= 4.13). */
+		gid_t g[PEER_MAX_GROUPS];
+		socklen_t glen = sizeof(g);
+
+		if (!getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, g, &glen))
+			for (size_t i = 0; i < glen / sizeof(gid_t); i++)
+				p->groups[p->groups_cnt++] = g[i];
+	} else {
+		snprintf(p->desc, sizeof(p->desc), "an unidentified peer");
+	}
+}
+
+int h2_conn_start(struct server *srv, int fd, SSL_CTX *tls)
+{
+	nghttp2_session_callbacks *cb;
+	nghttp2_settings_entry settings[] = {
+		{ NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, srv->limits.max_streams },
+		{ NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, MAX_HEADER_LIST },
+	};
+	nghttp2_option *opt;
+	struct h2_conn *c;
+	int err;
+
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(fd);
+		return -ENOMEM;
+	}
+	c->srv = srv;
+	c->fd = fd;
+	peer_from_socket(&c->peer, fd);
+	if (tls) {
+		c->ssl = SSL_new(tls);
+		if (!c->ssl || SSL_set_fd(c->ssl, fd) != 1) {
+			SSL_free(c->ssl);
+			free(c);
+			close(fd);
+			return -ENOMEM;
+		}
+	}
+	if ((err = nghttp2_session_callbacks_new(&cb))) {
+		free(c);
+		close(fd);
+		return -ENOMEM;
+	}
+	nghttp2_session_callbacks_set_send_callback(cb, on_send);
+	nghttp2_session_callbacks_set_on_begin_headers_callback(cb, on_begin_headers);
+	nghttp2_session_callbacks_set_on_header_callback(cb, on_header);
+	nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, on_data);
+	nghttp2_session_callbacks_set_on_frame_recv_callback(cb, on_frame_recv);
+	nghttp2_session_callbacks_set_on_stream_close_callback(cb, on_stream_close);
+	nghttp2_session_callbacks_set_on_frame_send_callback(cb, on_frame_send);
+	nghttp2_option_new(&opt);
+	/* Bound what one connection may make us hold. */
+	nghttp2_option_set_max_deflate_dynamic_table_size(opt, 4096);
+	nghttp2_option_set_max_send_header_block_length(opt, 65536);
+	err = nghttp2_session_server_new2(&c->session, cb, c, opt);
+	nghttp2_option_del(opt);
+	nghttp2_session_callbacks_del(cb);
+	if (err) {
+		free(c);
+		close(fd);
+		return -ENOMEM;
+	}
+	c->next = srv->conns;
+	if (c->next)
+		c->next->prev = c;
+	srv->conns = c;
+	srv->conn_cnt++;
+	nghttp2_submit_settings(c->session, NGHTTP2_FLAG_NONE, settings,
+				sizeof(settings) / sizeof(settings[0]));
+	if (sd_event_add_io(srv->ev, &c->io, fd, EPOLLIN | EPOLLRDHUP | EPOLLOUT, on_io, c) < 0 ||
+	    sd_event_add_time_relative(srv->ev, &c->timer, CLOCK_MONOTONIC,
+				       srv->limits.handshake_usec, 0, on_timer, c) < 0) {
+		conn_free(c);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void h2_publish(struct server *srv, const uint8_t *msg, size_t len)
+{
+	for (struct h2_stream *s = srv->watchers; s; s = s->wnext) {
+		if (s->ended)
+			continue;
+		if (s->out_len - s->out_off + len > MAX_WATCH_QUEUED)
+			stream_end(s->conn, s, GRPC_RESOURCE_EXHAUSTED,
+				   "this Watch stream fell more than 4 MiB of events behind; read faster or watch again");
+		else
+			stream_send(s->conn, s, msg, len);
+		/* sent by the loop: pumping here could free what we walk */
+		sd_event_source_set_io_events(s->conn->io, EPOLLIN | EPOLLRDHUP | EPOLLOUT);
+	}
+}
+
+void h2_conn_drain_all(struct server *srv)
+{
+	struct h2_conn *c = srv->conns, *next;
+
+	for (struct h2_stream *s = srv->watchers; s; s = s->wnext)
+		stream_end(s->conn, s, GRPC_OK, NULL);
+
+	for (; c; c = next) {
+		next = c->next;
+		nghttp2_submit_goaway(c->session, NGHTTP2_FLAG_NONE,
+				      nghttp2_session_get_last_proc_stream_id(c->session),
+				      NGHTTP2_NO_ERROR, NULL, 0);
+		pump(c);
+	}
+}

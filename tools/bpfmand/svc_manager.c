@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * libbpfman.v1.Manager: links, chains, in-place updates, the image cache,
+ * reconcile/restore reports, and Watch (events.c). One library call per
+ * RPC, as in svc_bpfman.c.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "events.h"
+#include "manager.pb-c.h"
+#include "pb_convert.h"
+#include "server.h"
+
+static Libbpfman__V1__LinkInfo *link_info(struct arena *a, const struct bpfman_link *l)
+{
+	Libbpfman__V1__LinkInfo *li = arena_alloc(a, sizeof(*li));
+	size_t n = bpfman_link__metadata_cnt(l);
+
+	if (!li)
+		return NULL;
+	libbpfman__v1__link_info__init(li);
+	li->id = bpfman_link__id(l);
+	li->program_id = bpfman_link__program_id(l);
+	li->type = (Libbpfman__V1__ProgramType)bpfman_link__type(l);
+	li->retprobe = bpfman_link__retprobe(l);
+	li->tracepoint = (char *)bpfman_link__tracepoint(l);
+	li->fn_name = (char *)bpfman_link__fn_name(l);
+	li->offset = bpfman_link__offset(l);
+	li->target = (char *)bpfman_link__target(l);
+	li->pid = bpfman_link__pid(l);
+	li->iface = (char *)bpfman_link__iface(l);
+	li->priority = bpfman_link__priority(l);
+	li->proceed_on = bpfman_link__proceed_on(l);
+	li->direction = (Libbpfman__V1__Direction)bpfman_link__direction(l);
+	li->netns = (char *)bpfman_link__netns(l);
+	li->position = bpfman_link__position(l);
+	li->pin_path = (char *)bpfman_link__pin_path(l);
+	li->kernel_link_id = bpfman_link__kernel_link_id(l);
+	li->metadata = arena_alloc(a, n * sizeof(*li->metadata));
+	for (size_t i = 0; li->metadata && i < n; i++) {
+		Libbpfman__V1__LinkInfo__MetadataEntry *e = arena_alloc(a, sizeof(*e));
+
+		if (!e)
+			return NULL;
+		libbpfman__v1__link_info__metadata_entry__init(e);
+		e->key = (char *)bpfman_link__metadata_key(l, i);
+		e->value = (char *)bpfman_link__metadata_value(l, i);
+		li->metadata[li->n_metadata++] = e;
+	}
+	return a->failed ? NULL : li;
+}
+
+static void reply_or_oom(struct grpc_call *call, struct arena *a, const void *msg)
+{
+	if (a->failed)
+		grpc_call_error(call, GRPC_RESOURCE_EXHAUSTED, "out of memory building the reply");
+	else
+		grpc_call_reply(call, msg);
+}
+
+static void list_links(struct grpc_call *call, const uint8_t *req, size_t len)
+{
+	Libbpfman__V1__ListLinksRequest *in;
+	Libbpfman__V1__ListLinksResponse out = LIBBPFMAN__V1__LIST_LINKS_RESPONSE__INIT;
+	struct bpfman_link **links = NULL;
+	struct arena a = { 0 };
+	size_t cnt = 0;
+	int err;
+
+	in = UNPACK(call, Libbpfman__V1__ListLinksRequest, libbpfman__v1__list_links_request__unpack, req, len);
+	if (!in)
+		return;
+	BPFMAN_OPTS(bpfman_list_opts, lo,
+		    .type = (enum bpfman_program_type)in->type,
+		    .program_id = in->program_id,
+		    .match_metadata = pb_kv(&a, (void *const *)in->match_metadata, in->n_match_metadata),
+		    .match_metadata_cnt = in->n_match_metadata);
+	err = bpfman_link__list(&links, &cnt, call->srv->ctx, &lo);
+	if (err) {
+		grpc_call_fail(call, err);
+		goto out;
+	}
+	out.links = arena_alloc(&a, cnt * sizeof(*out.links));
+	for (size_t i = 0; out.links && i < cnt; i++)
+		out.links[out.n_links++] = link_info(&a, links[i]);
+	reply_or_oom(call, &a, &out);
+out:
+	bpfman_link_list__free(links, cnt);
+	arena_free(&a);
+	libbpfman__v1__list_links_request__free_unpacked(in, NULL);
+}
+
+static void get_link(struct grpc_call *call, const uint8_t *req, size_t len)
+{
+	Libbpfman__V1__GetLinkRequest *in;
+	struct bpfman_link *l = NULL;
+	struct arena a = { 0 };
+	int err;
+
+	in = UNPACK(call, Libbpfman__V1__GetLinkRequest, libbpfman__v1__get_link_request__unpack, req, len);
+	if (!in)
+		return;
+	err = bpfman_link__get(&l, call->srv->ctx, in->id);
+	if (err) {
+		grpc_call_fail(call, err);
+	} else {
+		Libbpfman__V1__LinkInfo *li = link_info(&a, l);
+
+		if (li)
+			grpc_call_reply(call, li);
+		else
+			grpc_call_error(call, GRPC_RESOURCE_EXHAUSTED, "out of memory building the reply");
+	}
+	bpfman_link__free(l);
+	arena_free(&a);
+	libbpfman__v1__get_link_request__free_unpacked(in, NULL);
+}
+
+static void get_chain(struct grpc_call *call, const uint8_t *req, size_t len)
+{
+	Libbpfman__V1__GetChainRequest *in;
+	Libbpfman__V1__Chain out = LIBBPFMAN__V1__CHAIN__INIT;
+	struct bpfman_chain *ch = NULL;
+	struct arena a = { 0 };
+	size_t n;
+	int err;
+
+	in = UNPACK(call, Libbpfman__V1__GetChainRequest, libbpfman__v1__get_chain_request__unpack, req, len);
+	if (!in)
+		return;
+	BPFMAN_OPTS(bpfman_chain_opts, co,
+		    .type = (enum bpfman_program_type)in->type,
+		    .iface = in->iface,
+		    .direction = (enum bpfman_direction)in->direction,
+		    .netns = *in->netns ? in->netns : NULL);
+	err = bpfman_chain__get(&ch, call->srv->ctx, &co);
+	if (err) {
+		grpc_call_fail(call, err);
+		goto out;
+	}
+	out.dispatcher_id = bpfman_chain__dispatcher_id(ch);
+	out.xdp_mode = (char *)(bpfman_chain__xdp_mode(ch) ? bpfman_chain__xdp_mode(ch) : "");
+	n = bpfman_chain__cnt(ch);
+	out.entries = arena_alloc(&a, n * sizeof(*out.entries));
+	for (size_t i = 0; out.entries && i < n; i++) {
+		Libbpfman__V1__ChainEntry *e = arena_alloc(&a, sizeof(*e));
+
+		if (!e)
+			break;
+		libbpfman__v1__chain_entry__init(e);
+		e->program_id = bpfman_chain__prog_id(ch, i);
+		e->program_name = (char *)bpfman_chain__prog_name(ch, i);
+		e->priority = bpfman_chain__priority(ch, i);
+		e->proceed_on = bpfman_chain__proceed_on(ch, i);
+		e->link_id = bpfman_chain__link_id(ch, i);
+		out.entries[out.n_entries++] = e;
+	}
+	reply_or_oom(call, &a, &out);
+out:
+	bpfman_chain__free(ch);
+	arena_free(&a);
+	libbpfman__v1__get_chain_request__free_unpacked(in, NULL);
+}
+
+static void update_link(struct grpc_call *call, const uint8_t *req, size_t len)
+{
+	Libbpfman__V1__UpdateLinkRequest *in;
+	struct bpfman_link *l = NULL;
+	struct arena a = { 0 };
+	int err;
+
+	in = UNPACK(call, Libbpfman__V1__UpdateLinkRequest, libbpfman__v1__update_link_request__unpack, req, len);
+	if (!in)
+		return;
+	/* The caller's limits apply to the link's type and interface. */
+	if ((err = bpfman_link__get(&l, call->srv->ctx, in->id))) {
+		grpc_call_fail(call, err);
+		goto out;
+	}
+	if (!grpc_authorize(call, "UpdateLink", BPFMAN_ROLE_OPERATE, bpfman_link__type(l),
+			    bpfman_link__iface(l), NULL))
+		goto out;
+	bpfman_link__free(l);
+	l = NULL;
+	BPFMAN_OPTS(bpfman_link_update_opts, uo,
+		    .set_priority = in->_priority_case != 0,
+		    .priority = in->_priority_case ? in->priority : 0,
+		    .proceed_on = in->proceed_on);
+	if ((err = bpfman_link__update(call->srv->ctx, in->id, &uo)) ||
+	    (err = bpfman_link__get(&l, call->srv->ctx, in->id))) {
+		grpc_call_fail(call, err);
+		goto out;
+	}
+	Libbpfman__V1__LinkInfo *li = link_info(&a, l);
+	if (li)
+		grpc_call_reply(call, li);
+	else
+		grpc_call_error(call, GRPC_RESOURCE_EXHAUSTED, "out of memory building the reply");
+	events_publish(call->srv, EVENT_UPDATED, bpfman_link__program_id(l), in->id,
+		       "priority or proceed-on updated");
+out:
+	bpfman_link__free(l);
+	arena_free(&a);
+	libbpfman__v1__update_link_request__free_unpacked(in, NULL);
+}
+
+static Libbpfman__V1__ImageInfo *image_info(struct arena *a, const struct bpfman_image *im)
+{
+	Libbpfman__V1__ImageInfo *ii = arena_alloc(a, sizeof(*ii));
+	size_t n = bpfman_image__label_cnt(im), m = bpfman_image__program_cnt(im);
+
+	if (!ii)
+		return NULL;
+	libbpfman__v1__image_info__init(ii);
+	ii->reference = arena_strdup(a, bpfman_image__reference(im));
+	ii->digest = arena_strdup(a, bpfman_image__digest(im));
+	ii->index_digest = arena_strdup(a, bpfman_image__index_digest(im));
+	ii->platform = arena_strdup(a, bpfman_image__platform(im));
+	ii->size = bpfman_image__size(im);
+	ii->labels = arena_alloc(a, n * sizeof(*ii->labels));
+	for (size_t i = 0; ii->labels && i < n; i++) {
+		Libbpfman__V1__ImageInfo__LabelsEntry *e = arena_alloc(a, sizeof(*e));
+
+		if (!e)
+			return NULL;
+		libbpfman__v1__image_info__labels_entry__init(e);
+		e->key = arena_strdup(a, bpfman_image__label_key(im, i));
+		e->value = arena_strdup(a, bpfman_image__label_value(im, i));
+		ii->labels[ii->n_labels++] = e;
+	}
+	ii->programs = arena_alloc(a, m * sizeof(*ii->programs));
+	for (size_t i = 0; ii->programs && i < m; i++) {
+		Libbpfman__V1__ImageProgram *p = arena_alloc(a, sizeof(*p));
+
+		if (!p)
+			return NULL;
+		libbpfman__v1__image_program__init(p);
+		p->name = arena_strdup(a, bpfman_image__program_name(im, i));
+		p->type = (Libbpfman__V1__ProgramType)bpfman_image__program_type(im, i);
+		ii->programs[ii->n_programs++] = p;
+	}
+	return a->failed ? NULL : ii;
+}
+
+static void list_images(struct grpc_call *call, const uint8_t *req, size_t len)
+{
+	Libbpfman__V1__ListImagesResponse out = LIBBPFMAN__V1__LIST_IMAGES_RESPONSE__INIT;
+	struct bpfman_image **ims = NULL;
+	struct arena a = { 0 };
+	size_t cnt = 0;
+	int err;
+
+	(void)req;
+	(void)len;
+	err = bpfman_image__list(&ims, &cnt, call->srv->ctx);
+	if (err) {
+		grpc_call_fail(call, err);
+		return;
+	}
+	out.images = arena_alloc(&a, cnt * sizeof(*out.images));
+	for (size_t i = 0; out.images && i < cnt; i++)
+		out.images[out.n_images++] = image_info(&a, ims[i]);
+	reply_or_oom(call, &a, &out);
+	bpfman_image_list__free(ims, cnt);
+	arena_free(&a);
+}
+
+static void inspect_image(struct grpc_call *call, const uint8_t *req, size_t len)
+{
+	Libbpfman__V1__InspectImageRequest *in;
+	struct bpfman_image *im = NULL;
+	struct arena a = { 0 };
+	int err;
+
+	in = UNPACK(call, Libbpfman__V1__InspectImageRequest, libbpfman__v1__inspect_image_request__unpack, req, len);
+	if (!in)
+		return;
+	err = bpfman_image__get(&im, call->srv->ctx, in->reference);
+	if (err) {
+		grpc_call_fail(call, err);
+	} else {
+		Libbpfman__V1__ImageInfo *ii = image_info(&a, im);
+
+		if (ii)
+			grpc_call_reply(call, ii);
+		else
+			grpc_call_error(call, GRPC_RESOURCE_EXHAUSTED, "out of memory building the reply");
+	}
+	bpfman_image__free(im);
+	arena_free(&a);
+	libbpfman__v1__inspect_image_request__free_unpacked(in, NULL);
+}
+
+static void report(struct grpc_call *call, bool restore)
+{
+	Libbpfman__V1__Report out = LIBBPFMAN__V1__REPORT__INIT;
+	struct bpfman_report *r = NULL;
+	struct arena a = { 0 };
+	size_t n;
+	int err;
+
+	err = restore ? bpfman_restore(&r, call->srv->ctx) : bpfman_reconcile(&r, call->srv->ctx);
+	if (err) {
+		grpc_call_fail(call, err);
+		return;
+	}
+	n = bpfman_report__cnt(r);
+	out.failures = (uint32_t)bpfman_report__failures(r);
+	out.items = arena_alloc(&a, n * sizeof(*out.items));
+	for (size_t i = 0; out.items && i < n; i++) {
+		Libbpfman__V1__ReportItem *it = arena_alloc(&a, sizeof(*it));
+
+		if (!it)
+			break;
+		libbpfman__v1__report_item__init(it);
+		it->kind = (Libbpfman__V1__ReportItem__Kind)bpfman_report__kind(r, i);
+		it->error = bpfman_report__error(r, i);
+		it->old_id = bpfman_report__old_id(r, i);
+		it->new_id = bpfman_report__new_id(r, i);
+		it->message = (char *)bpfman_report__message(r, i);
+		out.items[out.n_items++] = it;
+		if (!it->error)
+			events_publish(call->srv, restore ? EVENT_RESTORED : EVENT_REPAIRED,
+				       it->kind == LIBBPFMAN__V1__REPORT_ITEM__KIND__PROGRAM ? (uint32_t)it->new_id : 0,
+				       it->kind == LIBBPFMAN__V1__REPORT_ITEM__KIND__LINK ? it->new_id : 0,
+				       it->message);
+	}
+	reply_or_oom(call, &a, &out);
+	bpfman_report__free(r);
+	arena_free(&a);
+}
+
+static void reconcile(struct grpc_call *call, const uint8_t *req, size_t len)
+{
+	(void)req;
+	(void)len;
+	report(call, false);
+}
+
+static void restore(struct grpc_call *call, const uint8_t *req, size_t len)
+{
+	(void)req;
+	(void)len;
+	report(call, true);
+}
+
+const struct grpc_method svc_manager_methods[] = {
+	{ "/libbpfman.v1.Manager/ListLinks", BPFMAN_ROLE_READ, list_links, false },
+	{ "/libbpfman.v1.Manager/GetLink", BPFMAN_ROLE_READ, get_link, false },
+	{ "/libbpfman.v1.Manager/GetChain", BPFMAN_ROLE_READ, get_chain, false },
+	{ "/libbpfman.v1.Manager/UpdateLink", BPFMAN_ROLE_OPERATE, update_link, false },
+	{ "/libbpfman.v1.Manager/ListImages", BPFMAN_ROLE_READ, list_images, false },
+	{ "/libbpfman.v1.Manager/InspectImage", BPFMAN_ROLE_READ, inspect_image, false },
+	{ "/libbpfman.v1.Manager/Reconcile", BPFMAN_ROLE_ADMIN, reconcile, false },
+	{ "/libbpfman.v1.Manager/Restore", BPFMAN_ROLE_ADMIN, restore, false },
+	{ "/libbpfman.v1.Manager/Watch", BPFMAN_ROLE_READ, NULL, false, true },
+	{ NULL, 0, NULL, false },
+};
