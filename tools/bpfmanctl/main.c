@@ -68,6 +68,8 @@ static const struct cmd_spec global_spec = {
 		"  reconcile     Repair what a crash left half done.\n"
 		"  image         Pull, inspect, list, remove, prune, build and push\n"
 		"                bytecode images.\n"
+		"  apply -f      Make bpfman.io/v1alpha1 documents (XdpProgram, ...) true\n"
+		"                on this host; diff -f shows the plan, delete -f removes.\n"
 		"  help COMMAND  Same as COMMAND --help.\n"
 		"\n"
 		"Global options go before the command; -o/--output also works after it.",
@@ -97,6 +99,9 @@ static const struct command commands[] = {
 	{ "restore", cmd_restore },
 	{ "reconcile", cmd_reconcile },
 	{ "image", cmd_image },
+	{ "apply", cmd_apply },
+	{ "diff", cmd_diff },
+	{ "delete", cmd_delete },
 	{ NULL, NULL },
 };
 
