@@ -215,7 +215,8 @@ expect_eq "$out" "xdpprogram/xdp-one unchanged
 tcprogram/tc-one unchanged
 tcxprogram/tcx-one unchanged" "network kinds again"
 expect_eq "$(for o in xdpprogram/xdp-one tcprogram/tc-one tcxprogram/tcx-one; do prog_id $o; done)" "$ids" "network program IDs after re-apply"
-ctl chain xdp "$veth" -o json >/dev/null || fail "chain xdp $veth"
+ctl chain xdp -i "$veth" | grep -qw "$(prog_id xdpprogram/xdp-one)" || fail "xdp-one not running on $veth: $(ctl chain xdp -i "$veth")"
+ctl chain tcx -i "$veth" -d egress | grep -qw "$(prog_id tcxprogram/tcx-one)" || fail "tcx-one not running on $veth egress"
 
 echo "== a missing interface fails that object only, nothing half applied"
 cat >"$work/noif.yaml" <<DOC
@@ -249,7 +250,7 @@ spec:
 DOC
 unshare --net bash -c '
   set -e
-  ip link add apd0 type dummy; ip link set apd0 up; ip link set lo up
+  ip link add apd0 type veth peer name apd1; ip link set apd0 up; ip link set apd1 up; ip link set lo up
   ip addr add 10.231.0.1/24 dev apd0; ip route add default via 10.231.0.2
   "$0" apply -f "$1"
   "$0" get applied tcxprogram/tcx-primary -o json | python3 -c "
