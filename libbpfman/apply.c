@@ -835,7 +835,8 @@ int bpfman_apply__status(struct bpfman_apply_result **ret, struct bpfman_ctx *ct
 	err = bpfman_program__list(&progs, &cnt, ctx, NULL);
 	if (err)
 		goto out;
-	qsort(progs, cnt, sizeof(*progs), owner_cmp);
+	if (cnt)
+		qsort(progs, cnt, sizeof(*progs), owner_cmp);
 	e.res = calloc(1, sizeof(*e.res));
 	if (!e.res || !(e.res->node = strdup(e.node.name))) {
 		err = -ENOMEM;

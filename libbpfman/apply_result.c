@@ -115,7 +115,8 @@ void result_entry_maps(struct apply_entry *e, const char *dir)
 		e->map_cnt++;
 	}
 	closedir(d);
-	qsort(e->map_names, e->map_cnt, sizeof(char *), name_cmp);
+	if (e->map_cnt)
+		qsort(e->map_names, e->map_cnt, sizeof(char *), name_cmp);
 	for (size_t i = 0; i < e->map_cnt; i++)
 		e->map_paths[i] = str_printf("%s/%s", dir, e->map_names[i]);
 }
