@@ -15,8 +15,8 @@
 #     dispatcher);
 #  5. delete -f leaves nothing: no programs, pins or XDP on the interface.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
+apply_dir=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$apply_dir/../.." && pwd)
 export REGISTRY_TEST_PORTS=5300-5399
 . "$top/tests/image/lib.sh"
 if [ -z "${BPFMAN_IN_VM:-}" ]; then
@@ -60,7 +60,7 @@ write_config "$R_HOST=insecure"
 ctl image build -f "$BPF_OBJ_DIR/xdp_counter.bpf.o" -t "$R_HOST/bpfman-bytecode/go-xdp-counter:latest" >/dev/null
 ctl image build -f "$BPF_OBJ_DIR/xdp_pass.bpf.o" -t "$R_HOST/bpfman-bytecode/xdp_pass:latest" >/dev/null
 for f in seed-xdp-pass-50 seed-xdp-pass-60 seed-xdp-pass; do
-  sed "s#quay.io/bpfman-bytecode/#$R_HOST/bpfman-bytecode/#" "$here/$f.yaml" >"$work/$f.yaml"
+  sed "s#quay.io/bpfman-bytecode/#$R_HOST/bpfman-bytecode/#" "$apply_dir/$f.yaml" >"$work/$f.yaml"
 done
 cat >"$work/counter.yaml" <<DOC
 apiVersion: bpfman.io/v1alpha1
