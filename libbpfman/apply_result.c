@@ -348,7 +348,8 @@ static bool needs_quotes(const char *s)
 					     "Yes", "No", "On", "Off", "y", "n" };
 	char *end;
 
-	if (!*s || strchr("-?:,[]{}#&*!|>'\"%@` ", *s) || strstr(s, ": ") || strstr(s, " #") ||
+	/* a leading digit may be read as a number, date or timestamp */
+	if (!*s || (*s >= '0' && *s <= '9') || strchr("-?:,[]{}#&*!|>'\"%@` ", *s) || strstr(s, ": ") || strstr(s, " #") ||
 	    s[strlen(s) - 1] == ' ' || strchr(s, '\n'))
 		return true;
 	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
