@@ -134,7 +134,30 @@ left=$(find "$BPFMAN_BPFFS_ROOT" -mindepth 1 -not -type d | wc -l)
 expect_eq "$left" 0 "pins left"
 expect_eq "$(ip -o link show dev "$host_if" | grep -c xdp || true)" 0 "XDP programs left on $host_if"
 
-step "8. kprobe, fentry and fexit documents"
+step "8. TC: a priority change moves the link in place (same program and link IDs)"
+cat >"$work/tc.yaml" <<DOC
+apiVersion: bpfman.io/v1alpha1
+kind: TcProgram
+metadata: {name: tc-count}
+spec:
+  bpffunctionname: tc_count
+  interfaceselector: {primarynodeinterface: true}
+  priority: 10
+  direction: ingress
+  proceedon: [pipe, dispatcher_return]
+  bytecode: {path: $BPF_OBJ_DIR/tc_counter.bpf.o}
+DOC
+sed 's/priority: 10/priority: 20/; s/proceedon: \[pipe, dispatcher_return\]/proceedon: [ok, pipe, dispatcher_return]/' "$work/tc.yaml" >"$work/tc20.yaml"
+expect_eq "$(ctl apply -f "$work/tc.yaml")" "tcprogram/tc-count created" "tc"
+tc_id=$(prog_id tcprogram/tc-count); tc_link=$(link_id tcprogram/tc-count)
+expect_eq "$(ctl apply -f "$work/tc20.yaml")" "tcprogram/tc-count configured" "tc at 20"
+expect_eq "$(prog_id tcprogram/tc-count)" "$tc_id" "tc program ID after the move"
+expect_eq "$(link_id tcprogram/tc-count)" "$tc_link" "tc link ID after the move"
+ctl chain tc -i "$host_if" -d ingress | tee "$work/tcchain"
+grep -qw 20 "$work/tcchain" || fail "the TC chain does not show priority 20"
+expect_eq "$(ctl delete -f "$work/tc.yaml")" "tcprogram/tc-count deleted" "tc delete"
+
+step "9. kprobe, fentry and fexit documents"
 cat >"$work/tracing.yaml" <<DOC
 apiVersion: bpfman.io/v1alpha1
 kind: KprobeProgram
