@@ -13,5 +13,6 @@
 #include "image.h"
 #include "signature.h"
 #include "authz.h"
+#include "apply.h"
 
 #endif /* BPFMAN_BPFMAN_H */

@@ -36,6 +36,7 @@ for t in test_bpfman_api.py test_bpfman_chains.py; do
   run "daemon-${t%.py}" tests/daemon/run-python.sh "$t" "$builddir/tools/bpfmand/bpfmand" \
     "$BPFMANCTL" tools/bpfmand/proto "$BPF_OBJ_DIR"
 done
+run apply tests/apply/test-apply-vm.sh
 
 [ $fail -eq 0 ] || echo "failed in VM $BPFMAN_VM_KERNEL: ${failed[*]}"
 echo "vm-batch: $pass passed, $fail failed"
