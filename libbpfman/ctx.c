@@ -137,7 +137,7 @@ int bpfman_ctx_new(struct bpfman_ctx **ret_ctx, const struct bpfman_ctx_opts *op
 	return 0;
 fail:
 	/* The context dies here; move its sentence to the per-thread slot. */
-	bpfman_err(NULL, err, "%s", bpfman_errmsg(ctx));
+	bpfman_err_kind(NULL, bpfman_errkind(ctx), err, "%s", bpfman_errmsg(ctx));
 	bpfman_ctx_free(ctx);
 	return err;
 }

@@ -198,11 +198,8 @@ static int stage_once(struct bpfman_ctx *ctx, const struct load_plan *plan,
 
 	libbpf_capture_begin(&cap, ctx);
 	obj = bpf_object__open_file(plan->elf_path, NULL);
-	if (!obj) {
-		err = -errno;
-		return bpfman_err(ctx, err, "cannot open BPF object %s: %s%s%s", plan->elf_path,
-				  strerror(-err), cap.len ? "\n" : "", libbpf_capture_text(&cap));
-	}
+	if (!obj)
+		return libbpf_open_failed(ctx, &cap, -errno, plan->elf_path);
 	bpf_object__for_each_program(prog, obj)
 		bpf_program__set_autoload(prog, false);
 	for (size_t i = 0; i < plan->cnt; i++)
@@ -223,9 +220,10 @@ static int stage_once(struct bpfman_ctx *ctx, const struct load_plan *plan,
 
 	err = bpf_object__load(obj);
 	if (err) {
-		bpfman_err(ctx, err, "the kernel refused %s (%s): %s\n%s", plan->elf_path,
-			   plan->cnt == 1 ? plan->reqs[0].func : "several programs",
-			   strerror(-err), libbpf_capture_text(&cap));
+		_cleanup_free_ char *what = str_printf("%s (%s)", plan->elf_path,
+							plan->cnt == 1 ? plan->reqs[0].func : "several programs");
+
+		err = libbpf_load_failed(ctx, &cap, err, what ? what : plan->elf_path);
 		goto out;
 	}
 	for (size_t i = 0; i < plan->cnt; i++) {

@@ -89,7 +89,7 @@ static int parse_input(struct bpfman_ctx *ctx, const struct bpfman_load_opts *op
 
 	if (!cnt || !specs)
 		return bpfman_err(ctx, -EINVAL,
-				  "no programs to load; name at least one as TYPE:FUNC, e.g. --programs tracepoint:my_prog");
+				  "no programs to load; name at least one as TYPE:FUNC, e.g. tracepoint:my_prog");
 	in->reqs = calloc(cnt, sizeof(*in->reqs));
 	if (!in->reqs)
 		return -ENOMEM;
@@ -200,7 +200,7 @@ int program_load_elf(struct bpfman_program ***ret_progs, size_t *ret_cnt,
 		err = db_prog_get(ctx, owner_id, &in.owner);
 		if (err == -ENOENT)
 			err = bpfman_err(ctx, -ENOENT,
-					 "map owner %u is not a program managed by bpfman; see 'bpfmanctl list programs'",
+					 "map owner %u is not a program managed by bpfman (the managed programs are those bpfman_program__list returns)",
 					 owner_id);
 		if (err)
 			goto out;

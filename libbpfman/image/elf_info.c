@@ -96,12 +96,8 @@ int elf_info_read(struct bpfman_ctx *ctx, const void *elf, size_t len,
 	info.big_endian = ((const unsigned char *)elf)[5] == 2; /* EI_DATA: ELFDATA2MSB */
 	libbpf_capture_begin(&cap, ctx);
 	obj = bpf_object__open_mem(elf, len, &opts);
-	if (!obj) {
-		int err = errno ? -errno : -EINVAL;
-
-		return bpfman_err(ctx, err, "libbpf cannot read the object: %s%s%s",
-				  strerror(-err), cap.len ? "\n" : "", libbpf_capture_text(&cap));
-	}
+	if (!obj)
+		return libbpf_open_failed(ctx, &cap, errno ? -errno : -EINVAL, "the object");
 	n = 0;
 	bpf_object__for_each_program(prog, obj)
 		n++;

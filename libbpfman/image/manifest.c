@@ -368,7 +368,7 @@ static int parse(struct bpfman_ctx *ctx, const char *content_type, const void *b
 
 	memset(ret, 0, sizeof(*ret));
 	if (len > max_len)
-		return bpfman_err(ctx, -EMSGSIZE, "manifest of %zu bytes is over the %zu-byte limit", len, max_len);
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EMSGSIZE, "manifest of %zu bytes is over the %zu-byte limit", len, max_len);
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
 		return bpfman_err(ctx, -EBADMSG, "manifest is not valid JSON: %s (line %d, column %d)",

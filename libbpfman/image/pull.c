@@ -162,7 +162,7 @@ static int resolve_types(struct bpfman_ctx *ctx, struct bpfman_image *img)
 	if (fd < 0 || fstat(fd, &st))
 		return bpfman_err(ctx, -errno, "cannot read %s: %s", img->elf_path, strerror(errno));
 	if (st.st_size <= 0 || (uint64_t)st.st_size > LAYER_ELF_MAX_SIZE)
-		return bpfman_err(ctx, -EMSGSIZE, "%s has %lld bytes; remove it and pull again",
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EMSGSIZE, "%s has %lld bytes; remove it and pull again",
 				  img->elf_path, (long long)st.st_size);
 	elf = malloc((size_t)st.st_size);
 	if (!elf)
@@ -204,7 +204,7 @@ static int need_manifest(struct bpfman_ctx *ctx, const char *root, struct regist
 	int err;
 
 	if (d->size > MANIFEST_MAX_SIZE)
-		return bpfman_err(ctx, -EMSGSIZE,
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EMSGSIZE,
 				  "the index names manifest %s of %llu bytes, above the %u-byte limit; the image is malformed",
 				  d->digest, (unsigned long long)d->size, MANIFEST_MAX_SIZE);
 	if (!store_has_blob(root, d->digest, d->size)) {
@@ -304,11 +304,11 @@ static int complete_image(struct bpfman_ctx *ctx, const char *root, struct regis
 				  "image %s: layer media type '%s' is not a tar, tar+gzip or tar+zstd layer; is this a bpfman bytecode image?",
 				  name, str_or_empty(layer->media_type));
 	if (m.config.size > IMAGE_CONFIG_MAX_SIZE)
-		return bpfman_err(ctx, -EMSGSIZE,
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EMSGSIZE,
 				  "image %s: config of %llu bytes is above the %u-byte limit",
 				  name, (unsigned long long)m.config.size, IMAGE_CONFIG_MAX_SIZE);
 	if (layer->size > LAYER_BLOB_MAX_SIZE)
-		return bpfman_err(ctx, -EMSGSIZE,
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EMSGSIZE,
 				  "image %s: layer of %llu bytes is above the %llu-byte limit for bytecode",
 				  name, (unsigned long long)layer->size,
 				  (unsigned long long)LAYER_BLOB_MAX_SIZE);
@@ -357,13 +357,13 @@ int image_read_cached(struct bpfman_ctx *ctx, const char *name, const char *plat
 
 	if (!path_exists(root))
 		return bpfman_err(ctx, -ENOENT,
-				  "image %s is not in the cache (%s does not exist); pull it first: bpfmanctl image pull %s",
-				  name, root, name);
+				  "image %s is not in the cache (%s does not exist); pull it first",
+				  name, root);
 	err = store_resolve(ctx, root, name, &top);
 	if (err == -ENOENT)
 		return bpfman_err(ctx, -ENOENT,
-				  "image %s is not in the cache %s; pull it first: bpfmanctl image pull %s",
-				  name, root, name);
+				  "image %s is not in the cache %s; pull it first",
+				  name, root);
 	if (err)
 		return err;
 	if ((err = store_read_blob(ctx, root, top.digest, MANIFEST_MAX_SIZE, &buf, &len)))
@@ -528,8 +528,8 @@ int image_pull(struct bpfman_ctx *ctx, const char *reference,
 
 	if (policy == BPFMAN_PULL_NEVER && !have)
 		return bpfman_err(ctx, -ENOENT,
-				  "image %s is not in the cache %s and the pull policy is Never; pull it first (bpfmanctl image pull %s) or use the policy IfNotPresent",
-				  name, root, name);
+				  "image %s is not in the cache %s and the pull policy is Never; pull it first or use the policy IfNotPresent",
+				  name, root);
 	if (have && policy != BPFMAN_PULL_ALWAYS) {
 		/* A cached image is used only if the current signature policy
 		 * already allowed this digest; otherwise ask the registry for
@@ -538,7 +538,7 @@ int image_pull(struct bpfman_ctx *ctx, const char *reference,
 		if (err < 0)
 			return err;
 		if (!err && policy == BPFMAN_PULL_NEVER)
-			return bpfman_err(ctx, -EPERM,
+			return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EPERM,
 					  "image %s (%s) in the cache was not checked under the current signature policy, and the pull policy Never forbids asking the registry; pull it with IfNotPresent or Always (doc/signatures.md)",
 					  name, cached.digest);
 		if (!err)

@@ -267,7 +267,7 @@ int store_blob_write(struct bpfman_ctx *ctx, struct blob_writer *w,
 	int err;
 
 	if (w->expected_size && w->digest.bytes + len > w->expected_size)
-		return bpfman_err(ctx, -EMSGSIZE, "blob %s is larger than the %llu bytes its descriptor says",
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EMSGSIZE, "blob %s is larger than the %llu bytes its descriptor says",
 				  w->expected[0] ? w->expected : "(new)",
 				  (unsigned long long)w->expected_size);
 	digest_stream_update(&w->digest, buf, len);
@@ -356,7 +356,7 @@ static int read_file_max(struct bpfman_ctx *ctx, const char *path, size_t max_le
 	if (!S_ISREG(st.st_mode))
 		return bpfman_err(ctx, -EINVAL, "%s %s is not a regular file", what, path);
 	if ((uint64_t)st.st_size > max_len)
-		return bpfman_err(ctx, -EMSGSIZE, "%s %s is %lld bytes, over the %zu-byte limit",
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EMSGSIZE, "%s %s is %lld bytes, over the %zu-byte limit",
 				  what, path, (long long)st.st_size, max_len);
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf)
@@ -703,7 +703,7 @@ static int mark(struct bpfman_ctx *ctx, const char *root, const struct descripto
 	if (!is_manifest_type(desc->media_type) || !store_has_blob(root, desc->digest, 0))
 		return 0;
 	if (depth > 4)
-		return bpfman_err(ctx, -ELOOP, "image indexes nest deeper than 4 levels at %s", desc->digest);
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -ELOOP, "image indexes nest deeper than 4 levels at %s", desc->digest);
 	if ((err = store_read_blob(ctx, root, desc->digest, MANIFEST_MAX_SIZE, &buf, &len)) ||
 	    (err = manifest_parse(ctx, desc->media_type, buf, len, &m)))
 		return bpfman_err_prefix(ctx, err, "cannot prune: manifest %s is unreadable; remove the references to it and prune again",

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "args.h"
 #include "bpfmanctl.h"
@@ -155,16 +156,31 @@ static void log_to_stderr(enum bpfman_log_level level, const char *msg,
 	fprintf(stderr, "bpfmanctl: %s: %s\n", name, msg);
 }
 
-int ctl_exit_code(int err)
+int ctl_exit_code(enum bpfman_errkind kind, int err)
 {
-	switch (-err) {
-	case 0:
+	if (!err)
 		return CTL_EXIT_OK;
+	switch (kind) {
+	case BPFMAN_ERRKIND_NOT_FOUND:
+		return CTL_EXIT_NOT_FOUND;
+	case BPFMAN_ERRKIND_PERMISSION:
+		return CTL_EXIT_PERMISSION;
+	case BPFMAN_ERRKIND_BUSY:
+		return CTL_EXIT_BUSY;
+	case BPFMAN_ERRKIND_VERIFIER:
+		return CTL_EXIT_VERIFIER;
+	case BPFMAN_ERRKIND_IMAGE_REFUSED:
+		return CTL_EXIT_IMAGE;
+	case BPFMAN_ERRKIND_AUTH:
+		return CTL_EXIT_AUTH;
+	case BPFMAN_ERRKIND_NONE:
+		break; /* a failure the library left no sentence for */
+	default:
+		return CTL_EXIT_FAILED;
+	}
+	switch (-err) {
 	case ENOENT:
 		return CTL_EXIT_NOT_FOUND;
-	case EPERM:
-	case EACCES:
-		return CTL_EXIT_PERMISSION;
 	case EBUSY:
 	case EEXIST:
 		return CTL_EXIT_BUSY;
@@ -176,11 +192,15 @@ int ctl_exit_code(int err)
 int ctl_fail(struct bpfman_ctx *ctx, int err)
 {
 	const char *msg = bpfman_errmsg(ctx);
+	enum bpfman_errkind kind = bpfman_errkind(ctx);
 
 	if (!msg || !*msg)
 		msg = strerror(err < 0 ? -err : err);
 	fprintf(stderr, "bpfmanctl: error: %s\n", msg);
-	return ctl_exit_code(err);
+	/* The library names fields and calls; the hint in our own terms. */
+	if (kind == BPFMAN_ERRKIND_PERMISSION && geteuid() != 0)
+		fprintf(stderr, "bpfmanctl: hint: run as root, or with CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN and CAP_SYS_ADMIN\n");
+	return ctl_exit_code(kind, err);
 }
 
 int ctl_open(struct bpfman_ctx **ret_ctx, const struct ctl_global *g)

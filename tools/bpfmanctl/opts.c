@@ -126,7 +126,8 @@ void opts_help(const struct cmd_spec *spec)
 		printf("\n%s\n", spec->extra);
 	print_indented("Examples", spec->examples);
 	printf("\nExit status: 0 ok, 1 operation failed, 2 usage error, 3 not found,\n"
-	       "4 permission denied, 5 busy or already exists.\n");
+	       "4 permission denied, 5 busy or already exists, 6 rejected by the\n"
+	       "verifier, 7 image refused, 8 registry credentials refused or needed.\n");
 }
 
 static void hint(const struct cmd_spec *spec)
