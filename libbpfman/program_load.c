@@ -93,9 +93,10 @@ static int parse_input(struct bpfman_ctx *ctx, const struct bpfman_load_opts *op
 	in->reqs = calloc(cnt, sizeof(*in->reqs));
 	if (!in->reqs)
 		return -ENOMEM;
-	for (size_t i = 0; i < cnt; i++, in->cnt++) {
+	for (size_t i = 0; i < cnt; i++) {
 		if ((err = prog_request_parse(ctx, specs[i], &in->reqs[i])))
 			return err;
+		in->cnt++; /* in owns reqs[i] now: cleared on every return below */
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(in->reqs[j].func, in->reqs[i].func))
 				return bpfman_err(ctx, -EINVAL, "function '%s' is requested twice",
@@ -202,6 +203,8 @@ int program_load_elf(struct bpfman_program ***ret_progs, size_t *ret_cnt,
 			err = bpfman_err(ctx, -ENOENT,
 					 "map owner %u is not a program managed by bpfman (the managed programs are those bpfman_program__list returns)",
 					 owner_id);
+		if (!err)
+			err = load_check_map_owner(ctx, path, owner_id, in.owner.map_pin_dir);
 		if (err)
 			goto out;
 	}

@@ -31,12 +31,12 @@ enum {
 };
 
 static const struct opt verify_opts[] = {
-	OPT("key", KEY_KEY, OPT_ARG_MANY, "FILE",
+	OPT("key", KEY_KEY, OPT_ARG_ONE, "FILE",
 	    "Trust this PEM public key (cosign.pub) instead of the config\n"
-	    "file's rules. Repeat for several."),
-	OPT("certificate-root", KEY_ROOT, OPT_ARG_MANY, "FILE",
-	    "Trust signing certificates that chain to these PEM CA roots\n"
-	    "(needs --certificate-identity)."),
+	    "file's rules. Repeat the flag for several."),
+	OPT("certificate-root", KEY_ROOT, OPT_ARG_ONE, "FILE",
+	    "Trust signing certificates that chain to this PEM CA root\n"
+	    "(needs --certificate-identity). Repeat the flag for several."),
 	OPT("certificate-identity", KEY_IDENTITY, OPT_ARG_ONE, "ID",
 	    "The email or URI the signing certificate must name, exactly."),
 	OPT("certificate-oidc-issuer", KEY_ISSUER, OPT_ARG_ONE, "URL",

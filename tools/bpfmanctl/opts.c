@@ -3,7 +3,9 @@
  * One option table per command drives getopt_long and --help, so the two
  * cannot disagree. Values listed after an OPT_ARG_MANY flag
  * ("--programs a b -g X=01 Y=02") are handed to that flag's handler, as
- * bpfman's CLI accepts them.
+ * bpfman's CLI accepts them, until the next option or "--". Only options
+ * documented as lists are OPT_ARG_MANY: any other (--key FILE) takes one
+ * value, so "--key k.pub IMAGE" leaves IMAGE positional.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* asprintf, reallocarray, open_memstream */
