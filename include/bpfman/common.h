@@ -68,7 +68,9 @@ struct bpfman_ctx_opts {
 	const char *runtime_dir;
 	/* OCI image cache; default /var/cache/bpfman */
 	const char *image_cache_dir;
-	/* Config file; default /etc/bpfman/bpfman.yaml (a missing file is fine) */
+	/* Config file; default /etc/bpfman/bpfman.yaml (a missing file is
+	 * fine). A relative path is resolved against the working directory
+	 * when the context is opened; the directories above must be absolute. */
 	const char *config_path;
 	bpfman_log_fn log_fn;
 	void *log_user_data;

@@ -126,9 +126,11 @@ static int parse_object_label(struct bpfman_ctx *ctx, const char *label, const c
 		return bpfman_err(ctx, -EBADMSG, "label %s must be a JSON object such as {\"name\":\"type\"}", label);
 	}
 	if (json_object_size(obj) > MAX_OBJECTS) {
+		size_t n = json_object_size(obj); /* read before the object is freed */
+
 		json_decref(obj);
 		return bpfman_err(ctx, -EBADMSG, "label %s names %zu entries, more than the %d accepted",
-				  label, json_object_size(obj), MAX_OBJECTS);
+				  label, n, MAX_OBJECTS);
 	}
 	json_object_foreach(obj, key, v) {
 		if (!json_is_string(v)) {
