@@ -34,8 +34,8 @@ image_cleanup() {
   for d in "$work"/reg-*; do
     [ -d "$d" ] && "$REGISTRY_SCRIPTS/registry-stop" "$d"
   done
-  cli_cleanup
   rm -rf "$work"
+  cli_cleanup
 }
 
 # start_registry NAME MODE [CERT_NAMES]: sets NAME_HOST, NAME_CA, NAME_USER,
