@@ -552,7 +552,7 @@ int image_pull(struct bpfman_ctx *ctx, const char *reference,
 		pr_info(ctx, "%s", bpfman_errmsg(ctx));
 		bpfman_err_clear(ctx);
 	}
-	if ((err = store_init(ctx, root)))
+	if ((err = store_make_private(ctx, root)) || (err = store_init(ctx, root)))
 		return err;
 	return pull_network(ctx, &ref, name, have ? &cached : NULL, opts, ret);
 }

@@ -149,6 +149,35 @@ void store_release(int hold_fd)
 		close(hold_fd);
 }
 
+int store_make_private(struct bpfman_ctx *ctx, const char *root)
+{
+	_cleanup_free_ char *parent = NULL;
+	struct stat st;
+	char *slash;
+	int err;
+
+	if (str_empty(root))
+		return bpfman_err(ctx, -EINVAL, "no image cache directory given");
+	if (!stat(root, &st)) {
+		if (st.st_mode & 0007)
+			pr_warn(ctx, "the image cache %s is open to other users (mode %04o), who can read every image pulled into it, also with credentials; close it with 'chmod o-rwx %s' (doc/images.md)",
+				root, (unsigned)(st.st_mode & 07777), root);
+		return 0;
+	}
+	if (!(parent = strdup(root)))
+		return -ENOMEM;
+	if ((slash = strrchr(parent, '/')) && slash != parent) {
+		*slash = '\0';
+		if ((err = mkdir_p(parent, 0755)))
+			return bpfman_err(ctx, err, "cannot create %s: %s", parent, strerror(-err));
+	}
+	/* mkdir's mode is cut by the umask, never widened: 0700 or less. */
+	if (mkdir(root, 0700) && errno != EEXIST)
+		return bpfman_err(ctx, -errno, "cannot create the image cache %s: %s", root,
+				  strerror(errno));
+	return 0;
+}
+
 int store_init(struct bpfman_ctx *ctx, const char *root)
 {
 	static const char *const dirs[] = { "blobs/sha256", "tmp" };

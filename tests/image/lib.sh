@@ -103,6 +103,7 @@ refused() {
   shift 2
   before=$(cached_refs)
   out=$("$@" 2>&1) || rc=$?
+  refused_rc=$rc  # for callers that check the exit status too
   [ "$rc" != 0 ] || fail "$what: succeeded; output: $out"
   grep -qiE -- "$pattern" <<<"$out" || fail "$what: message does not match '$pattern': $out"
   expect_eq "$(programs_loaded)" "" "$what: programs loaded"
