@@ -346,6 +346,20 @@ static int complete_image(struct bpfman_ctx *ctx, const char *root, struct regis
 	return 0;
 }
 
+/* One manifest, no index to choose from: a platform the caller asked for
+ * must be the one the image's config names, or the caller would run an
+ * object built for another machine (endianness, architecture). */
+static int check_single_platform(struct bpfman_ctx *ctx, const struct bpfman_image *img,
+				 const char *platform)
+{
+	if (!platform || img->index_digest || !img->platform ||
+	    platform_satisfies(img->platform, platform))
+		return 0;
+	return bpfman_err(ctx, -ENOENT,
+			  "image %s is for platform %s (its config says so), not %s; it has one manifest and no index to pick another from: use an image built for %s, or ask for %s",
+			  img->reference, img->platform, platform, platform, img->platform);
+}
+
 int image_read_cached(struct bpfman_ctx *ctx, const char *name, const char *platform,
 		      struct bpfman_image **ret)
 {
@@ -475,7 +489,8 @@ static int pull_network(struct bpfman_ctx *ctx, const struct image_ref *ref, con
 	if ((err = signature_enforce(ctx, c, ref, top.digest)))
 		return err;
 
-	if ((err = complete_image(ctx, root, c, name, &top, buf, len, platform, &img)))
+	if ((err = complete_image(ctx, root, c, name, &top, buf, len, platform, &img)) ||
+	    (err = check_single_platform(ctx, img, platform)))
 		return err;
 	/* Record the platform chosen so that reading the cache later picks
 	 * the same manifest from an index. */
@@ -509,6 +524,8 @@ int image_pull(struct bpfman_ctx *ctx, const char *reference,
 	if (str_empty(reference))
 		return bpfman_err(ctx, -EINVAL,
 				  "no image reference given; write one as [registry/]repository[:tag][@sha256:digest]");
+	if (platform && (err = platform_validate(ctx, platform)))
+		return err;
 	if ((err = image_ref_parse(ctx, reference, &ref)))
 		return err;
 	if (!(name = image_ref_string(&ref)))
@@ -546,6 +563,11 @@ int image_pull(struct bpfman_ctx *ctx, const char *reference,
 		/* This host's entry of an index, even when the last pull
 		 * picked another platform (image get shows that one). */
 		err = image_read_cached(ctx, name, platform ? platform : host_platform(), ret);
+		if (!err && (err = check_single_platform(ctx, *ret, platform))) {
+			bpfman_image__free(*ret);
+			*ret = NULL;
+			return err; /* the cached image is the registry's too */
+		}
 		/* IfNotPresent repairs a cache that lost a blob; Never cannot. */
 		if (err != -ENOENT || policy == BPFMAN_PULL_NEVER)
 			return err;
