@@ -31,6 +31,10 @@ int validate_metadata(struct bpfman_ctx *ctx, const struct bpfman_kv *md, size_t
 					  i, str_empty(md[i].key) ? "an empty" : "a '=' in its");
 		if (!md[i].value)
 			return bpfman_err(ctx, -EINVAL, "metadata key '%s' has no value", md[i].key);
+		if (str_has_control(md[i].key) || str_has_control(md[i].value))
+			return bpfman_err(ctx, -EINVAL,
+					  "metadata entry %zu holds a control character in its %s; keys and values are printable text",
+					  i, str_has_control(md[i].key) ? "key" : "value");
 		if (kv_list_get(ret, md[i].key))
 			return bpfman_err(ctx, -EINVAL, "metadata key '%s' is given twice", md[i].key);
 		if ((err = kv_list_add(ret, md[i].key, md[i].value)))
@@ -102,6 +106,9 @@ static int parse_input(struct bpfman_ctx *ctx, const struct bpfman_load_opts *op
 				return bpfman_err(ctx, -EINVAL, "function '%s' is requested twice",
 						  in->reqs[i].func);
 	}
+	if (str_has_control(OPTS_GET(opts, application, NULL)))
+		return bpfman_err(ctx, -EINVAL,
+				  "the application name holds a control character; it must be printable text");
 	if ((err = validate_globals(ctx, opts, &in->globals)))
 		return err;
 	return validate_metadata(ctx, OPTS_GET(opts, metadata, NULL),

@@ -14,6 +14,7 @@
 
 #include "args.h"
 #include "bpfmanctl.h"
+#include "term_escape.h"
 
 enum {
 	KEY_STATE_DIR = OPT_LONG(1),
@@ -153,7 +154,9 @@ static void log_to_stderr(enum bpfman_log_level level, const char *msg,
 	const char *name = (unsigned)level <= BPFMAN_LOG_DEBUG ? names[level] : "log";
 
 	(void)user_data;
-	fprintf(stderr, "bpfmanctl: %s: %s\n", name, msg);
+	fprintf(stderr, "bpfmanctl: %s: ", name);
+	term_fputs(msg, stderr); /* names from images and the kernel */
+	fputc('\n', stderr);
 }
 
 int ctl_exit_code(enum bpfman_errkind kind, int err)
@@ -196,7 +199,9 @@ int ctl_fail(struct bpfman_ctx *ctx, int err)
 
 	if (!msg || !*msg)
 		msg = strerror(err < 0 ? -err : err);
-	fprintf(stderr, "bpfmanctl: error: %s\n", msg);
+	fputs("bpfmanctl: error: ", stderr);
+	term_fputs(msg, stderr);
+	fputc('\n', stderr);
 	/* The library names fields and calls; the hint in our own terms. */
 	if (kind == BPFMAN_ERRKIND_PERMISSION && geteuid() != 0)
 		fprintf(stderr, "bpfmanctl: hint: run as root, or with CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN and CAP_SYS_ADMIN\n");
@@ -261,6 +266,7 @@ int main(int argc, char **argv)
 	};
 	int next = 0, err;
 
+	term_escape_stdout();
 	err = opts_parse(&global_spec, argc, argv, &g, global_opt, &g, &next);
 	if (err == CTL_HELP_SHOWN)
 		return CTL_EXIT_OK;
