@@ -77,6 +77,20 @@ msg=$(expect_exit 1 "$BPFMANCTL" load file -p "$obj" --programs tracepoint:count
 grep -q "application name holds a control character" <<<"$msg" || fail "control application: $msg"
 same_as "$before" "control characters in metadata"
 
+# A corrupt metadata column (something else wrote the database) is a
+# sentence naming the database, not a bare "Input/output error".
+db=$BPFMAN_STATE_DIR/state.db
+orig=$(sqlite3 "$db" "SELECT quote(metadata) FROM programs WHERE id = $id;")
+sqlite3 "$db" "UPDATE programs SET metadata = '{\"k\": 5' WHERE id = $id;"
+msg=$(expect_exit 1 "$BPFMANCTL" list programs)
+grep -q "the state database $db holds a corrupt row" <<<"$msg" || fail "corrupt row: $msg"
+! grep -q "Input/output error" <<<"$msg" || fail "bare EIO for a corrupt row: $msg"
+sqlite3 "$db" "UPDATE programs SET metadata = '{\"k\": 5}' WHERE id = $id;"
+msg=$(expect_exit 1 "$BPFMANCTL" get program "$id")
+grep -q "holds a corrupt row" <<<"$msg" || fail "non-string metadata value accepted: $msg"
+sqlite3 "$db" "UPDATE programs SET metadata = $orig WHERE id = $id;"
+same_as "$before" "repairing the corrupt row"
+
 # Library sentences name fields, not bpfmanctl flags.
 msg=$(expect_exit 3 "$BPFMANCTL" detach 424242)
 grep -q "no link with ID 424242" <<<"$msg" || fail "detach sentence: $msg"
