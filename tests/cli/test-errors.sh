@@ -94,7 +94,8 @@ same_as "$before" "repairing the corrupt row"
 # Library sentences name fields, not bpfmanctl flags.
 msg=$(expect_exit 3 "$BPFMANCTL" detach 424242)
 grep -q "no link with ID 424242" <<<"$msg" || fail "detach sentence: $msg"
-! grep -q "'bpfmanctl" <<<"$msg" || fail "library names a bpfmanctl command: $msg"
+! grep -q "error: .*'bpfmanctl" <<<"$msg" || fail "library names a bpfmanctl command: $msg"
+grep -q "hint: 'bpfmanctl list links' shows the link IDs" <<<"$msg" || fail "no CLI hint: $msg"
 
 # --config takes a path relative to the working directory.
 mkdir -p "$work/etc"

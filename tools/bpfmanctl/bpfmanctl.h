@@ -66,6 +66,9 @@ int ctl_open(struct bpfman_ctx **ret_ctx, const struct ctl_global *g);
 /* main.c: prints "bpfmanctl: error: <errmsg>" for a failed call (err is the
  * negative errno it returned) and returns the matching exit code. */
 int ctl_fail(struct bpfman_ctx *ctx, int err);
+/* ctl_fail(), then, when the failure is "not found", a hint in bpfmanctl's
+ * own terms (the library's sentence names no command). */
+int ctl_fail_hint(struct bpfman_ctx *ctx, int err, const char *not_found_hint);
 /* Exit code for a failure of kind `kind` (bpfman_errkind()); err, the
  * negative errno, decides only when the library gave no kind. */
 int ctl_exit_code(enum bpfman_errkind kind, int err);

@@ -208,6 +208,15 @@ int ctl_fail(struct bpfman_ctx *ctx, int err)
 	return ctl_exit_code(kind, err);
 }
 
+int ctl_fail_hint(struct bpfman_ctx *ctx, int err, const char *not_found_hint)
+{
+	int ret = ctl_fail(ctx, err);
+
+	if (ret == CTL_EXIT_NOT_FOUND && not_found_hint)
+		fprintf(stderr, "bpfmanctl: hint: %s\n", not_found_hint);
+	return ret;
+}
+
 int ctl_open(struct bpfman_ctx **ret_ctx, const struct ctl_global *g)
 {
 	int level = BPFMAN_LOG_WARN + g->verbose;
