@@ -40,7 +40,7 @@ int link_attach_kernel(struct bpfman_ctx *ctx, const struct bpfman_program *p,
 	prog_fd = bpf_obj_get(p->pin_path);
 	if (prog_fd < 0)
 		return bpfman_err(ctx, -errno,
-				  "program %u is recorded but its pin %s is gone (%s); run 'bpfmanctl restore' after a reboot",
+				  "program %u is recorded but its pin %s is gone (%s); restore the state (bpfman_restore) after a reboot",
 				  p->id, p->pin_path, strerror(errno));
 	if ((err = mkdir_p(links_root, 0700)))
 		return bpfman_err(ctx, err, "cannot create %s: %s", links_root, strerror(-err));
@@ -67,7 +67,7 @@ int bpfman_program__attach(uint64_t *ret_link_id, struct bpfman_ctx *ctx,
 	err = db_prog_get(ctx, prog_id, &p);
 	if (err == -ENOENT)
 		return bpfman_err(ctx, -ENOENT,
-				  "no program with ID %u is managed by bpfman; load it first or see 'bpfmanctl list programs'",
+				  "no program with ID %u is managed by bpfman; load it first (the managed programs are those bpfman_program__list returns)",
 				  prog_id);
 	if (err)
 		return err;
@@ -145,7 +145,7 @@ int bpfman_link__detach(struct bpfman_ctx *ctx, uint64_t link_id)
 	err = db_link_get(ctx, link_id, &link);
 	if (err == -ENOENT)
 		return bpfman_err(ctx, -ENOENT,
-				  "no link with ID %llu; see 'bpfmanctl list links'",
+				  "no link with ID %llu (the links are those bpfman_link__list returns)",
 				  (unsigned long long)link_id);
 	if (err)
 		return err;

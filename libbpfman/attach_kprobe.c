@@ -14,7 +14,7 @@ int kprobe_prepare(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
 
 	if (str_empty(fn))
 		return bpfman_err(ctx, -EINVAL,
-				  "a kprobe needs a kernel function name (-f/--fn-name), e.g. do_nanosleep");
+				  "a kprobe needs a kernel function name (fn_name), e.g. do_nanosleep");
 	if (prog->retprobe && offset)
 		return bpfman_err(ctx, -EINVAL,
 				  "program %u is a kretprobe, which fires on function return; an offset (%llu) makes no sense there: drop it",

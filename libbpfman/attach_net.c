@@ -25,7 +25,7 @@ int net_prepare(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
 	int ifindex, err;
 
 	if (str_empty(iface))
-		return bpfman_err(ctx, -EINVAL, "a %s program needs an interface (-i/--iface)",
+		return bpfman_err(ctx, -EINVAL, "a %s program needs an interface (iface)",
 				  bpfman_program_type_name(prog->type));
 	if (prio < 0 || prio > NET_PRIORITY_MAX)
 		return bpfman_err(ctx, -EINVAL,
@@ -33,7 +33,7 @@ int net_prepare(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
 				  NET_PRIORITY_MAX);
 	if (needs_direction && dir != BPFMAN_DIRECTION_INGRESS && dir != BPFMAN_DIRECTION_EGRESS)
 		return bpfman_err(ctx, -EINVAL,
-				  "a %s program needs a direction (-d/--direction ingress or egress)",
+				  "a %s program needs a direction (direction: ingress or egress)",
 				  bpfman_program_type_name(prog->type));
 	if (!needs_direction && dir != BPFMAN_DIRECTION_UNSPEC)
 		return bpfman_err(ctx, -EINVAL, "an XDP program takes no direction (XDP sees ingress only)");

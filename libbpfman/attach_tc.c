@@ -58,7 +58,7 @@ static int refuse_busy(struct bpfman_ctx *ctx, const struct bpfman_link *l, uint
 				  TC_DISPATCHER_HANDLE, l->iface, dir_word(l), TC_DISPATCHER_PRIORITY,
 				  TC_DISPATCHER_HANDLE);
 	return bpfman_err(ctx, -EBUSY,
-			  "%s %s already runs TC program %u (link %llu), and program %u cannot join it: the kernel refused freplace (BPF_PROG_TYPE_EXT) when they were loaded, so there is no TC dispatcher to chain them and a hook takes one program; detach link %llu first, load the program as tcx instead (--programs tcx:NAME, Linux >= 6.6), or use a kernel that allows freplace (nothing was changed)",
+			  "%s %s already runs TC program %u (link %llu), and program %u cannot join it: the kernel refused freplace (BPF_PROG_TYPE_EXT) when they were loaded, so there is no TC dispatcher to chain them and a hook takes one program; detach link %llu first, load the program as tcx instead (tcx:NAME, Linux >= 6.6), or use a kernel that allows freplace (nothing was changed)",
 			  l->iface, dir_word(l), busy_id, (unsigned long long)owner, l->prog_id,
 			  (unsigned long long)owner);
 }

@@ -25,7 +25,7 @@ int uprobe_prepare(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
 		return bpfman_err(ctx, -ESRCH, "no process with pid %d", pid);
 	if (str_empty(fn) && !offset)
 		return bpfman_err(ctx, -EINVAL,
-				  "a uprobe needs a function name (-f/--fn-name), an offset (-o/--offset), or both");
+				  "a uprobe needs a function name (fn_name), an offset (offset), or both");
 	if ((err = uprobe_resolve_target(ctx, OPTS_GET(opts, target, NULL), &path)))
 		return err;
 	link->target = path;

@@ -58,8 +58,7 @@ int compat_open(struct bpfman_ctx *ctx, const char *path, const struct prog_requ
 	/* libbpf keeps its own copy of the ELF image. */
 	elf_adapted_clear(&a);
 	if (err)
-		return bpfman_err(ctx, err, "cannot open BPF object %s: %s%s%s", path,
-				  strerror(-err), cap->len ? "\n" : "", libbpf_capture_text(cap));
+		return libbpf_open_failed(ctx, cap, err, path);
 	drop_pin_by_name(ctx, obj, path);
 	*ret = obj;
 	return 0;

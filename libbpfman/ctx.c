@@ -35,6 +35,27 @@ static int dup_path(struct bpfman_ctx *ctx, char **dst, const char *val,
 	return *dst ? 0 : -ENOMEM;
 }
 
+/* A config file may be named relative to the caller's working directory
+ * (`--config ./bpfman.yaml`); it is resolved once, here, so that the
+ * context's config_path is absolute whatever the process does later. The
+ * directories stay absolute-only: they are roots the library writes to. */
+static int dup_config_path(struct bpfman_ctx *ctx, const char *val)
+{
+	_cleanup_free_ char *cwd = NULL, *abs = NULL;
+
+	if (str_empty(val) || val[0] == '/')
+		return dup_path(ctx, &ctx->config_path, val, DEFAULT_CONFIG_PATH, "config_path");
+	cwd = getcwd(NULL, 0);
+	if (!cwd)
+		return bpfman_err(ctx, -errno,
+				  "config_path '%s' is relative and the working directory cannot be read (%s); give an absolute path",
+				  val, strerror(errno));
+	abs = str_printf("%s/%s", strcmp(cwd, "/") ? cwd : "", val);
+	if (!abs)
+		return -ENOMEM;
+	return dup_path(ctx, &ctx->config_path, abs, DEFAULT_CONFIG_PATH, "config_path");
+}
+
 static void read_boot_id(struct bpfman_ctx *ctx)
 {
 	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
@@ -109,8 +130,7 @@ int bpfman_ctx_new(struct bpfman_ctx **ret_ctx, const struct bpfman_ctx_opts *op
 	    (err = dup_path(ctx, &ctx->image_cache_dir,
 			    OPTS_GET(opts, image_cache_dir, NULL),
 			    DEFAULT_IMAGE_CACHE_DIR, "image_cache_dir")) ||
-	    (err = dup_path(ctx, &ctx->config_path, OPTS_GET(opts, config_path, NULL),
-			    DEFAULT_CONFIG_PATH, "config_path")))
+	    (err = dup_config_path(ctx, OPTS_GET(opts, config_path, NULL))))
 		goto fail;
 	ctx->db_path = str_printf("%s/state.db", ctx->state_dir);
 	if (!ctx->errmsg || !ctx->db_path) {
@@ -137,7 +157,7 @@ int bpfman_ctx_new(struct bpfman_ctx **ret_ctx, const struct bpfman_ctx_opts *op
 	return 0;
 fail:
 	/* The context dies here; move its sentence to the per-thread slot. */
-	bpfman_err(NULL, err, "%s", bpfman_errmsg(ctx));
+	bpfman_err_kind(NULL, bpfman_errkind(ctx), err, "%s", bpfman_errmsg(ctx));
 	bpfman_ctx_free(ctx);
 	return err;
 }

@@ -257,6 +257,20 @@ static int64_t next_counter(struct bpfman_ctx *ctx, const char *name)
 	"application, map_owner_id, map_pin_dir, pin_path, boot_id, metadata, globals, dispatched, "  \
 	"image, image_digest"
 
+/* read_prog/read_link found a column that is not the JSON this library
+ * writes: something else changed the database. A sentence, not a bare
+ * "Input/output error". */
+#define ROW_CORRUPT (-EUCLEAN)
+
+static int corrupt_row(struct bpfman_ctx *ctx, int err, const char *what)
+{
+	if (err != ROW_CORRUPT)
+		return err;
+	return bpfman_err(ctx, -EIO,
+			  "the state database %s holds a corrupt row (%s): its metadata or global data is not the JSON object libbpfman writes, so something else changed the database; restore it from a backup, or delete that row",
+			  ctx->db_path, what);
+}
+
 static int read_prog(sqlite3_stmt *s, struct bpfman_program *p)
 {
 	_cleanup_free_ char *md = NULL, *gl = NULL;
@@ -284,7 +298,7 @@ static int read_prog(sqlite3_stmt *s, struct bpfman_program *p)
 	p->image_digest = col_text(s, 18);
 	if (kv_list_from_json(&p->metadata, md) ||
 	    global_list_from_json(&p->globals, gl))
-		return -EIO;
+		return ROW_CORRUPT;
 	return 0;
 }
 
@@ -391,7 +405,7 @@ int db_prog_get(struct bpfman_ctx *ctx, uint32_t id, struct bpfman_program *ret)
 	sqlite3_bind_int64(s, 1, id);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
-		err = read_prog(s, ret);
+		err = corrupt_row(ctx, read_prog(s, ret), "reading a program");
 	else if (rc == SQLITE_DONE)
 		err = -ENOENT;
 	else
@@ -422,7 +436,7 @@ static int collect_rows(struct bpfman_ctx *ctx, sqlite3_stmt *s, size_t elem_siz
 			}
 			arr = tmp;
 		}
-		err = read_row(s, arr + cnt * elem_size);
+		err = corrupt_row(ctx, read_row(s, arr + cnt * elem_size), what);
 		cnt++;
 		if (err)
 			break;
@@ -586,7 +600,7 @@ static int read_link(sqlite3_stmt *s, struct bpfman_link *l)
 	l->pin_path = col_text(s, 16);
 	l->boot_id = col_text(s, 17);
 	md = col_text(s, 18);
-	return kv_list_from_json(&l->metadata, md) ? -EIO : 0;
+	return kv_list_from_json(&l->metadata, md) ? ROW_CORRUPT : 0;
 }
 
 static void bind_link(sqlite3_stmt *s, const struct bpfman_link *l, const char *md)
@@ -690,7 +704,7 @@ int db_link_get(struct bpfman_ctx *ctx, uint64_t id, struct bpfman_link *ret)
 	sqlite3_bind_int64(s, 1, (int64_t)id);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
-		err = read_link(s, ret);
+		err = corrupt_row(ctx, read_link(s, ret), "reading a link");
 	else if (rc == SQLITE_DONE)
 		err = -ENOENT;
 	else

@@ -30,6 +30,7 @@ struct bpfman_ctx {
 	enum bpfman_log_level log_level;
 
 	char *errmsg; /* never NULL after ctx_new */
+	enum bpfman_errkind errkind; /* what kind of failure errmsg describes */
 
 	struct json_t *config; /* parsed lazily by config_root() */
 
@@ -52,6 +53,14 @@ int bpfman_err(struct bpfman_ctx *ctx, int err, const char *fmt, ...)
 int bpfman_err_prefix(struct bpfman_ctx *ctx, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void bpfman_err_clear(struct bpfman_ctx *ctx);
+/* bpfman_err() with the failure's kind given rather than derived from err
+ * (bpfman_err derives it: -ENOENT not found, -EPERM/-EACCES permission,
+ * ...). Use it wherever errno would mislead a front end: a verifier
+ * rejection (-EACCES from the kernel), a refused image layer. */
+int bpfman_err_kind(struct bpfman_ctx *ctx, enum bpfman_errkind kind, int err,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The kind bpfman_err() gives a negative errno. */
+enum bpfman_errkind bpfman_errkind_of(int err);
 
 void bpfman_log(struct bpfman_ctx *ctx, enum bpfman_log_level level,
 		const char *fmt, ...) __attribute__((format(printf, 3, 4)));

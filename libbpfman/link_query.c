@@ -31,7 +31,7 @@ int bpfman_link__get(struct bpfman_link **ret_link, struct bpfman_ctx *ctx,
 		return -ENOMEM;
 	err = db_link_get(ctx, link_id, l);
 	if (err == -ENOENT)
-		return bpfman_err(ctx, -ENOENT, "no link with ID %llu; see 'bpfmanctl list links'",
+		return bpfman_err(ctx, -ENOENT, "no link with ID %llu (the links are those bpfman_link__list returns)",
 				  (unsigned long long)link_id);
 	if (err)
 		return err;

@@ -35,7 +35,7 @@ int bpfman_link__update(struct bpfman_ctx *ctx, uint64_t link_id,
 	locked = ctx;
 	err = db_link_get(ctx, link_id, &old);
 	if (err == -ENOENT)
-		return bpfman_err(ctx, -ENOENT, "no link with ID %llu; see 'bpfmanctl list links'",
+		return bpfman_err(ctx, -ENOENT, "no link with ID %llu (the links are those bpfman_link__list returns)",
 				  (unsigned long long)link_id);
 	if (err)
 		return err;

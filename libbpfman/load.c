@@ -13,6 +13,8 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -134,6 +136,69 @@ static int check_map_compat(struct bpfman_ctx *ctx, struct bpf_map *map, int fd,
 	return 0;
 }
 
+/* A map owner that shares nothing with the object would leave every map
+ * of the new programs private and unpinned: say what each side has. */
+static int refuse_nothing_shared(struct bpfman_ctx *ctx, struct bpf_object *obj,
+				 uint32_t owner_id, const char *dir)
+{
+	_cleanup_free_ char *ours = NULL, *theirs = NULL;
+	size_t ours_len = 0, theirs_len = 0;
+	FILE *m = open_memstream(&ours, &ours_len);
+	struct bpf_map *map;
+	struct dirent *de;
+	DIR *d;
+
+	if (!m)
+		return -ENOMEM;
+	bpf_object__for_each_map(map, obj)
+		if (!bpf_map__is_internal(map))
+			fprintf(m, "%s%s", ftell(m) ? ", " : "", bpf_map__name(map));
+	fclose(m);
+	if (!(m = open_memstream(&theirs, &theirs_len)))
+		return -ENOMEM;
+	if ((d = opendir(dir))) {
+		while ((de = readdir(d)))
+			if (de->d_name[0] != '.')
+				fprintf(m, "%s%s", ftell(m) ? ", " : "", de->d_name);
+		closedir(d);
+	}
+	fclose(m);
+	return bpfman_err(ctx, -EINVAL,
+			  "map owner %u shares no map with this object, so nothing would be shared and the new maps would stay unpinned: the object's maps are %s; the owner's maps (%s) are %s; give a map owner whose object declares maps of the same names (nothing was loaded)",
+			  owner_id, str_empty(ours) ? "none" : ours, dir,
+			  str_empty(theirs) ? "none" : theirs);
+}
+
+int load_check_map_owner(struct bpfman_ctx *ctx, const char *elf_path, uint32_t owner_id,
+			 const char *dir)
+{
+	struct libbpf_capture cap __attribute__((cleanup(libbpf_capture_end)));
+	struct bpf_object *obj;
+	struct bpf_map *map;
+	int err = 1;
+
+	libbpf_capture_begin(&cap, ctx);
+	obj = bpf_object__open_file(elf_path, NULL);
+	if (!obj)
+		return libbpf_open_failed(ctx, &cap, -errno, elf_path);
+	bpf_object__for_each_map(map, obj) {
+		_cleanup_free_ char *pin = NULL;
+
+		if (bpf_map__is_internal(map))
+			continue;
+		if (!(pin = map_pin_path(dir, map)))
+			err = -ENOMEM;
+		else if (!access(pin, F_OK))
+			err = 0;
+		if (err <= 0)
+			break;
+	}
+	if (err > 0)
+		err = refuse_nothing_shared(ctx, obj, owner_id, dir);
+	bpf_object__close(obj);
+	return err;
+}
+
 static int reuse_maps(struct bpfman_ctx *ctx, struct bpf_object *obj,
 		      const struct load_plan *plan)
 {
@@ -214,9 +279,10 @@ static int stage_once(struct bpfman_ctx *ctx, const struct load_plan *plan,
 
 	err = bpf_object__load(obj);
 	if (err) {
-		bpfman_err(ctx, err, "the kernel refused %s (%s): %s\n%s", plan->elf_path,
-			   plan->cnt == 1 ? plan->reqs[0].func : "several programs",
-			   strerror(-err), libbpf_capture_text(&cap));
+		_cleanup_free_ char *what = str_printf("%s (%s)", plan->elf_path,
+							plan->cnt == 1 ? plan->reqs[0].func : "several programs");
+
+		err = libbpf_load_failed(ctx, &cap, err, what ? what : plan->elf_path);
 		goto out;
 	}
 	for (size_t i = 0; i < plan->cnt; i++) {

@@ -77,8 +77,11 @@ int kv_list_from_json(struct kv_list *l, const char *json)
 		return -EINVAL;
 	}
 	json_object_foreach(obj, key, val) {
-		if (!json_is_string(val) ||
-		    (err = kv_list_add(l, key, json_string_value(val))))
+		if (!json_is_string(val))
+			err = -EINVAL; /* not what we write: never drop it silently */
+		else
+			err = kv_list_add(l, key, json_string_value(val));
+		if (err)
 			break;
 	}
 	json_decref(obj);

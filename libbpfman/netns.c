@@ -61,7 +61,7 @@ int netns_ifindex(struct bpfman_ctx *ctx, const char *name, const char *netns, i
 	unsigned int idx;
 
 	if (str_empty(name))
-		return bpfman_err(ctx, -EINVAL, "no interface given; name one with -i/--iface");
+		return bpfman_err(ctx, -EINVAL, "no interface given; name one (iface)");
 	idx = if_nametoindex(name);
 	if (!idx)
 		return bpfman_err(ctx, -ENODEV, "no interface '%s'%s%s; see 'ip link%s'", name,

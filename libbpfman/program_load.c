@@ -31,6 +31,10 @@ int validate_metadata(struct bpfman_ctx *ctx, const struct bpfman_kv *md, size_t
 					  i, str_empty(md[i].key) ? "an empty" : "a '=' in its");
 		if (!md[i].value)
 			return bpfman_err(ctx, -EINVAL, "metadata key '%s' has no value", md[i].key);
+		if (str_has_control(md[i].key) || str_has_control(md[i].value))
+			return bpfman_err(ctx, -EINVAL,
+					  "metadata entry %zu holds a control character in its %s; keys and values are printable text",
+					  i, str_has_control(md[i].key) ? "key" : "value");
 		if (kv_list_get(ret, md[i].key))
 			return bpfman_err(ctx, -EINVAL, "metadata key '%s' is given twice", md[i].key);
 		if ((err = kv_list_add(ret, md[i].key, md[i].value)))
@@ -89,18 +93,22 @@ static int parse_input(struct bpfman_ctx *ctx, const struct bpfman_load_opts *op
 
 	if (!cnt || !specs)
 		return bpfman_err(ctx, -EINVAL,
-				  "no programs to load; name at least one as TYPE:FUNC, e.g. --programs tracepoint:my_prog");
+				  "no programs to load; name at least one as TYPE:FUNC, e.g. tracepoint:my_prog");
 	in->reqs = calloc(cnt, sizeof(*in->reqs));
 	if (!in->reqs)
 		return -ENOMEM;
-	for (size_t i = 0; i < cnt; i++, in->cnt++) {
+	for (size_t i = 0; i < cnt; i++) {
 		if ((err = prog_request_parse(ctx, specs[i], &in->reqs[i])))
 			return err;
+		in->cnt++; /* in owns reqs[i] now: cleared on every return below */
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(in->reqs[j].func, in->reqs[i].func))
 				return bpfman_err(ctx, -EINVAL, "function '%s' is requested twice",
 						  in->reqs[i].func);
 	}
+	if (str_has_control(OPTS_GET(opts, application, NULL)))
+		return bpfman_err(ctx, -EINVAL,
+				  "the application name holds a control character; it must be printable text");
 	if ((err = validate_globals(ctx, opts, &in->globals)))
 		return err;
 	return validate_metadata(ctx, OPTS_GET(opts, metadata, NULL),
@@ -200,8 +208,10 @@ int program_load_elf(struct bpfman_program ***ret_progs, size_t *ret_cnt,
 		err = db_prog_get(ctx, owner_id, &in.owner);
 		if (err == -ENOENT)
 			err = bpfman_err(ctx, -ENOENT,
-					 "map owner %u is not a program managed by bpfman; see 'bpfmanctl list programs'",
+					 "map owner %u is not a program managed by bpfman (the managed programs are those bpfman_program__list returns)",
 					 owner_id);
+		if (!err)
+			err = load_check_map_owner(ctx, path, owner_id, in.owner.map_pin_dir);
 		if (err)
 			goto out;
 	}

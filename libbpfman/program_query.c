@@ -83,7 +83,7 @@ int bpfman_program__get(struct bpfman_program **ret_prog, struct bpfman_ctx *ctx
 		err = foreign_program(prog_id, p);
 		if (err == -ENOENT)
 			return bpfman_err(ctx, -ENOENT,
-					  "no program with ID %u, neither managed by bpfman nor in the kernel; see 'bpfmanctl list programs --all'",
+					  "no program with ID %u, neither managed by bpfman nor in the kernel",
 					  prog_id);
 		if (err)
 			return bpfman_err(ctx, err, "cannot read kernel program %u: %s", prog_id,

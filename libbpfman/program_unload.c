@@ -112,7 +112,7 @@ int bpfman_program__unload(struct bpfman_ctx *ctx, uint32_t prog_id,
 	err = db_prog_get(ctx, prog_id, &p);
 	if (err == -ENOENT)
 		return bpfman_err(ctx, -ENOENT,
-				  "no program with ID %u is managed by bpfman; see 'bpfmanctl list programs'",
+				  "no program with ID %u is managed by bpfman (the managed programs are those bpfman_program__list returns)",
 				  prog_id);
 	if (err)
 		return err;

@@ -395,11 +395,8 @@ static int dispatcher_load(struct bpfman_ctx *ctx, const struct tc_dispatcher_co
 
 	libbpf_capture_begin(&cap, ctx);
 	obj = bpf_object__open_mem(tc_dispatcher_bpf_obj, tc_dispatcher_bpf_obj_len, &oopts);
-	if (!obj) {
-		err = -errno;
-		return bpfman_err(ctx, err, "cannot open the embedded TC dispatcher object: %s%s%s",
-				  strerror(-err), cap.len ? "\n" : "", libbpf_capture_text(&cap));
-	}
+	if (!obj)
+		return libbpf_open_failed(ctx, &cap, -errno, "the embedded TC dispatcher object");
 	rodata = bpf_object__find_map_by_name(obj, ".rodata");
 	init = rodata ? bpf_map__initial_value(rodata, &sz) : NULL;
 	if (!init || sz != sizeof(*cfg)) {
@@ -413,9 +410,7 @@ static int dispatcher_load(struct bpfman_ctx *ctx, const struct tc_dispatcher_co
 		err = bpf_object__load(obj);
 	if (err) {
 		bpf_object__close(obj);
-		return bpfman_err(ctx, err,
-				  "the kernel refused the TC dispatcher program: %s\n%s",
-				  strerror(-err), libbpf_capture_text(&cap));
+		return libbpf_load_failed(ctx, &cap, err, "the TC dispatcher program");
 	}
 	*ret_obj = obj;
 	return 0;

@@ -99,7 +99,7 @@ int uprobe_resolve_target(struct bpfman_ctx *ctx, const char *target, char **ret
 
 	if (str_empty(target))
 		return bpfman_err(ctx, -EINVAL,
-				  "a uprobe needs a target (-t/--target): a path such as /usr/bin/bash or a library name such as libc");
+				  "a uprobe needs a target (target): a path such as /usr/bin/bash or a library name such as libc");
 	if (strchr(target, '/')) {
 		char real[PATH_MAX];
 

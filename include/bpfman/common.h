@@ -68,7 +68,9 @@ struct bpfman_ctx_opts {
 	const char *runtime_dir;
 	/* OCI image cache; default /var/cache/bpfman */
 	const char *image_cache_dir;
-	/* Config file; default /etc/bpfman/bpfman.yaml (a missing file is fine) */
+	/* Config file; default /etc/bpfman/bpfman.yaml (a missing file is
+	 * fine). A relative path is resolved against the working directory
+	 * when the context is opened; the directories above must be absolute. */
 	const char *config_path;
 	bpfman_log_fn log_fn;
 	void *log_user_data;
@@ -93,6 +95,37 @@ BPFMAN_API void bpfman_ctx_free(struct bpfman_ctx *ctx);
  * last failure of bpfman_ctx_new on this thread). Never NULL; empty when
  * nothing has failed. Valid until the next call on the same ctx. */
 BPFMAN_API const char *bpfman_errmsg(const struct bpfman_ctx *ctx);
+
+/* What kind of failure the last error on a context was, so that a front
+ * end (CLI exit status, daemon gRPC status, binding exception class) can
+ * tell a verifier rejection from a missing privilege without parsing the
+ * sentence or trusting errno: the kernel answers EACCES both when the
+ * verifier rejects a program and when a capability is missing. Values are
+ * fixed and never renumbered; new kinds may be added, so treat an unknown
+ * value as BPFMAN_ERRKIND_OTHER. See doc/abi.md. */
+enum bpfman_errkind {
+	BPFMAN_ERRKIND_NONE = 0,          /* nothing has failed */
+	BPFMAN_ERRKIND_OTHER = 1,         /* failed; none of the kinds below */
+	BPFMAN_ERRKIND_INVALID = 2,       /* an argument or input is invalid */
+	BPFMAN_ERRKIND_NOT_FOUND = 3,     /* program, link, file, image ... absent */
+	BPFMAN_ERRKIND_PERMISSION = 4,    /* the caller lacks a privilege or file access */
+	BPFMAN_ERRKIND_BUSY = 5,          /* conflict: hook taken, already exists */
+	BPFMAN_ERRKIND_VERIFIER = 6,      /* the kernel verifier rejected a program */
+	BPFMAN_ERRKIND_IMAGE_REFUSED = 7, /* an image, its layer or signatures refused */
+	BPFMAN_ERRKIND_BAD_OBJECT = 8,    /* not a valid BPF ELF object */
+	BPFMAN_ERRKIND_UNSUPPORTED = 9,   /* the kernel or host lacks a feature */
+	BPFMAN_ERRKIND_AUTH = 10,         /* a registry refused or needs credentials */
+	BPFMAN_ERRKIND_REGISTRY = 11,     /* a registry unreachable, misbehaving, or its TLS identity unverified */
+};
+
+/* The kind of the failure bpfman_errmsg(ctx) describes (ctx NULL: the last
+ * failure of bpfman_ctx_new on this thread); BPFMAN_ERRKIND_NONE when
+ * nothing has failed. */
+BPFMAN_API enum bpfman_errkind bpfman_errkind(const struct bpfman_ctx *ctx);
+/* A stable lower-case name for a kind ("verifier", "image-refused", ...),
+ * for logs and wire formats; "other" for values this library does not
+ * know. Never NULL. */
+BPFMAN_API const char *bpfman_errkind_name(enum bpfman_errkind kind);
 
 /* Changes the log callback and level of an open context. */
 BPFMAN_API void bpfman_ctx_set_log(struct bpfman_ctx *ctx, bpfman_log_fn fn,

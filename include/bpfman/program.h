@@ -61,11 +61,17 @@ struct bpfman_load_opts {
 	size_t programs_cnt;
 	const struct bpfman_global_data *globals;
 	size_t globals_cnt;
+	/* Keys and values, and the application name, are printable text:
+	 * a control character (below 0x20, or DEL) is refused (-EINVAL), so
+	 * nothing recorded through libbpfman can drive a terminal it is
+	 * shown on. */
 	const struct bpfman_kv *metadata;
 	size_t metadata_cnt;
 	const char *application;
 	/* Reuse the maps of this already loaded program instead of creating
-	 * new ones; 0 for none. */
+	 * new ones; 0 for none. Refused (-EINVAL, naming the maps of both)
+	 * when the owner has none of the object's maps: nothing would be
+	 * shared. */
 	uint32_t map_owner_id;
 	size_t : 0;
 };

@@ -104,12 +104,10 @@ int elf_info_read(struct bpfman_ctx *ctx, const void *elf, size_t len,
 	libbpf_capture_begin(&cap, ctx);
 	obj = bpf_object__open_mem(adapted.buf ? adapted.buf : elf,
 				   adapted.buf ? adapted.sz : len, &opts);
-	elf_adapted_clear(&adapted);
-	if (!obj) {
-		err = errno ? -errno : -EINVAL;
-		return bpfman_err(ctx, err, "libbpf cannot read the object: %s%s%s",
-				  strerror(-err), cap.len ? "\n" : "", libbpf_capture_text(&cap));
-	}
+	err = obj ? 0 : errno ? -errno : -EINVAL;
+	elf_adapted_clear(&adapted); /* libbpf keeps its own copy */
+	if (err)
+		return libbpf_open_failed(ctx, &cap, err, "the object");
 	n = 0;
 	bpf_object__for_each_program(prog, obj)
 		n++;

@@ -263,10 +263,10 @@ static int transport_err(struct bpfman_ctx *ctx, const struct http_request *req,
 	case CURLE_PEER_FAILED_VERIFICATION:
 		if (strstr(d, "subject name") || strstr(d, "does not match") ||
 		    strstr(d, "no alternative certificate"))
-			return bpfman_err(ctx, -EPERM,
+			return bpfman_err_kind(ctx, BPFMAN_ERRKIND_REGISTRY, -EPERM,
 					  "TLS: the certificate of %s is not valid for the name %s (%s); use the host name or address the certificate was issued for, or reissue the certificate with this name in its subjectAltName",
 					  h, h, d);
-		return bpfman_err(ctx, -EPERM,
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_REGISTRY, -EPERM,
 				  "TLS: cannot verify the certificate of %s (%s); if the registry uses a private CA, name its certificate with ca_file for this registry in the registries section of the config (doc/images.md)",
 				  h, d);
 	case CURLE_SSL_CACERT_BADFILE:
@@ -383,7 +383,7 @@ int http_do(struct bpfman_ctx *ctx, CURL *h, const struct http_request *req,
 		_cleanup_free_ char *host = http_url_authority(req->url);
 
 		http_response_clear(ret);
-		return bpfman_err(ctx, -EMSGSIZE,
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EMSGSIZE,
 				  "the response to %s %s from %s is larger than the %zu bytes allowed; refusing it",
 				  req->method, str_or_empty(shown), str_or_empty(host), req->max_body);
 	}

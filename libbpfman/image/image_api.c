@@ -153,7 +153,7 @@ int bpfman_image__remove(struct bpfman_ctx *ctx, const char *reference)
 						: -ENOENT;
 	if (err == -ENOENT)
 		return bpfman_err(ctx, -ENOENT,
-				  "image %s is not in the cache %s; see 'bpfmanctl image list'", name,
+				  "image %s is not in the cache %s (the cached images are those bpfman_image__list returns)", name,
 				  ctx->image_cache_dir);
 	return err;
 }

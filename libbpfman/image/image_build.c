@@ -114,10 +114,10 @@ int bpfman_image__build(char **ret_digest, struct bpfman_ctx *ctx,
 	push = OPTS_GET(opts, push_reference, NULL);
 	if (!cnt || !objects)
 		return bpfman_err(ctx, -EINVAL,
-				  "no bytecode to build from; give at least one ELF object (bpfmanctl image build -f prog.bpf.o)");
+				  "no bytecode to build from; give at least one ELF object (objects)");
 	if (cnt > 1 && !platforms)
 		return bpfman_err(ctx, -EINVAL,
-				  "%zu objects but no platforms; give each object its platform (e.g. --platform linux/arm64)",
+				  "%zu objects but no platforms; give each object its platform (platforms, e.g. linux/arm64)",
 				  cnt);
 	if (str_empty(layout) && str_empty(push))
 		return bpfman_err(ctx, -EINVAL,

@@ -126,9 +126,11 @@ static int parse_object_label(struct bpfman_ctx *ctx, const char *label, const c
 		return bpfman_err(ctx, -EBADMSG, "label %s must be a JSON object such as {\"name\":\"type\"}", label);
 	}
 	if (json_object_size(obj) > MAX_OBJECTS) {
+		size_t n = json_object_size(obj); /* read before the object is freed */
+
 		json_decref(obj);
 		return bpfman_err(ctx, -EBADMSG, "label %s names %zu entries, more than the %d accepted",
-				  label, json_object_size(obj), MAX_OBJECTS);
+				  label, n, MAX_OBJECTS);
 	}
 	json_object_foreach(obj, key, v) {
 		if (!json_is_string(v)) {
@@ -211,10 +213,10 @@ static int parse_legacy(struct bpfman_ctx *ctx, struct image_config *c)
 	const char *file = image_config_label(c, LABEL_FILENAME);
 
 	if (!type && !fn)
-		return bpfman_err(ctx, -ENOMSG,
-				  "not a bpfman bytecode image: config has no " LABEL_PROGRAMS " label (nor the legacy " LABEL_PROGRAM_TYPE " and " LABEL_FUNCTION_NAME "); build it with 'bpfmanctl image build' or bpfman's Containerfile.bytecode");
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -ENOMSG,
+				  "not a bpfman bytecode image: config has no " LABEL_PROGRAMS " label (nor the legacy " LABEL_PROGRAM_TYPE " and " LABEL_FUNCTION_NAME "); build it with libbpfman's image build or bpfman's Containerfile.bytecode");
 	if (!type || !fn)
-		return bpfman_err(ctx, -ENOMSG, "bytecode image has the legacy label %s but not %s; both are needed to name the program",
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -ENOMSG, "bytecode image has the legacy label %s but not %s; both are needed to name the program",
 				  type ? LABEL_PROGRAM_TYPE : LABEL_FUNCTION_NAME,
 				  type ? LABEL_FUNCTION_NAME : LABEL_PROGRAM_TYPE);
 	if (file) {
@@ -252,7 +254,7 @@ int image_config_parse(struct bpfman_ctx *ctx, const void *buf, size_t len,
 
 	memset(ret, 0, sizeof(*ret));
 	if (len > IMAGE_CONFIG_MAX_SIZE)
-		return bpfman_err(ctx, -EMSGSIZE, "image config of %zu bytes is over the %u-byte limit",
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EMSGSIZE, "image config of %zu bytes is over the %u-byte limit",
 				  len, IMAGE_CONFIG_MAX_SIZE);
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)

@@ -30,7 +30,7 @@ static int specs_from_labels(struct bpfman_ctx *ctx, const struct bpfman_image *
 
 	if (!c->programs_cnt)
 		return bpfman_err(ctx, -EINVAL,
-				  "image %s names no programs in its labels; name them with --programs TYPE:FUNC",
+				  "image %s names no programs in its labels; name them as TYPE:FUNC in the programs to load",
 				  img->reference);
 	ret->v = calloc(c->programs_cnt, sizeof(*ret->v));
 	if (!ret->v)
@@ -40,13 +40,13 @@ static int specs_from_labels(struct bpfman_ctx *ctx, const struct bpfman_image *
 
 		if (!type)
 			return bpfman_err(ctx, -EINVAL,
-					  "image %s labels program '%s' with type '%s', which libbpfman cannot load; name the programs with --programs TYPE:FUNC",
+					  "image %s labels program '%s' with type '%s', which libbpfman cannot load; name the programs as TYPE:FUNC in the programs to load",
 					  img->reference, c->programs[i].name,
 					  str_or_empty(c->programs[i].type_name));
 		if (c->programs[i].type == BPFMAN_PROG_TYPE_FENTRY ||
 		    c->programs[i].type == BPFMAN_PROG_TYPE_FEXIT)
 			return bpfman_err(ctx, -EINVAL,
-					  "image %s labels %s program '%s', which needs the kernel function it attaches to; name it with --programs %s:%s:FUNCTION",
+					  "image %s labels %s program '%s', which needs the kernel function it attaches to; name it as %s:%s:FUNCTION in the programs to load",
 					  img->reference, type, c->programs[i].name, type,
 					  c->programs[i].name);
 		if (!(ret->v[i] = str_printf("%s:%s", type, c->programs[i].name)))

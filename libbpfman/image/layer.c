@@ -108,25 +108,25 @@ static int scan(struct bpfman_ctx *ctx, struct archive *a, const char *filename,
 			return bpfman_err(ctx, -EBADMSG, "layer entry %zu has no readable path name", entries);
 		path = entry_path_check(raw);
 		if (!path)
-			return bpfman_err(ctx, -EPERM, "layer entry \"%.200s\" has an absolute path or a \"..\" component; refusing the layer",
+			return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EPERM, "layer entry \"%.200s\" has an absolute path or a \"..\" component; refusing the layer",
 					  raw);
 		if (sym_archive_entry_hardlink(e))
-			return bpfman_err(ctx, -EPERM, "layer entry \"%.200s\" is a hard link; bytecode layers hold plain files only",
+			return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EPERM, "layer entry \"%.200s\" is a hard link; bytecode layers hold plain files only",
 					  raw);
 		if (type == AE_IFDIR)
 			continue;
 		if (type == AE_IFLNK)
-			return bpfman_err(ctx, -EPERM, "layer entry \"%.200s\" is a symbolic link; bytecode layers hold plain files only",
+			return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EPERM, "layer entry \"%.200s\" is a symbolic link; bytecode layers hold plain files only",
 					  raw);
 		if (type != AE_IFREG)
-			return bpfman_err(ctx, -EPERM, "layer entry \"%.200s\" is a device, fifo or socket; bytecode layers hold plain files only",
+			return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EPERM, "layer entry \"%.200s\" is a device, fifo or socket; bytecode layers hold plain files only",
 					  raw);
 		if (size < 0 || (uint64_t)size > LAYER_ELF_MAX_SIZE)
-			return bpfman_err(ctx, -EFBIG, "layer entry \"%.200s\" is %lld bytes, over the %u-byte limit",
+			return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EFBIG, "layer entry \"%.200s\" is %lld bytes, over the %u-byte limit",
 					  raw, (long long)size, LAYER_ELF_MAX_SIZE);
 		total += (uint64_t)size;
 		if (total > LAYER_MAX_TOTAL)
-			return bpfman_err(ctx, -EFBIG, "layer entries add up to more than %llu bytes; refusing the layer",
+			return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EFBIG, "layer entries add up to more than %llu bytes; refusing the layer",
 					  LAYER_MAX_TOTAL);
 		if (filename) {
 			if (strcmp(path, filename))
@@ -295,7 +295,7 @@ int layer_build(struct bpfman_ctx *ctx, const void *elf, size_t elf_len,
 		return bpfman_err(ctx, -EINVAL, "layer file name \"%s\" must be a plain file name of at most 100 characters",
 				  str_or_empty(name));
 	if (elf_len > LAYER_ELF_MAX_SIZE)
-		return bpfman_err(ctx, -EFBIG, "object of %zu bytes is over the %u-byte layer limit",
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EFBIG, "object of %zu bytes is over the %u-byte layer limit",
 				  elf_len, LAYER_ELF_MAX_SIZE);
 	if (!a)
 		return -errno;

@@ -368,7 +368,7 @@ static int parse(struct bpfman_ctx *ctx, const char *content_type, const void *b
 
 	memset(ret, 0, sizeof(*ret));
 	if (len > max_len)
-		return bpfman_err(ctx, -EMSGSIZE, "manifest of %zu bytes is over the %zu-byte limit", len, max_len);
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EMSGSIZE, "manifest of %zu bytes is over the %zu-byte limit", len, max_len);
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
 		return bpfman_err(ctx, -EBADMSG, "manifest is not valid JSON: %s (line %d, column %d)",
@@ -569,6 +569,39 @@ static bool platform_split(const char *p, char os[32], char arch[32], char varia
 	if (!variant[0] && !strcmp(arch, "arm64"))
 		strcpy(variant, "v8");
 	return true;
+}
+
+int platform_validate(struct bpfman_ctx *ctx, const char *platform)
+{
+	size_t parts = 1, len = 0;
+
+	for (const char *p = platform ? platform : ""; *p; p++) {
+		if (*p == '/') {
+			if (!len || ++parts > 3)
+				break;
+			len = 0;
+		} else if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_') {
+			if (++len > 31)
+				break;
+		} else {
+			break;
+		}
+		if (!p[1] && len && parts >= 2)
+			return 0;
+	}
+	return bpfman_err(ctx, -EINVAL,
+			  "platform \"%.100s\" is not os/arch[/variant] in lower case, e.g. linux/amd64 or linux/arm64/v8",
+			  str_or_empty(platform));
+}
+
+bool platform_satisfies(const char *have, const char *want)
+{
+	char hos[32], harch[32], hvar[32], wos[32], warch[32], wvar[32];
+
+	if (!platform_split(have, hos, harch, hvar) || !platform_split(want, wos, warch, wvar))
+		return false;
+	return !strcmp(hos, wos) && !strcmp(harch, warch) &&
+	       (!hvar[0] || !wvar[0] || !strcmp(hvar, wvar));
 }
 
 int manifest_pick_platform(struct bpfman_ctx *ctx, const struct manifest *index,

@@ -98,5 +98,11 @@ int manifest_pick_platform(struct bpfman_ctx *ctx, const struct manifest *index,
 			   const char *platform, const struct descriptor **ret);
 /* This host's platform, e.g. "linux/amd64", "linux/arm64/v8". */
 const char *host_platform(void);
+/* -EINVAL with a sentence unless platform is "os/arch[/variant]", each part
+ * lower-case letters, digits and '_' (linux/amd64, linux/arm64/v8). */
+int platform_validate(struct bpfman_ctx *ctx, const char *platform);
+/* Whether an image for platform `have` serves a request for `want`, by the
+ * rules an index entry is picked with (a missing variant fits any). */
+bool platform_satisfies(const char *have, const char *want);
 
 #endif

@@ -162,7 +162,7 @@ static int resolve_types(struct bpfman_ctx *ctx, struct bpfman_image *img)
 	if (fd < 0 || fstat(fd, &st))
 		return bpfman_err(ctx, -errno, "cannot read %s: %s", img->elf_path, strerror(errno));
 	if (st.st_size <= 0 || (uint64_t)st.st_size > LAYER_ELF_MAX_SIZE)
-		return bpfman_err(ctx, -EMSGSIZE, "%s has %lld bytes; remove it and pull again",
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EMSGSIZE, "%s has %lld bytes; remove it and pull again",
 				  img->elf_path, (long long)st.st_size);
 	elf = malloc((size_t)st.st_size);
 	if (!elf)
@@ -204,7 +204,7 @@ static int need_manifest(struct bpfman_ctx *ctx, const char *root, struct regist
 	int err;
 
 	if (d->size > MANIFEST_MAX_SIZE)
-		return bpfman_err(ctx, -EMSGSIZE,
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EMSGSIZE,
 				  "the index names manifest %s of %llu bytes, above the %u-byte limit; the image is malformed",
 				  d->digest, (unsigned long long)d->size, MANIFEST_MAX_SIZE);
 	if (!store_has_blob(root, d->digest, d->size)) {
@@ -304,11 +304,11 @@ static int complete_image(struct bpfman_ctx *ctx, const char *root, struct regis
 				  "image %s: layer media type '%s' is not a tar, tar+gzip or tar+zstd layer; is this a bpfman bytecode image?",
 				  name, str_or_empty(layer->media_type));
 	if (m.config.size > IMAGE_CONFIG_MAX_SIZE)
-		return bpfman_err(ctx, -EMSGSIZE,
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EMSGSIZE,
 				  "image %s: config of %llu bytes is above the %u-byte limit",
 				  name, (unsigned long long)m.config.size, IMAGE_CONFIG_MAX_SIZE);
 	if (layer->size > LAYER_BLOB_MAX_SIZE)
-		return bpfman_err(ctx, -EMSGSIZE,
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EMSGSIZE,
 				  "image %s: layer of %llu bytes is above the %llu-byte limit for bytecode",
 				  name, (unsigned long long)layer->size,
 				  (unsigned long long)LAYER_BLOB_MAX_SIZE);
@@ -346,6 +346,20 @@ static int complete_image(struct bpfman_ctx *ctx, const char *root, struct regis
 	return 0;
 }
 
+/* One manifest, no index to choose from: a platform the caller asked for
+ * must be the one the image's config names, or the caller would run an
+ * object built for another machine (endianness, architecture). */
+static int check_single_platform(struct bpfman_ctx *ctx, const struct bpfman_image *img,
+				 const char *platform)
+{
+	if (!platform || img->index_digest || !img->platform ||
+	    platform_satisfies(img->platform, platform))
+		return 0;
+	return bpfman_err(ctx, -ENOENT,
+			  "image %s is for platform %s (its config says so), not %s; it has one manifest and no index to pick another from: use an image built for %s, or ask for %s",
+			  img->reference, img->platform, platform, platform, img->platform);
+}
+
 int image_read_cached(struct bpfman_ctx *ctx, const char *name, const char *platform,
 		      struct bpfman_image **ret)
 {
@@ -357,13 +371,13 @@ int image_read_cached(struct bpfman_ctx *ctx, const char *name, const char *plat
 
 	if (!path_exists(root))
 		return bpfman_err(ctx, -ENOENT,
-				  "image %s is not in the cache (%s does not exist); pull it first: bpfmanctl image pull %s",
-				  name, root, name);
+				  "image %s is not in the cache (%s does not exist); pull it first",
+				  name, root);
 	err = store_resolve(ctx, root, name, &top);
 	if (err == -ENOENT)
 		return bpfman_err(ctx, -ENOENT,
-				  "image %s is not in the cache %s; pull it first: bpfmanctl image pull %s",
-				  name, root, name);
+				  "image %s is not in the cache %s; pull it first",
+				  name, root);
 	if (err)
 		return err;
 	if ((err = store_read_blob(ctx, root, top.digest, MANIFEST_MAX_SIZE, &buf, &len)))
@@ -475,7 +489,8 @@ static int pull_network(struct bpfman_ctx *ctx, const struct image_ref *ref, con
 	if ((err = signature_enforce(ctx, c, ref, top.digest)))
 		return err;
 
-	if ((err = complete_image(ctx, root, c, name, &top, buf, len, platform, &img)))
+	if ((err = complete_image(ctx, root, c, name, &top, buf, len, platform, &img)) ||
+	    (err = check_single_platform(ctx, img, platform)))
 		return err;
 	/* Record the platform chosen so that reading the cache later picks
 	 * the same manifest from an index. */
@@ -509,6 +524,8 @@ int image_pull(struct bpfman_ctx *ctx, const char *reference,
 	if (str_empty(reference))
 		return bpfman_err(ctx, -EINVAL,
 				  "no image reference given; write one as [registry/]repository[:tag][@sha256:digest]");
+	if (platform && (err = platform_validate(ctx, platform)))
+		return err;
 	if ((err = image_ref_parse(ctx, reference, &ref)))
 		return err;
 	if (!(name = image_ref_string(&ref)))
@@ -528,8 +545,8 @@ int image_pull(struct bpfman_ctx *ctx, const char *reference,
 
 	if (policy == BPFMAN_PULL_NEVER && !have)
 		return bpfman_err(ctx, -ENOENT,
-				  "image %s is not in the cache %s and the pull policy is Never; pull it first (bpfmanctl image pull %s) or use the policy IfNotPresent",
-				  name, root, name);
+				  "image %s is not in the cache %s and the pull policy is Never; pull it first or use the policy IfNotPresent",
+				  name, root);
 	if (have && policy != BPFMAN_PULL_ALWAYS) {
 		/* A cached image is used only if the current signature policy
 		 * already allowed this digest; otherwise ask the registry for
@@ -538,7 +555,7 @@ int image_pull(struct bpfman_ctx *ctx, const char *reference,
 		if (err < 0)
 			return err;
 		if (!err && policy == BPFMAN_PULL_NEVER)
-			return bpfman_err(ctx, -EPERM,
+			return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EPERM,
 					  "image %s (%s) in the cache was not checked under the current signature policy, and the pull policy Never forbids asking the registry; pull it with IfNotPresent or Always (doc/signatures.md)",
 					  name, cached.digest);
 		if (!err)
@@ -546,13 +563,18 @@ int image_pull(struct bpfman_ctx *ctx, const char *reference,
 		/* This host's entry of an index, even when the last pull
 		 * picked another platform (image get shows that one). */
 		err = image_read_cached(ctx, name, platform ? platform : host_platform(), ret);
+		if (!err && (err = check_single_platform(ctx, *ret, platform))) {
+			bpfman_image__free(*ret);
+			*ret = NULL;
+			return err; /* the cached image is the registry's too */
+		}
 		/* IfNotPresent repairs a cache that lost a blob; Never cannot. */
 		if (err != -ENOENT || policy == BPFMAN_PULL_NEVER)
 			return err;
 		pr_info(ctx, "%s", bpfman_errmsg(ctx));
 		bpfman_err_clear(ctx);
 	}
-	if ((err = store_init(ctx, root)))
+	if ((err = store_make_private(ctx, root)) || (err = store_init(ctx, root)))
 		return err;
 	return pull_network(ctx, &ref, name, have ? &cached : NULL, opts, ret);
 }

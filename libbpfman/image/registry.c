@@ -170,12 +170,12 @@ static int handle_challenge(struct registry_client *c, const struct http_respons
 
 	if (already_tried) {
 		if (c->creds.username)
-			err = bpfman_err(c->ctx, -EACCES,
+			err = bpfman_err_kind(c->ctx, BPFMAN_ERRKIND_AUTH, -EACCES,
 					 "the registry %s refused the credentials of user %s (from %s) for %s (HTTP 401%s%s); check the user name and password",
 					 c->registry, c->creds.username, c->creds.source,
 					 c->repository, errtext ? ": " : "", str_or_empty(errtext));
 		else
-			err = bpfman_err(c->ctx, -EACCES,
+			err = bpfman_err_kind(c->ctx, BPFMAN_ERRKIND_AUTH, -EACCES,
 					 "the registry %s refused anonymous access to %s (HTTP 401%s%s); give credentials (username and password, or an auth file from `podman login`)",
 					 c->registry, c->repository, errtext ? ": " : "",
 					 str_or_empty(errtext));
@@ -191,12 +191,12 @@ static int handle_challenge(struct registry_client *c, const struct http_respons
 		c->authorization = http_basic_auth(c->creds.username, c->creds.password);
 		err = c->authorization ? 0 : -ENOMEM;
 	} else if (basic) {
-		err = bpfman_err(c->ctx, -EACCES,
+		err = bpfman_err_kind(c->ctx, BPFMAN_ERRKIND_AUTH, -EACCES,
 				 "the registry %s requires credentials for %s (HTTP 401%s%s) and none were found; pass a username and password or log in with `podman login %s` (auth files: doc/images.md)",
 				 c->registry, c->repository, errtext ? ": " : "",
 				 str_or_empty(errtext), c->registry);
 	} else {
-		err = bpfman_err(c->ctx, -EACCES,
+		err = bpfman_err_kind(c->ctx, BPFMAN_ERRKIND_AUTH, -EACCES,
 				 "the registry %s answered HTTP 401 for %s without a Basic or Bearer challenge we can answer%s%s",
 				 c->registry, c->repository, errtext ? ": " : "",
 				 str_or_empty(errtext));
@@ -241,7 +241,7 @@ static int do_hops(struct registry_client *c, const struct http_request *in,
 				return err;
 			if (!http_url_is_https(url) && !hs.insecure) {
 				registry_settings_clear(&hs);
-				return bpfman_err(c->ctx, -EPERM,
+				return bpfman_err_kind(c->ctx, BPFMAN_ERRKIND_REGISTRY, -EPERM,
 						  "the registry %s redirected to %s over plain HTTP, but %s is not marked insecure; refusing it (mark it `insecure: true` under registries in the config if this is intended)",
 						  c->registry, host, host);
 			}
@@ -354,7 +354,7 @@ static int status_err(struct registry_client *c, const struct http_response *r,
 				  what, c->registry, c->repository, sep, str_or_empty(text));
 	case 401:
 	case 403:
-		return bpfman_err(c->ctx, -EACCES,
+		return bpfman_err_kind(c->ctx, BPFMAN_ERRKIND_AUTH, -EACCES,
 				  "the registry %s denied access to %s in %s (HTTP %ld%s%s); check that these credentials may %s this repository",
 				  c->registry, what, c->repository, r->status, sep,
 				  str_or_empty(text), c->push ? "push to" : "pull from");
@@ -705,7 +705,7 @@ int registry_put_manifest(struct registry_client *c, const char *reference,
 	if (!url || !what)
 		return -ENOMEM;
 	if (len > MANIFEST_MAX_SIZE)
-		return bpfman_err(c->ctx, -EMSGSIZE, "the manifest is larger than %u bytes",
+		return bpfman_err_kind(c->ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EMSGSIZE, "the manifest is larger than %u bytes",
 				  MANIFEST_MAX_SIZE);
 	digest_buf(buf, len, digest);
 	if (reference_is_digest(reference) && strcmp(reference, digest))

@@ -149,6 +149,35 @@ void store_release(int hold_fd)
 		close(hold_fd);
 }
 
+int store_make_private(struct bpfman_ctx *ctx, const char *root)
+{
+	_cleanup_free_ char *parent = NULL;
+	struct stat st;
+	char *slash;
+	int err;
+
+	if (str_empty(root))
+		return bpfman_err(ctx, -EINVAL, "no image cache directory given");
+	if (!stat(root, &st)) {
+		if (st.st_mode & 0007)
+			pr_warn(ctx, "the image cache %s is open to other users (mode %04o), who can read every image pulled into it, also with credentials; close it with 'chmod o-rwx %s' (doc/images.md)",
+				root, (unsigned)(st.st_mode & 07777), root);
+		return 0;
+	}
+	if (!(parent = strdup(root)))
+		return -ENOMEM;
+	if ((slash = strrchr(parent, '/')) && slash != parent) {
+		*slash = '\0';
+		if ((err = mkdir_p(parent, 0755)))
+			return bpfman_err(ctx, err, "cannot create %s: %s", parent, strerror(-err));
+	}
+	/* mkdir's mode is cut by the umask, never widened: 0700 or less. */
+	if (mkdir(root, 0700) && errno != EEXIST)
+		return bpfman_err(ctx, -errno, "cannot create the image cache %s: %s", root,
+				  strerror(errno));
+	return 0;
+}
+
 int store_init(struct bpfman_ctx *ctx, const char *root)
 {
 	static const char *const dirs[] = { "blobs/sha256", "tmp" };
@@ -267,7 +296,7 @@ int store_blob_write(struct bpfman_ctx *ctx, struct blob_writer *w,
 	int err;
 
 	if (w->expected_size && w->digest.bytes + len > w->expected_size)
-		return bpfman_err(ctx, -EMSGSIZE, "blob %s is larger than the %llu bytes its descriptor says",
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EMSGSIZE, "blob %s is larger than the %llu bytes its descriptor says",
 				  w->expected[0] ? w->expected : "(new)",
 				  (unsigned long long)w->expected_size);
 	digest_stream_update(&w->digest, buf, len);
@@ -356,7 +385,7 @@ static int read_file_max(struct bpfman_ctx *ctx, const char *path, size_t max_le
 	if (!S_ISREG(st.st_mode))
 		return bpfman_err(ctx, -EINVAL, "%s %s is not a regular file", what, path);
 	if ((uint64_t)st.st_size > max_len)
-		return bpfman_err(ctx, -EMSGSIZE, "%s %s is %lld bytes, over the %zu-byte limit",
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EMSGSIZE, "%s %s is %lld bytes, over the %zu-byte limit",
 				  what, path, (long long)st.st_size, max_len);
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf)
@@ -703,7 +732,7 @@ static int mark(struct bpfman_ctx *ctx, const char *root, const struct descripto
 	if (!is_manifest_type(desc->media_type) || !store_has_blob(root, desc->digest, 0))
 		return 0;
 	if (depth > 4)
-		return bpfman_err(ctx, -ELOOP, "image indexes nest deeper than 4 levels at %s", desc->digest);
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -ELOOP, "image indexes nest deeper than 4 levels at %s", desc->digest);
 	if ((err = store_read_blob(ctx, root, desc->digest, MANIFEST_MAX_SIZE, &buf, &len)) ||
 	    (err = manifest_parse(ctx, desc->media_type, buf, len, &m)))
 		return bpfman_err_prefix(ctx, err, "cannot prune: manifest %s is unreadable; remove the references to it and prune again",

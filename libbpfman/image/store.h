@@ -17,6 +17,11 @@ struct bpfman_ctx;
 
 /* Creates the layout if missing. */
 int store_init(struct bpfman_ctx *ctx, const char *root);
+/* The image cache holds what was pulled with credentials: a cache root that
+ * does not exist yet is created mode 0700 (an administrator may open it to
+ * a group: doc/images.md); an existing one open to others is used, with a
+ * warning that says how to close it. */
+int store_make_private(struct bpfman_ctx *ctx, const char *root);
 char *store_blob_path(const char *root, const char *digest);
 /* True when the blob exists with this size (size 0: any). */
 bool store_has_blob(const char *root, const char *digest, uint64_t size);

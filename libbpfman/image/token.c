@@ -249,7 +249,7 @@ static int realm_check(struct bpfman_ctx *ctx, const char *realm,
 		return err;
 	if (!http_url_is_https(realm) && !ret->insecure) {
 		registry_settings_clear(ret);
-		return bpfman_err(ctx, -EPERM,
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_REGISTRY, -EPERM,
 				  "the registry sends us for a token to %s over plain HTTP, but %s is not marked insecure; refusing to send credentials in the clear (mark it `insecure: true` under registries in the config if this is intended)",
 				  realm, host);
 	}
@@ -362,12 +362,12 @@ int token_get(struct bpfman_ctx *ctx, CURL *h, const struct auth_challenge *ch,
 		return bpfman_err_prefix(ctx, err, "getting a registry token from %s", ch->realm);
 	errtext = http_error_text(&r);
 	if ((r.status == 401 || r.status == 403) && creds && creds->username) {
-		err = bpfman_err(ctx, -EACCES,
+		err = bpfman_err_kind(ctx, BPFMAN_ERRKIND_AUTH, -EACCES,
 				 "the token service %s refused the credentials of user %s (from %s) for %s (HTTP %ld%s%s); check the user name and password",
 				 ch->realm, creds->username, str_or_empty(creds->source), scope,
 				 r.status, errtext ? ": " : "", str_or_empty(errtext));
 	} else if (r.status == 401 || r.status == 403) {
-		err = bpfman_err(ctx, -EACCES,
+		err = bpfman_err_kind(ctx, BPFMAN_ERRKIND_AUTH, -EACCES,
 				 "the token service %s refused anonymous access to %s (HTTP %ld%s%s); give credentials (username and password, or an auth file from `podman login`)",
 				 ch->realm, scope, r.status, errtext ? ": " : "",
 				 str_or_empty(errtext));

@@ -45,7 +45,7 @@ int signature_enforce(struct bpfman_ctx *ctx, struct registry_client *c,
 	require = sign_rule_requires(&p, rule);
 	if (!rule) {
 		if (require)
-			err = bpfman_err(ctx, -EPERM,
+			err = bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EPERM,
 					 "image %s (%s) refused: signatures are required "
 					 "(signing.allow_unsigned: false) but no signing rule covers %s, "
 					 "so no key is trusted for it; add a rule with its scope "

@@ -13,10 +13,10 @@ int sign_refusal(struct bpfman_ctx *ctx, const char *name, const char *digest,
 	FILE *m;
 
 	if (!f->cnt)
-		return bpfman_err(ctx, -EPERM,
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EPERM,
 				  "image %s (%s) refused by signing rule %s (%s): no signature "
-				  "found, and the rule requires one; sign it (bpfmanctl image "
-				  "sign, cosign sign) or relax the rule (doc/signatures.md)",
+				  "found, and the rule requires one; sign it (image sign, "
+				  "cosign sign) or relax the rule (doc/signatures.md)",
 				  name, digest, rule->scope, rule->key_path);
 	m = open_memstream(&found, &len);
 	if (!m)
@@ -26,7 +26,7 @@ int sign_refusal(struct bpfman_ctx *ctx, const char *name, const char *digest,
 			f->v[i].format, f->v[i].detail);
 	if (fclose(m))
 		return -ENOMEM;
-	return bpfman_err(ctx, -EPERM,
+	return bpfman_err_kind(ctx, BPFMAN_ERRKIND_IMAGE_REFUSED, -EPERM,
 			  "image %s (%s) refused by signing rule %s (%s): %zu signature(s) "
 			  "found, none valid and trusted: %s", name, digest, rule->scope,
 			  rule->key_path, f->cnt, found);

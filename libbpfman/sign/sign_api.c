@@ -200,7 +200,7 @@ static int update_fallback_index(struct bpfman_ctx *ctx, struct registry_client 
 		if (!json_is_array(json_object_get(idx, "manifests")))
 			return bpfman_err(ctx, -EBADMSG,
 					  "tag %s holds no OCI index; cannot list the signature "
-					  "there (delete the tag, or use --format legacy)", tag);
+					  "there (delete the tag, or sign in the legacy format only)", tag);
 	}
 	if (!idx)
 		return -ENOMEM;
@@ -299,7 +299,7 @@ int bpfman_image__sign(char **ret_digest, struct bpfman_ctx *ctx,
 	if ((err = dlopen_crypto(ctx)))
 		return err;
 	if (!key_file)
-		return bpfman_err(ctx, -EINVAL, "signing needs a private key file (key_file, --key)");
+		return bpfman_err(ctx, -EINVAL, "signing needs a private key file (key_file)");
 	if (fmt < BPFMAN_SIGN_BOTH || fmt > BPFMAN_SIGN_BUNDLE)
 		return bpfman_err(ctx, -EINVAL, "unknown signature format %d", fmt);
 	if ((err = privkey_load(ctx, key_file, OPTS_GET(opts, key_password, NULL), &key)))

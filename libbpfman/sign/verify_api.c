@@ -135,7 +135,7 @@ int bpfman_image__verify(struct bpfman_signature_result **ret_result,
 		if (!rule) {
 			err = bpfman_err(ctx, -ENOENT,
 					 "no signing rule in the config file covers %s, so no key "
-					 "is trusted for it; give a key (--key), or add a rule "
+					 "is trusted for it; give a key (the keys option of the verify call), or add a rule "
 					 "(doc/signatures.md)", repo);
 			goto out;
 		}

@@ -102,3 +102,11 @@ const char *str_or_empty(const char *s)
 {
 	return s ? s : "";
 }
+
+bool str_has_control(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}

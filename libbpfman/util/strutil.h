@@ -21,6 +21,9 @@ void hex_encode(const unsigned char *buf, size_t len, char *out);
 int parse_u64(const char *s, uint64_t max, uint64_t *ret);
 
 bool str_empty(const char *s);
+/* Whether s holds a control character (below 0x20, or DEL): such text
+ * could drive a terminal it is printed on. */
+bool str_has_control(const char *s);
 /* s, or "" for NULL. */
 const char *str_or_empty(const char *s);
 

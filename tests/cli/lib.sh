@@ -5,7 +5,10 @@ set -euo pipefail
 BPFMANCTL=${BPFMANCTL:?set BPFMANCTL to the bpfmanctl under test}
 BPF_OBJ_DIR=${BPF_OBJ_DIR:?set BPF_OBJ_DIR to the directory of the test BPF objects}
 
+. "$(dirname "${BASH_SOURCE[0]}")/../sanitizer-watch.sh"
+
 cli_setup() {
+  sanitizer_watch_start
   mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
   mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing
   export BPFMAN_STATE_DIR=${BPFMAN_STATE_DIR:-$(mktemp -d /tmp/bpfman-cli-XXXXXX)}
@@ -19,6 +22,7 @@ cli_cleanup() {
   ids=$("$BPFMANCTL" list programs -o json 2>/dev/null | json_ids) || true
   for id in $ids; do "$BPFMANCTL" unload "$id" --force >/dev/null 2>&1 || true; done
   rm -rf "$BPFMAN_BPFFS_ROOT" "$BPFMAN_STATE_DIR"
+  sanitizer_watch_check || exit 1
 }
 
 json_ids() { python3 -c 'import json,sys; [print(p["id"]) for p in json.load(sys.stdin)]'; }

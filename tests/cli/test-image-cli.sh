@@ -50,6 +50,22 @@ id=$(bm load file -p "$obj" --programs tracepoint:count_getpid -o json | json_ge
 expect_eq "$(bm get program "$id" -o json | json_get image)" None "file load has no image"
 bm unload "$id"
 
+# An image label carrying terminal escapes (ESC ] 0 ; ... BEL retitles a
+# terminal; ESC [ 2 J clears it; C1 CSI too) is shown escaped in the table and in
+# messages, and as JSON escapes in json: never raw.
+evil=$'\e]0;pwned\a\e[2J\xc2\x9b31m'
+bm image build -f "$obj" -l "note=$evil" -t "$P_HOST/cli/evil:v1" >/dev/null
+bm image pull "$P_HOST/cli/evil:v1" >"$work/evil.out" 2>&1
+bm image inspect "$P_HOST/cli/evil:v1" >>"$work/evil.out" 2>&1
+grep -q 'note.*\\x1b\]0;pwned\\x07\\x1b\[2J\\u009b31m' "$work/evil.out" ||
+  fail "label not shown escaped: $(cat -v "$work/evil.out")"
+if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]\|\xc2[\x80-\x9f]' "$work/evil.out"; then
+  fail "raw control characters reached the output: $(cat -v "$work/evil.out")"
+fi
+bm image inspect "$P_HOST/cli/evil:v1" -o json | grep -qi '\\u001b\]0;pwned\\u0007' ||
+  fail "json does not escape the label: $(bm image inspect "$P_HOST/cli/evil:v1" -o json | grep -a note | cat -v)"
+bm image rm "$P_HOST/cli/evil:v1" >/dev/null
+
 # Exit codes.
 expect_exit 3 bm image inspect "$P_HOST/cli/none:v1" >/dev/null
 expect_exit 3 bm image rm "$P_HOST/cli/none:v1" >/dev/null

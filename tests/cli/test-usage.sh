@@ -10,7 +10,9 @@ bin=$1
 doc=$2
 fail=0
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../sanitizer-watch.sh"
+sanitizer_watch_start
+trap 'rm -rf "$tmp"; sanitizer_watch_check || exit 1' EXIT
 # Never touch real state, even if a case wrongly reached the library.
 export BPFMAN_STATE_DIR="$tmp/state" BPFMAN_BPFFS_ROOT="$tmp/bpffs" \
 	BPFMAN_RUNTIME_DIR="$tmp/run"

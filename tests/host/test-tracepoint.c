@@ -230,6 +230,10 @@ START_TEST(verifier_log_reaches_caller)
 	/* The verifier's own words, not just "permission denied". */
 	ck_assert_msg(strstr(bpfman_errmsg(h.ctx), "map_value_or_null") != NULL,
 		      "errmsg lacks the verifier log: %s", bpfman_errmsg(h.ctx));
+	/* The kernel said EACCES; the kind says what it was, for the daemon
+	 * and bindings as for bpfmanctl's exit status. */
+	ck_assert_int_eq(bpfman_errkind(h.ctx), BPFMAN_ERRKIND_VERIFIER);
+	ck_assert_str_eq(bpfman_errkind_name(bpfman_errkind(h.ctx)), "verifier");
 	snapshot_assert_same(&h, &snap);
 	harness_close(&h);
 }

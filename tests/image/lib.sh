@@ -34,8 +34,8 @@ image_cleanup() {
   for d in "$work"/reg-*; do
     [ -d "$d" ] && "$REGISTRY_SCRIPTS/registry-stop" "$d"
   done
-  cli_cleanup
   rm -rf "$work"
+  cli_cleanup
 }
 
 # start_registry NAME MODE [CERT_NAMES]: sets NAME_HOST, NAME_CA, NAME_USER,
@@ -103,6 +103,7 @@ refused() {
   shift 2
   before=$(cached_refs)
   out=$("$@" 2>&1) || rc=$?
+  refused_rc=$rc  # for callers that check the exit status too
   [ "$rc" != 0 ] || fail "$what: succeeded; output: $out"
   grep -qiE -- "$pattern" <<<"$out" || fail "$what: message does not match '$pattern': $out"
   expect_eq "$(programs_loaded)" "" "$what: programs loaded"

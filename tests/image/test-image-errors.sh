@@ -28,17 +28,56 @@ cp "$T_CA" "$work/certs/ca.crt"
 push_layout "$work/good" "$T_HOST/good:v1" --dest-cert-dir "$work/certs" \
   --dest-creds "$T_USER:$T_PASS"
 
-# The TLS + htpasswd registry works with the right credentials ...
-id=$(bm load image -i "$T_HOST/good:v1" -r "$auth" -o json | json_get 0.id)
+# The TLS + htpasswd registry works with the right credentials, given the
+# ways that keep them off the command line: a file, or stdin with -r - ...
+printf '%s:%s\n' "$T_USER" "$T_PASS" >"$work/creds"
+chmod 600 "$work/creds"
+out=$(bm load image -i "$T_HOST/good:v1" --registry-auth-file "$work/creds" -o json 2>"$work/err")
+! grep -qi "credentials" "$work/err" || fail "--registry-auth-file: unexpected warning: $(cat "$work/err")"
+bm unload "$(json_get 0.id <<<"$out")"
+bm image rm "$T_HOST/good:v1"
+id=$(printf '%s:%s\n' "$T_USER" "$T_PASS" |
+     bm load image -i "$T_HOST/good:v1" -r - -o json | json_get 0.id)
 bm unload "$id"
 bm image rm "$T_HOST/good:v1"
-echo "ok: TLS registry with basic auth"
+# ... and bpfman's -r BASE64 still works, with a warning that it is public.
+id=$(bm load image -i "$T_HOST/good:v1" -r "$auth" -o json 2>"$work/err" | json_get 0.id)
+grep -q "warning: -r/--registry-auth puts credentials on the command line" "$work/err" ||
+  fail "-r BASE64 without a warning: $(cat "$work/err")"
+bm unload "$id"
+# Pulled with credentials: the cache (created by that pull) keeps the
+# image from other users; an unprivileged user cannot read it.
+chmod 755 "$work"  # mktemp's 0700 would hide the cache by itself
+[ "$(stat -c %a "$BPFMAN_IMAGE_CACHE_DIR")" = 700 ] ||
+  fail "cache directory is mode $(stat -c %a "$BPFMAN_IMAGE_CACHE_DIR"), not 700"
+if setpriv --reuid=65534 --regid=65534 --clear-groups \
+     cat "$BPFMAN_IMAGE_CACHE_DIR/index.json" >/dev/null 2>&1; then
+  fail "user nobody can read the image cache's index.json"
+fi
+# A cache someone opened to others is used, with a warning that says so.
+chmod 755 "$BPFMAN_IMAGE_CACHE_DIR"
+bm image pull "$T_HOST/good:v1" -p Always --registry-auth-file "$work/creds" >/dev/null 2>"$work/err"
+grep -q "image cache $BPFMAN_IMAGE_CACHE_DIR is open to other users" "$work/err" ||
+  fail "no warning for a cache open to others: $(cat "$work/err")"
+chmod 700 "$BPFMAN_IMAGE_CACHE_DIR"
+chmod 700 "$work"
+bm image rm "$T_HOST/good:v1"
+echo "ok: TLS registry with basic auth (file, stdin, -r with a warning); cache not world-readable"
+chmod 644 "$work/creds"
+bm image pull "$T_HOST/good:v1" --registry-auth-file "$work/creds" >/dev/null 2>"$work/err"
+grep -q "other users may read it" "$work/err" || fail "no warning for a world-readable credentials file"
+bm image rm "$T_HOST/good:v1"
 
-# ... and refuses wrong ones.
+# ... and refuses wrong ones: status 8, not 4 ("permission denied").
+printf '%s:wrong-%s\n' "$T_USER" "$T_PASS" >"$work/bad-creds"
 refused "wrong credentials (401)" "401|unauthori|credential" \
+  bm load image -i "$T_HOST/good:v1" --registry-auth-file "$work/bad-creds" -p Always
+expect_eq "$refused_rc" 8 "exit status for refused credentials"
+refused "wrong credentials (401), -r" "401|unauthori|credential" \
   bm load image -i "$T_HOST/good:v1" -r "$bad_auth" -p Always
 refused "no credentials" "401|unauthori|credential" \
   bm load image -i "$T_HOST/good:v1" -p Always
+expect_eq "$refused_rc" 8 "exit status for missing credentials"
 refused "TLS name mismatch" "certificate|TLS|SSL|name" \
   bm load image -i "$W_HOST/good:v1" -r "$auth"
 refused "unreachable registry" "connect|reach|refused" \
@@ -69,6 +108,7 @@ b[len(b) // 2] ^= 0xff
 open(p, "wb").write(b)
 EOF
 refused "tampered blob" "digest" bm load image -i "$P_HOST/tamper:v1"
+expect_eq "$refused_rc" 7 "exit status for a tampered blob (image refused)"
 
 # A manifest lying about the layer's size (pushed by hand: skopeo checks).
 mkimage "$work/liar" --lie-size 100 --elf "$BPF_OBJ_DIR/uprobe_counter.bpf.o" \
@@ -80,6 +120,8 @@ mkimage "$work/traversal" --entry-name ../../evil.o --elf "$obj" >/dev/null
 push_layout "$work/traversal" "$P_HOST/traversal:v1"
 refused "path traversal in the layer" '\.\.|traversal|path' \
   bm load image -i "$P_HOST/traversal:v1"
+# The library refused the layer with EPERM; that is not a privilege problem.
+expect_eq "$refused_rc" 7 "exit status for a hostile layer (image refused)"
 [ -e "$BPFMAN_IMAGE_CACHE_DIR/../evil.o" ] && fail "traversal wrote outside the cache"
 
 # A payload that is not an ELF.
@@ -92,6 +134,7 @@ refused "non-ELF payload" "ELF" bm load image -i "$P_HOST/notelf:v1"
 mkimage "$work/nolabels" --no-labels --elf "$obj" >/dev/null
 push_layout "$work/nolabels" "$P_HOST/nolabels:v1"
 refused "missing labels" "label" bm load image -i "$P_HOST/nolabels:v1"
+expect_eq "$refused_rc" 7 "exit status for an image without labels"
 
 # A reference that does not parse never reaches the network.
 refused "malformed reference" "reference|repository|tag|invalid" \

@@ -96,7 +96,25 @@ out=$(bm image pull "$P_HOST/multi:v1" -p Always --platform "linux/$other" -o js
 expect_eq "$(json_get platform <<<"$out")" "linux/$other" "--platform picks the other entry"
 refused "index without this platform" "platform" \
   bm image pull "$P_HOST/multi:v1" -p Always --platform linux/s390x
-echo "ok: multi-arch index"
+# One manifest (no index) whose config says linux/amd64 does not serve a
+# request for linux/s390x, from the registry or from the cache; asking
+# for what it is (or nothing) works. A malformed --platform is refused
+# before any network.
+mkimage "$work/single" --elf "linux/amd64=$obj" >/dev/null
+push_layout "$work/single" "$P_HOST/single:v1"
+refused "single manifest for another platform" "is for platform linux/amd64 .*not linux/s390x" \
+  bm image pull "$P_HOST/single:v1" -p Always --platform linux/s390x
+expect_eq "$refused_rc" 3 "exit status for a platform the image is not for"
+out=$(bm image pull "$P_HOST/single:v1" --platform linux/amd64 -o json)
+expect_eq "$(json_get platform <<<"$out")" "linux/amd64" "single manifest platform"
+refused "cached single manifest for another platform" "not linux/s390x" \
+  bm image pull "$P_HOST/single:v1" -p IfNotPresent --platform linux/s390x
+for bad in linux linux/ /amd64 Linux/amd64 "linux/amd64/v8/x" "linux/am d64"; do
+  refused "malformed platform '$bad'" "is not os/arch\[/variant\]" \
+    bm image pull "$P_HOST/single:v1" -p Always --platform "$bad"
+done
+bm image rm "$P_HOST/single:v1"
+echo "ok: --platform validated and honoured for a single manifest"
 
 # list, rm, prune.
 n=$(bm image list -o json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')

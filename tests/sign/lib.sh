@@ -21,6 +21,8 @@ need() {
 		fail "$1 is not installed; run scripts/install-deps.sh"
 }
 
+. "$(dirname "${BASH_SOURCE[0]}")/../sanitizer-watch.sh"
+
 sign_setup() {
 	need docker-registry
 	need skopeo
@@ -28,6 +30,7 @@ sign_setup() {
 	need openssl
 	need curl
 	T=$(mktemp -d /tmp/bpfman-sign-XXXXXX)
+	sanitizer_watch_start
 	export HOME=$T/home GNUPGHOME=$T/gnupg COSIGN_PASSWORD=test-password
 	mkdir -p "$HOME" && mkdir -m 700 "$GNUPGHOME"
 	trap sign_cleanup EXIT
@@ -72,6 +75,7 @@ sign_cleanup() {
 		rm -rf "$T"
 	fi
 	rm -rf "$BPFMAN_BPFFS_ROOT" 2>/dev/null
+	sanitizer_watch_check || { [ "$rc" = 0 ] && rc=1; }
 	exit "$rc"
 }
 

@@ -51,7 +51,7 @@ ctl image sign "$REG/lax/badsig:v1" --key other.pem >/dev/null || fail "sign"
 before=$(progs)
 expect 0 "" ctl image pull "$REG/strict/signed:v1"
 for ref in strict/unsigned:v1 strict/badsig:v1 lax/badsig:v1; do
-	expect 4 "image $REG/$ref \(sha256:[0-9a-f]{64}\) refused by signing rule" \
+	expect 7 "image $REG/$ref \(sha256:[0-9a-f]{64}\) refused by signing rule" \
 		ctl load image -i "$REG/$ref" --programs tracepoint:count_getpid
 	case $(cached) in *"$ref"*) fail "refused image $ref is tagged in the cache: $(cached)" ;; esac
 done
@@ -65,7 +65,7 @@ expect 0 "no signing rule covers" ctl -v image pull "$REG/nowhere/unsigned:v1"
 pass "unsigned images allowed with a warning where the policy allows them"
 
 write_config false
-expect 4 "no rule .*covers|no signing rule covers $REG/nowhere/unsigned" \
+expect 7 "no rule .*covers|no signing rule covers $REG/nowhere/unsigned" \
 	ctl image pull -p Always "$REG/nowhere/unsigned:v1"
 pass "allow_unsigned: false refuses images no rule covers"
 
@@ -89,9 +89,9 @@ expect 0 "" ctl image pull -p IfNotPresent "$REG/lax/later:v1"
 sed -i 's|scope: '"$REG"'/lax$|scope: '"$REG"'/lax\n      require_signature: true|' config.yaml
 grep -q "require_signature: true" config.yaml || fail "config edit failed"
 before=$(progs)
-expect 4 "not checked under the current signature policy" \
+expect 7 "not checked under the current signature policy" \
 	ctl load image -i "$REG/lax/later:v1" -p Never --programs tracepoint:count_getpid
-expect 4 "refused by signing rule $REG/lax .*no signature found" \
+expect 7 "refused by signing rule $REG/lax .*no signature found" \
 	ctl load image -i "$REG/lax/later:v1" -p IfNotPresent --programs tracepoint:count_getpid
 [ "$(progs)" = "$before" ] || fail "a refused cached load left programs behind"
 pass "cached loads are checked again when the policy changes"

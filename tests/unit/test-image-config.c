@@ -114,6 +114,26 @@ START_TEST(refusals)
 }
 END_TEST
 
+/* A label naming 10,000 programs: the count in the sentence is the real
+ * one (it was read after the JSON was freed, and said 0), and the failure
+ * is an image refusal to whoever maps kinds to statuses. */
+START_TEST(too_many_entries)
+{
+	size_t cap = 32 + 10000 * 24;
+	char *labels = malloc(cap), *p = labels;
+
+	ck_assert_ptr_nonnull(labels);
+	p += sprintf(p, "{\"io.ebpf.programs\":\"{");
+	for (int i = 0; i < 10000; i++)
+		p += sprintf(p, "%s\\\"p%d\\\":\\\"xdp\\\"", i ? "," : "", i);
+	sprintf(p, "}\"}");
+	bad(labels, -EBADMSG, "names 10000 entries, more than the 1024 accepted");
+	ck_assert_int_eq(bpfman_errkind(NULL), BPFMAN_ERRKIND_IMAGE_REFUSED);
+	ck_assert_str_eq(bpfman_errkind_name(bpfman_errkind(NULL)), "image-refused");
+	free(labels);
+}
+END_TEST
+
 START_TEST(type_names)
 {
 	enum bpfman_program_type t;
@@ -138,6 +158,7 @@ int main(void)
 	tcase_add_test(tc, programs_and_maps);
 	tcase_add_test(tc, rust_bpfman_kernel_types);
 	tcase_add_test(tc, legacy_labels);
+	tcase_add_test(tc, too_many_entries);
 	tcase_add_test(tc, refusals);
 	tcase_add_test(tc, type_names);
 	suite_add_tcase(s, tc);

@@ -93,6 +93,25 @@ START_TEST(relative_path_rejected)
 
 	ck_assert_int_eq(bpfman_ctx_new(&ctx, &o), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(bpfman_errmsg(NULL), "not an absolute path"));
+	/* The kind survives the context that failed to open. */
+	ck_assert_int_eq(bpfman_errkind(NULL), BPFMAN_ERRKIND_INVALID);
+}
+END_TEST
+
+START_TEST(errkind_names)
+{
+	ck_assert_str_eq(bpfman_errkind_name(BPFMAN_ERRKIND_NONE), "none");
+	ck_assert_str_eq(bpfman_errkind_name(BPFMAN_ERRKIND_VERIFIER), "verifier");
+	ck_assert_str_eq(bpfman_errkind_name(BPFMAN_ERRKIND_PERMISSION), "permission");
+	ck_assert_str_eq(bpfman_errkind_name(BPFMAN_ERRKIND_IMAGE_REFUSED), "image-refused");
+	ck_assert_str_eq(bpfman_errkind_name(BPFMAN_ERRKIND_REGISTRY), "registry");
+	/* A kind a newer library added reads as "other", never NULL. */
+	ck_assert_str_eq(bpfman_errkind_name((enum bpfman_errkind)999), "other");
+	ck_assert_str_eq(bpfman_errkind_name((enum bpfman_errkind)-1), "other");
+	/* The fixed values bindings hard-code. */
+	ck_assert_int_eq(BPFMAN_ERRKIND_VERIFIER, 6);
+	ck_assert_int_eq(BPFMAN_ERRKIND_IMAGE_REFUSED, 7);
+	ck_assert_int_eq(BPFMAN_ERRKIND_REGISTRY, 11);
 }
 END_TEST
 
@@ -116,6 +135,7 @@ int main(void)
 	tcase_add_test(tc, older_caller_reads_defaults);
 	tcase_add_test(tc, macro_and_init_agree);
 	tcase_add_test(tc, relative_path_rejected);
+	tcase_add_test(tc, errkind_names);
 	tcase_add_test(tc, versions_agree);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -27,6 +27,7 @@ for t in tc-dispatcher xdp-dispatcher; do
   run "$t" "$builddir/tests/dispatcher/test-$t"
 done
 run cli tests/cli/test-cli.sh
+run cli-errors tests/cli/test-errors.sh
 run smoke tests/vm/smoke.sh
 run seed-demo scripts/seed-demo.sh
 run compat tests/cli/test-compat.sh

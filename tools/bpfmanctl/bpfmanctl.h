@@ -17,9 +17,12 @@ enum ctl_exit {
 	CTL_EXIT_OK = 0,
 	CTL_EXIT_FAILED = 1,     /* the library reported a failure */
 	CTL_EXIT_USAGE = 2,      /* bad flags or arguments; library untouched */
-	CTL_EXIT_NOT_FOUND = 3,  /* -ENOENT */
-	CTL_EXIT_PERMISSION = 4, /* -EPERM, -EACCES */
-	CTL_EXIT_BUSY = 5,       /* -EBUSY, -EEXIST */
+	CTL_EXIT_NOT_FOUND = 3,  /* BPFMAN_ERRKIND_NOT_FOUND */
+	CTL_EXIT_PERMISSION = 4, /* BPFMAN_ERRKIND_PERMISSION: privilege */
+	CTL_EXIT_BUSY = 5,       /* BPFMAN_ERRKIND_BUSY */
+	CTL_EXIT_VERIFIER = 6,   /* BPFMAN_ERRKIND_VERIFIER */
+	CTL_EXIT_IMAGE = 7,      /* BPFMAN_ERRKIND_IMAGE_REFUSED */
+	CTL_EXIT_AUTH = 8,       /* BPFMAN_ERRKIND_AUTH */
 };
 
 /* Returned by parsers when --help was printed: the command exits 0. */
@@ -69,7 +72,11 @@ int ctl_open(struct bpfman_ctx **ret_ctx, const struct ctl_global *g);
 /* main.c: prints "bpfmanctl: error: <errmsg>" for a failed call (err is the
  * negative errno it returned) and returns the matching exit code. */
 int ctl_fail(struct bpfman_ctx *ctx, int err);
-/* Exit code for a negative errno. */
-int ctl_exit_code(int err);
+/* ctl_fail(), then, when the failure is "not found", a hint in bpfmanctl's
+ * own terms (the library's sentence names no command). */
+int ctl_fail_hint(struct bpfman_ctx *ctx, int err, const char *not_found_hint);
+/* Exit code for a failure of kind `kind` (bpfman_errkind()); err, the
+ * negative errno, decides only when the library gave no kind. */
+int ctl_exit_code(enum bpfman_errkind kind, int err);
 
 #endif /* BPFMANCTL_H */

@@ -55,7 +55,7 @@ int cmd_detach(int argc, char **argv, struct ctl_global *g)
 		return ret;
 	ret = bpfman_link__detach(ctx, cfg.link_id);
 	if (ret)
-		ret = ctl_fail(ctx, ret);
+		ret = ctl_fail_hint(ctx, ret, "'bpfmanctl list links' shows the link IDs");
 	bpfman_ctx_free(ctx);
 	return ret;
 }

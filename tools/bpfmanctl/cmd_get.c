@@ -135,7 +135,8 @@ int cmd_get(int argc, char **argv, struct ctl_global *g)
 		bpfman_program__free(prog);
 	}
 	if (ret)
-		ret = ctl_fail(ctx, ret);
+		ret = ctl_fail_hint(ctx, ret, cfg.link ? "'bpfmanctl list links' shows the link IDs"
+						       : "'bpfmanctl list programs --all' shows the program IDs");
 	bpfman_ctx_free(ctx);
 	return ret;
 }

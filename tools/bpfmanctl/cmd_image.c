@@ -70,9 +70,8 @@ static const struct opt pull_opts[] = {
 	OPT("image-url", 'i', OPT_ARG_ONE, "REFERENCE",
 	  "The image, as [registry/]repository[:tag][@sha256:digest] (or give\n"
 	  "it as the argument). Example: -i quay.io/bpfman-bytecode/xdp_pass:latest"),
-	OPT("registry-auth", 'r', OPT_ARG_ONE, "BASE64",
-	  "Credentials: base64 of USER:PASSWORD. Without it the docker/podman\n"
-	  "auth files are searched (doc/images.md)."),
+	OPT("registry-auth", 'r', OPT_ARG_ONE, "BASE64", REGISTRY_AUTH_HELP),
+	OPT_REGISTRY_AUTH_FILE_ENTRY,
 	OPT("authfile", KEY_AUTHFILE, OPT_ARG_ONE, "FILE",
 	  "An auth file (docker config.json / containers auth.json format) to\n"
 	  "use instead of the usual search."),
@@ -121,6 +120,8 @@ static int image_opt(void *data, int key, const char *arg)
 			return usage_err("empty image reference");
 		cfg->reference = arg;
 		return 0;
+	case KEY_REGISTRY_AUTH_FILE:
+		return args_registry_auth_file(&cfg->reg, arg);
 	case 'r':
 		return args_registry_auth(&cfg->reg, arg);
 	case KEY_AUTHFILE:

@@ -33,8 +33,8 @@ static const struct opt build_opts[] = {
 	OPT("label", 'l', OPT_ARG_MANY, "KEY=VALUE",
 	  "Extra config label; io.ebpf.programs and io.ebpf.maps are derived\n"
 	  "from the ELF."),
-	OPT("registry-auth", 'r', OPT_ARG_ONE, "BASE64",
-	  "Credentials for the push: base64 of USER:PASSWORD."),
+	OPT("registry-auth", 'r', OPT_ARG_ONE, "BASE64", REGISTRY_AUTH_HELP),
+	OPT_REGISTRY_AUTH_FILE_ENTRY,
 	OPT("authfile", KEY_AUTHFILE, OPT_ARG_ONE, "FILE",
 	  "An auth file to use instead of the usual search."),
 	OPT_OUTPUT_ENTRY(KEY_OUTPUT_FORMAT),
@@ -111,6 +111,8 @@ static int build_opt(void *data, int key, const char *arg)
 		return 0;
 	case 'l':
 		return args_kv_list(&cfg->labels, arg, "--label");
+	case KEY_REGISTRY_AUTH_FILE:
+		return args_registry_auth_file(&cfg->reg, arg);
 	case 'r':
 		return args_registry_auth(&cfg->reg, arg);
 	case KEY_AUTHFILE:

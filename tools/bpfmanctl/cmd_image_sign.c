@@ -31,12 +31,12 @@ enum {
 };
 
 static const struct opt verify_opts[] = {
-	OPT("key", KEY_KEY, OPT_ARG_MANY, "FILE",
+	OPT("key", KEY_KEY, OPT_ARG_ONE, "FILE",
 	    "Trust this PEM public key (cosign.pub) instead of the config\n"
-	    "file's rules. Repeat for several."),
-	OPT("certificate-root", KEY_ROOT, OPT_ARG_MANY, "FILE",
-	    "Trust signing certificates that chain to these PEM CA roots\n"
-	    "(needs --certificate-identity)."),
+	    "file's rules. Repeat the flag for several."),
+	OPT("certificate-root", KEY_ROOT, OPT_ARG_ONE, "FILE",
+	    "Trust signing certificates that chain to this PEM CA root\n"
+	    "(needs --certificate-identity). Repeat the flag for several."),
 	OPT("certificate-identity", KEY_IDENTITY, OPT_ARG_ONE, "ID",
 	    "The email or URI the signing certificate must name, exactly."),
 	OPT("certificate-oidc-issuer", KEY_ISSUER, OPT_ARG_ONE, "URL",
@@ -46,9 +46,8 @@ static const struct opt verify_opts[] = {
 	    "(gpg --export output); needs --lookaside."),
 	OPT("lookaside", KEY_LOOKASIDE, OPT_ARG_ONE, "URL",
 	    "Where GPG signatures live: file:///dir or https://host/path."),
-	OPT("registry-auth", 'r', OPT_ARG_ONE, "BASE64",
-	    "Registry credentials: base64 of USER:PASSWORD. Without it the\n"
-	    "docker/podman auth files are searched (doc/images.md)."),
+	OPT("registry-auth", 'r', OPT_ARG_ONE, "BASE64", REGISTRY_AUTH_HELP),
+	OPT_REGISTRY_AUTH_FILE_ENTRY,
 	OPT("authfile", KEY_AUTH_FILE, OPT_ARG_ONE, "FILE",
 	    "An auth file (docker config.json / containers auth.json) to use."),
 	OPT_OUTPUT_ENTRY('o'),
@@ -80,9 +79,8 @@ static const struct opt sign_opts[] = {
 	OPT("format", KEY_FORMAT, OPT_ARG_ONE, "FORMAT",
 	    "both (default), legacy (tag sha256-<hex>.sig) or bundle (sigstore\n"
 	    "bundle referrer, cosign 3's default)."),
-	OPT("registry-auth", 'r', OPT_ARG_ONE, "BASE64",
-	    "Registry credentials: base64 of USER:PASSWORD. Without it the\n"
-	    "docker/podman auth files are searched (doc/images.md)."),
+	OPT("registry-auth", 'r', OPT_ARG_ONE, "BASE64", REGISTRY_AUTH_HELP),
+	OPT_REGISTRY_AUTH_FILE_ENTRY,
 	OPT("authfile", KEY_AUTH_FILE, OPT_ARG_ONE, "FILE",
 	    "An auth file (docker config.json / containers auth.json) to use."),
 	OPT_OUTPUT_ENTRY('o'),
@@ -141,6 +139,8 @@ static int sign_cfg_opt(void *data, int key, const char *arg)
 	case KEY_LOOKASIDE:
 		cfg->lookaside = arg;
 		return 0;
+	case KEY_REGISTRY_AUTH_FILE:
+		return args_registry_auth_file(&cfg->reg, arg);
 	case 'r':
 		return args_registry_auth(&cfg->reg, arg);
 	case KEY_AUTH_FILE:

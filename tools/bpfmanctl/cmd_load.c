@@ -72,9 +72,8 @@ static const struct opt load_image_opts[] = {
 	OPT("image-url", 'i', OPT_ARG_ONE, "REFERENCE",
 	  "Required: the bytecode image, as [registry/]repository[:tag]\n"
 	  "[@sha256:digest]. Example: -i quay.io/bpfman-bytecode/xdp_pass:latest"),
-	OPT("registry-auth", 'r', OPT_ARG_ONE, "BASE64",
-	  "Credentials: base64 of USER:PASSWORD. Without it the docker/podman\n"
-	  "auth files are searched (doc/images.md)."),
+	OPT("registry-auth", 'r', OPT_ARG_ONE, "BASE64", REGISTRY_AUTH_HELP),
+	OPT_REGISTRY_AUTH_FILE_ENTRY,
 	OPT("authfile", KEY_AUTHFILE, OPT_ARG_ONE, "FILE",
 	  "An auth file to use instead of the usual search."),
 	OPT("pull-policy", 'p', OPT_ARG_ONE, "POLICY",
@@ -167,6 +166,8 @@ static int load_image_opt(void *data, int key, const char *arg)
 			return usage_err("empty --image-url");
 		cfg->image = arg;
 		return 0;
+	case KEY_REGISTRY_AUTH_FILE:
+		return args_registry_auth_file(&cfg->reg, arg);
 	case 'r':
 		return args_registry_auth(&cfg->reg, arg);
 	case KEY_AUTHFILE:

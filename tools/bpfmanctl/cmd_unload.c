@@ -66,7 +66,7 @@ int cmd_unload(int argc, char **argv, struct ctl_global *g)
 		return ret;
 	ret = bpfman_program__unload(ctx, cfg.prog_id, &opts);
 	if (ret)
-		ret = ctl_fail(ctx, ret);
+		ret = ctl_fail_hint(ctx, ret, "'bpfmanctl list programs' shows the program IDs");
 	bpfman_ctx_free(ctx);
 	return ret;
 }

@@ -3,10 +3,12 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* explicit_bzero */
 #endif
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "args.h"
@@ -62,21 +64,80 @@ bad:
 	return NULL;
 }
 
-int args_registry_auth(struct registry_cli *r, const char *arg)
+/* Takes ownership of plain ("USER:PASSWORD"); `from` names the source. */
+static int set_credentials(struct registry_cli *r, char *plain, const char *from)
 {
-	char *plain = b64_decode(arg), *colon;
+	char *colon = plain ? strchr(plain, ':') : NULL;
 
-	colon = plain ? strchr(plain, ':') : NULL;
 	if (!colon || colon == plain) {
+		if (plain)
+			explicit_bzero(plain, strlen(plain));
 		free(plain);
-		return usage_err("invalid --registry-auth: expected base64 of USER:PASSWORD, "
-				 "e.g. -r $(printf 'user:secret' | base64)");
+		return usage_err("invalid credentials in %s: expected USER:PASSWORD "
+				 "with a non-empty USER", from);
 	}
 	*colon = '\0';
 	registry_cli_free(r);
 	r->username = plain;
 	r->password = strdup(colon + 1);
+	explicit_bzero(colon + 1, strlen(colon + 1));
 	return r->password ? 0 : usage_err("out of memory");
+}
+
+/* The first line of f, without its newline; NULL when empty or too long. */
+static char *read_first_line(FILE *f)
+{
+	char buf[4096];
+	size_t len;
+	char *line;
+
+	if (!fgets(buf, sizeof(buf), f))
+		return NULL;
+	len = strcspn(buf, "\r\n");
+	if (len == strlen(buf) && !feof(f)) { /* no newline in 4 KiB */
+		explicit_bzero(buf, sizeof(buf));
+		return NULL;
+	}
+	buf[len] = '\0';
+	line = strdup(buf);
+	explicit_bzero(buf, sizeof(buf));
+	return line;
+}
+
+int args_registry_auth(struct registry_cli *r, const char *arg)
+{
+	char *plain;
+
+	if (!strcmp(arg, "-"))
+		return set_credentials(r, read_first_line(stdin), "stdin (-r -)");
+	plain = b64_decode(arg);
+	if (!plain || !strchr(plain, ':') || plain[0] == ':') {
+		free(plain);
+		return usage_err("invalid --registry-auth: expected base64 of USER:PASSWORD, "
+				 "e.g. --registry-auth-file FILE holding USER:PASSWORD, or -r - "
+				 "with USER:PASSWORD on stdin");
+	}
+	fprintf(stderr, "bpfmanctl: warning: -r/--registry-auth puts credentials on the "
+		"command line, where other users can read them (ps, /proc/PID/cmdline); "
+		"use --registry-auth-file FILE or -r - (stdin)\n");
+	return set_credentials(r, plain, "--registry-auth");
+}
+
+int args_registry_auth_file(struct registry_cli *r, const char *path)
+{
+	FILE *f = fopen(path, "re");
+	struct stat st;
+	char *line;
+
+	if (!f)
+		return usage_err("cannot read --registry-auth-file %s: %s", path, strerror(errno));
+	if (!fstat(fileno(f), &st) && (st.st_mode & 0077))
+		fprintf(stderr, "bpfmanctl: warning: %s holds registry credentials but other "
+			"users may read it (mode %04o); chmod 600 %s\n", path,
+			(unsigned)(st.st_mode & 07777), path);
+	line = read_first_line(f);
+	fclose(f);
+	return set_credentials(r, line, path);
 }
 
 int args_pull_policy(enum bpfman_pull_policy *ret, const char *arg)

@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "args.h"
 #include "bpfmanctl.h"
+#include "term_escape.h"
 
 enum {
 	KEY_STATE_DIR = OPT_LONG(1),
@@ -161,19 +163,36 @@ static void log_to_stderr(enum bpfman_log_level level, const char *msg,
 	const char *name = (unsigned)level <= BPFMAN_LOG_DEBUG ? names[level] : "log";
 
 	(void)user_data;
-	fprintf(stderr, "bpfmanctl: %s: %s\n", name, msg);
+	fprintf(stderr, "bpfmanctl: %s: ", name);
+	term_fputs(msg, stderr); /* names from images and the kernel */
+	fputc('\n', stderr);
 }
 
-int ctl_exit_code(int err)
+int ctl_exit_code(enum bpfman_errkind kind, int err)
 {
-	switch (-err) {
-	case 0:
+	if (!err)
 		return CTL_EXIT_OK;
+	switch (kind) {
+	case BPFMAN_ERRKIND_NOT_FOUND:
+		return CTL_EXIT_NOT_FOUND;
+	case BPFMAN_ERRKIND_PERMISSION:
+		return CTL_EXIT_PERMISSION;
+	case BPFMAN_ERRKIND_BUSY:
+		return CTL_EXIT_BUSY;
+	case BPFMAN_ERRKIND_VERIFIER:
+		return CTL_EXIT_VERIFIER;
+	case BPFMAN_ERRKIND_IMAGE_REFUSED:
+		return CTL_EXIT_IMAGE;
+	case BPFMAN_ERRKIND_AUTH:
+		return CTL_EXIT_AUTH;
+	case BPFMAN_ERRKIND_NONE:
+		break; /* a failure the library left no sentence for */
+	default:
+		return CTL_EXIT_FAILED;
+	}
+	switch (-err) {
 	case ENOENT:
 		return CTL_EXIT_NOT_FOUND;
-	case EPERM:
-	case EACCES:
-		return CTL_EXIT_PERMISSION;
 	case EBUSY:
 	case EEXIST:
 		return CTL_EXIT_BUSY;
@@ -185,11 +204,26 @@ int ctl_exit_code(int err)
 int ctl_fail(struct bpfman_ctx *ctx, int err)
 {
 	const char *msg = bpfman_errmsg(ctx);
+	enum bpfman_errkind kind = bpfman_errkind(ctx);
 
 	if (!msg || !*msg)
 		msg = strerror(err < 0 ? -err : err);
-	fprintf(stderr, "bpfmanctl: error: %s\n", msg);
-	return ctl_exit_code(err);
+	fputs("bpfmanctl: error: ", stderr);
+	term_fputs(msg, stderr);
+	fputc('\n', stderr);
+	/* The library names fields and calls; the hint in our own terms. */
+	if (kind == BPFMAN_ERRKIND_PERMISSION && geteuid() != 0)
+		fprintf(stderr, "bpfmanctl: hint: run as root, or with CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN and CAP_SYS_ADMIN\n");
+	return ctl_exit_code(kind, err);
+}
+
+int ctl_fail_hint(struct bpfman_ctx *ctx, int err, const char *not_found_hint)
+{
+	int ret = ctl_fail(ctx, err);
+
+	if (ret == CTL_EXIT_NOT_FOUND && not_found_hint)
+		fprintf(stderr, "bpfmanctl: hint: %s\n", not_found_hint);
+	return ret;
 }
 
 int ctl_open(struct bpfman_ctx **ret_ctx, const struct ctl_global *g)
@@ -250,6 +284,7 @@ int main(int argc, char **argv)
 	};
 	int next = 0, err;
 
+	term_escape_stdout();
 	err = opts_parse(&global_spec, argc, argv, &g, global_opt, &g, &next);
 	if (err == CTL_HELP_SHOWN)
 		return CTL_EXIT_OK;

@@ -3,7 +3,9 @@
  * One option table per command drives getopt_long and --help, so the two
  * cannot disagree. Values listed after an OPT_ARG_MANY flag
  * ("--programs a b -g X=01 Y=02") are handed to that flag's handler, as
- * bpfman's CLI accepts them.
+ * bpfman's CLI accepts them, until the next option or "--". Only options
+ * documented as lists are OPT_ARG_MANY: any other (--key FILE) takes one
+ * value, so "--key k.pub IMAGE" leaves IMAGE positional.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* asprintf, reallocarray, open_memstream */
@@ -126,7 +128,8 @@ void opts_help(const struct cmd_spec *spec)
 		printf("\n%s\n", spec->extra);
 	print_indented("Examples", spec->examples);
 	printf("\nExit status: 0 ok, 1 operation failed, 2 usage error, 3 not found,\n"
-	       "4 permission denied, 5 busy or already exists.\n");
+	       "4 permission denied, 5 busy or already exists, 6 rejected by the\n"
+	       "verifier, 7 image refused, 8 registry credentials refused or needed.\n");
 }
 
 static void hint(const struct cmd_spec *spec)
