@@ -225,5 +225,5 @@ S = TypeVar("S", bound=Structure)
 def new(cls: Type[S]) -> S:
     """A zeroed struct with ``sz`` set, like BPFMAN_OPTS() in C."""
     s = cls()
-    s.sz = ctypes.sizeof(cls)  # type: ignore[attr-defined]
+    s.sz = ctypes.sizeof(cls)
     return s

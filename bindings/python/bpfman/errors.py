@@ -30,6 +30,9 @@ class BpfmanError(OSError):
     """A libbpfman call failed. ``errno`` is the positive errno, ``message``
     the library's sentence (also ``str(err)``), ``function`` the C function."""
 
+    message: str = ""
+    function: str = ""
+
     def __init__(self, errno: int, message: str, function: str = "") -> None:
         super().__init__(errno, message)
         self.message = message
