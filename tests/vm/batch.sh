@@ -29,6 +29,7 @@ done
 run cli tests/cli/test-cli.sh
 run smoke tests/vm/smoke.sh
 run seed-demo scripts/seed-demo.sh
+run python bindings/python/tests/run.sh "$builddir"
 
 [ $fail -eq 0 ] || echo "failed in VM $BPFMAN_VM_KERNEL: ${failed[*]}"
 echo "vm-batch: $pass passed, $fail failed"

@@ -9,7 +9,8 @@ in the sentence):
 =====================  ================================================
 class                  raised for
 =====================  ================================================
-NotFoundError          ENOENT, ESRCH (no such program, link, image, file)
+NotFoundError          ENOENT, ESRCH, ENODEV (no such program, link, image,
+                       file, interface)
 InvalidError           EINVAL, ERANGE, E2BIG, ENAMETOOLONG (bad input)
 BusyError              EBUSY, EAGAIN (hook or lock in use), EEXIST
 PermissionDeniedError  EPERM, EACCES (also a builtins.PermissionError)
@@ -83,6 +84,7 @@ class VerifierError(BpfmanError):
 _BY_ERRNO: dict[int, type[BpfmanError]] = {
     E.ENOENT: NotFoundError,
     E.ESRCH: NotFoundError,
+    E.ENODEV: NotFoundError,
     E.EINVAL: InvalidError,
     E.ERANGE: InvalidError,
     E.E2BIG: InvalidError,

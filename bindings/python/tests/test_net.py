@@ -1,0 +1,144 @@
+"""Network hooks in a private namespace with a veth pair: XDP and TC with
+one program on the host; the XDP multi-program dispatcher (priorities,
+proceed-on, update in place) in the VM, where freplace works."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from typing import Iterator
+
+import pytest
+
+import bpfman
+from bpfman import ProgramType as T
+from bpfsys import read_u64
+from conftest import bpf_obj
+
+
+def sh(cmd: str) -> str:
+    return subprocess.run(cmd, shell=True, check=True, capture_output=True, text=True).stdout
+
+
+class NetEnv:
+    """Namespace NS with PEER (10.232.N.2) and HOST (10.232.N.1) in ours."""
+
+    def __init__(self) -> None:
+        n = next(i for i in ((os.getpid() + j) % 250 + 1 for j in range(250))
+                 if not sh(f"ip -o addr show to 10.232.{i}.0/24"))
+        tag = os.getpid() % 100000
+        self.ns, self.host, self.peer = f"bpfmpy{tag}", f"bpfpyh{tag}", f"bpfpyp{tag}"
+        self.ns_path = f"/var/run/netns/{self.ns}"
+        self.host_ip, self.peer_ip = f"10.232.{n}.1", f"10.232.{n}.2"
+        sh(f"ip netns add {self.ns} && "
+           f"ip link add name {self.host} type veth peer name {self.peer} netns {self.ns} && "
+           f"ip addr add {self.host_ip}/24 dev {self.host} && ip link set dev {self.host} up && "
+           f"ip -n {self.ns} addr add {self.peer_ip}/24 dev {self.peer} && "
+           f"ip -n {self.ns} link set dev {self.peer} up && ip -n {self.ns} link set dev lo up")
+        # Permanent neighbours: a dropping program must not also starve ARP.
+        sh(f"ip neigh replace {self.peer_ip} dev {self.host} nud permanent lladdr "
+           f"$(ip -n {self.ns} -br link show dev {self.peer} | awk '{{print $3}}') && "
+           f"ip -n {self.ns} neigh replace {self.host_ip} dev {self.peer} nud permanent "
+           f"lladdr $(cat /sys/class/net/{self.host}/address)")
+
+    def ping(self, count: int) -> int:
+        """Echo replies received for `count` pings to the peer."""
+        r = subprocess.run(["ping", "-c", str(count), "-i", "0.05", "-W", "1", self.peer_ip],
+                           capture_output=True, text=True)
+        m = re.search(r"(\d+) packets transmitted, (\d+) received", r.stdout)
+        assert m, r.stdout + r.stderr
+        return int(m.group(2))
+
+    def destroy(self) -> None:
+        subprocess.run(f"ip link del {self.host}; ip netns del {self.ns}", shell=True,
+                       capture_output=True)
+
+
+@pytest.fixture
+def net() -> Iterator[NetEnv]:
+    env = NetEnv()
+    yield env
+    env.destroy()
+
+
+def _counter(ctx: bpfman.Context, prog_id: int) -> int:
+    return read_u64(f"{ctx.get_program(prog_id).map_pin_dir}/counter")
+
+
+def test_xdp_one_program(ctx: bpfman.Context, net: NetEnv) -> None:
+    prog = ctx.load_file(bpf_obj("xdp_counter"), ["xdp:xdp_count"])[0]
+    try:
+        link = ctx.attach(prog.id, iface=net.peer, netns=net.ns_path, priority=50)
+        assert (link.type, link.iface, link.netns, link.priority) == (T.XDP, net.peer, net.ns_path, 50)
+        assert link.proceed_on == bpfman.XdpProceedOn.DEFAULT
+        before = _counter(ctx, prog.id)
+        assert net.ping(4) == 4
+        assert _counter(ctx, prog.id) >= before + 4, "the XDP program saw no packets"
+        chain = ctx.chain(T.XDP, net.peer, netns=net.ns_path)
+        assert [s.link_id for s in chain.slots] == [link.id]
+        assert chain.xdp_mode in ("native", "skb")
+        ctx.detach(link.id)
+        assert ctx.chain(T.XDP, net.peer, netns=net.ns_path).slots == []
+        with pytest.raises(bpfman.NotFoundError):
+            ctx.attach(prog.id, iface="no-such-if0", netns=net.ns_path)
+    finally:
+        ctx.unload(prog.id)
+
+
+def test_tc_ingress(ctx: bpfman.Context, net: NetEnv) -> None:
+    prog = ctx.load_file(bpf_obj("tc_counter"), ["tc:tc_count"])[0]
+    try:
+        link = ctx.attach(prog.id, iface=net.peer, netns=net.ns_path, priority=40,
+                          direction=bpfman.Direction.INGRESS)
+        assert (link.type, link.direction) == (T.TC, bpfman.Direction.INGRESS)
+        assert link.proceed_on == bpfman.TcProceedOn.DEFAULT
+        before = _counter(ctx, prog.id)
+        assert net.ping(4) == 4
+        assert _counter(ctx, prog.id) >= before + 4, "the TC program saw no packets"
+        chain = ctx.chain(T.TC, net.peer, direction=bpfman.Direction.INGRESS, netns=net.ns_path)
+        assert link.id in [s.link_id for s in chain.slots]
+        with pytest.raises(bpfman.InvalidError):
+            ctx.attach(prog.id, iface=net.peer, netns=net.ns_path)  # no direction
+    finally:
+        ctx.unload(prog.id)
+
+
+@pytest.mark.vm
+def test_xdp_dispatcher_proceed_on_and_priority(ctx: bpfman.Context, net: NetEnv) -> None:
+    """The seed's demonstration: a counter at 55, then xdp_drop at 50
+    (counting stops), then the drop moved to 60 in place (counting resumes)."""
+    X = bpfman.XdpProceedOn
+    counter = ctx.load_file(bpf_obj("xdp_counter"), ["xdp:xdp_count"])[0]
+    drop = ctx.load_file(bpf_obj("xdp_counter"), ["xdp:xdp_drop"])[0]
+    try:
+        c_link = ctx.attach(counter.id, iface=net.peer, netns=net.ns_path, priority=55,
+                            proceed_on=X.PASS | X.DISPATCHER_RETURN)
+        before = _counter(ctx, counter.id)
+        assert net.ping(3) == 3
+        assert _counter(ctx, counter.id) >= before + 3
+        d_link = ctx.attach(drop.id, iface=net.peer, netns=net.ns_path, priority=50,
+                            proceed_on=X.DROP)
+        chain = ctx.chain(T.XDP, net.peer, netns=net.ns_path)
+        assert chain.dispatcher_id != 0
+        assert [s.link_id for s in chain.slots] == [d_link.id, c_link.id]
+        assert [s.priority for s in chain.slots] == [50, 55]
+        assert chain.slots[0].proceed_on == X.DROP
+        before = _counter(ctx, counter.id)
+        assert net.ping(3) == 0, "xdp_drop at 50 let packets through"
+        # proceed-on drop: the dispatcher goes on to the counter, which passes.
+        assert _counter(ctx, counter.id) >= before + 3
+
+        ctx.update_link(d_link.id, proceed_on=X.PASS)
+        before = _counter(ctx, counter.id)
+        net.ping(3)
+        assert _counter(ctx, counter.id) == before, "counted behind a drop that stops the chain"
+        ctx.update_link(d_link.id, priority=60)
+        assert ctx.get_link(d_link.id).priority == 60
+        assert [s.link_id for s in ctx.chain(T.XDP, net.peer, netns=net.ns_path).slots] == \
+            [c_link.id, d_link.id]
+        before = _counter(ctx, counter.id)
+        net.ping(3)
+        assert _counter(ctx, counter.id) >= before + 3, "counting did not resume"
+    finally:
+        ctx.unload(drop.id)
+        ctx.unload(counter.id)
