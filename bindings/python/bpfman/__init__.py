@@ -9,15 +9,16 @@ eBPF programs, bpfman-compatible).
 from __future__ import annotations
 
 from ._lib import LibraryError, WRITTEN_FOR, lib
+from ._lib import has as _has
 from .context import Context, Progress
 from .enums import (
-    Direction, LogLevel, ProgramType, PullPolicy, ReportKind, SignFormat,
+    Direction, ErrorKind, LogLevel, ProgramType, PullPolicy, ReportKind, SignFormat,
     TcProceedOn, XdpProceedOn, proceed_on_bit, proceed_on_default, proceed_on_name,
     proceed_on_names, proceed_on_valid,
 )
 from .errors import (
-    BpfmanError, BusyError, InvalidError, NotFoundError, NotSupportedError,
-    PermissionDeniedError, VerifierError,
+    AuthError, BadObjectError, BpfmanError, BusyError, ImageRefusedError, InvalidError,
+    NotFoundError, NotSupportedError, PermissionDeniedError, RegistryError, VerifierError,
 )
 from .objects import (
     Chain, ChainSlot, Image, ImageMap, ImageProgram, Link, Program, Report, ReportItem,
@@ -25,6 +26,10 @@ from .objects import (
 )
 
 __version__ = "0.1.0"
+
+#: Whether the loaded library classifies its errors (bpfman_errkind()); the
+#: exception classes follow errno otherwise (see bpfman.errors).
+HAVE_ERROR_KINDS: bool = _has("bpfman_errkind")
 
 
 def version_string() -> str:
@@ -39,7 +44,8 @@ def version_number() -> int:
 
 
 __all__ = [
-    "BpfmanError", "BusyError", "Chain", "ChainSlot", "Context", "Direction", "Image",
+    "AuthError", "BadObjectError", "ErrorKind", "ImageRefusedError", "RegistryError",
+    "HAVE_ERROR_KINDS", "BpfmanError", "BusyError", "Chain", "ChainSlot", "Context", "Direction", "Image",
     "ImageMap", "ImageProgram", "InvalidError", "LibraryError", "Link", "LogLevel",
     "NotFoundError", "NotSupportedError", "PermissionDeniedError", "Program", "ProgramType",
     "Progress", "PullPolicy", "Report", "ReportItem", "ReportKind", "SignFormat", "Signature",

@@ -36,6 +36,9 @@ class Fn(NamedTuple):
     restype: Any
     argtypes: Sequence[Any]
     python: str  # where it surfaces in Python
+    # Not in every 0.1 library yet: bound when the loaded library has it,
+    # and the binding does without otherwise (see the caller).
+    pending: bool = False
 
 
 def _acc(prefix: str, cls: str, names: str, restype: Any, indexed: bool = False) -> list[Fn]:
@@ -52,6 +55,9 @@ FUNCTIONS: list[Fn] = [
     Fn("bpfman_ctx_new", c_int, [PP, POINTER(S.ctx_opts)], "Context()"),
     Fn("bpfman_ctx_free", None, [P], "Context.close()"),
     Fn("bpfman_errmsg", c_char_p, [P], "BpfmanError.message"),
+    # Error kinds (branch harden-errors); without them, classes follow errno.
+    Fn("bpfman_errkind", E, [P], "BpfmanError.kind", pending=True),
+    Fn("bpfman_errkind_name", c_char_p, [E], "ErrorKind.bpfman_name", pending=True),
     Fn("bpfman_ctx_set_log", None, [P, S.LOG_FN, c_void_p, E], "Context.set_log_level()"),
     *_acc("bpfman_ctx_", "Context", "state_dir bpffs_root runtime_dir image_cache_dir config_path", c_char_p),
     # program.h

@@ -50,9 +50,12 @@ def _open() -> Any:
         try:
             f = getattr(lib, fn.name)
         except AttributeError:
+            if fn.pending:
+                continue
             raise LibraryError(
-                f"{path} has no {fn.name}: it is older than libbpfman "
-                f"{'.'.join(map(str, WRITTEN_FOR))}, which this package needs"
+                f"{path} has no {fn.name}, which this package (written for "
+                f"libbpfman {'.'.join(map(str, WRITTEN_FOR))}) needs; install "
+                "the libbpfman this package came with, or a newer one"
             ) from None
         f.restype = fn.restype
         f.argtypes = list(fn.argtypes)
@@ -73,6 +76,11 @@ def check_version(number: int, where: str = SONAME) -> None:
 
 
 lib: Any = _open()
+
+
+def has(name: str) -> bool:
+    """Whether the loaded library exports `name` (for pending functions)."""
+    return hasattr(lib, name)
 
 # free() of the C library libbpfman allocates with, for char ** results.
 _libc = ctypes.CDLL(None)

@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Type, TypeVar, Union
 
 from . import _structs as S
-from ._lib import c_free, lib
+from ._lib import c_free, has, lib
 from .enums import Direction, LogLevel, ProgramType, PullPolicy, SignFormat
 from .errors import BpfmanError, error_for
 from .objects import Chain, Image, Link, Program, Report, SignatureResult
@@ -47,6 +47,17 @@ def _kvs(m: Optional[Mapping[str, str]]) -> tuple[Any, int]:
     for i, (k, v) in enumerate(m.items()):
         arr[i].key, arr[i].value = k.encode(), v.encode()
     return arr, len(m)
+
+
+_HAVE_KINDS = has("bpfman_errkind")
+
+
+def _error(err: int, ctx: Optional[int], function: str) -> BpfmanError:
+    """The exception for a failed call on ctx (None: bpfman_ctx_new, whose
+    error the library keeps for this thread), read right after the call."""
+    msg = (lib.bpfman_errmsg(ctx) or b"").decode("utf-8", "replace")
+    kind = lib.bpfman_errkind(ctx) if _HAVE_KINDS else None
+    return error_for(err, msg, function, kind)
 
 
 class _Registry:
@@ -104,7 +115,7 @@ class Context:
         h = c_void_p()
         err = lib.bpfman_ctx_new(byref(h), byref(opts))
         if err < 0:
-            raise error_for(err, (lib.bpfman_errmsg(None) or b"").decode(), "bpfman_ctx_new")
+            raise _error(err, None, "bpfman_ctx_new")
         self._h: Optional[int] = h.value
 
     def _log(self, level: int, msg: Optional[bytes], _ud: Any) -> None:
@@ -142,8 +153,7 @@ class Context:
 
     def _check(self, err: int, function: str) -> None:
         if err < 0:
-            raise error_for(err, (lib.bpfman_errmsg(self._h) or b"").decode("utf-8", "replace"),
-                            function)
+            raise _error(err, self._h, function)
 
     def set_log_level(self, level: LogLevel, logger: Optional[logging.Logger] = None) -> None:
         """Changes what reaches the logger (bpfman_ctx_set_log)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 
-from ._lib import lib
+from ._lib import has, lib
 
 
 class ProgramType(enum.IntEnum):
@@ -36,6 +36,33 @@ class ProgramType(enum.IntEnum):
         """The type bpfman calls `name` ("kretprobe" and "uretprobe" too);
         UNSPEC when unknown: bpfman_program_type_from_name()."""
         return cls(lib.bpfman_program_type_from_name(name.encode()))
+
+
+class ErrorKind(enum.IntEnum):
+    """enum bpfman_errkind (BPFMAN_ERRKIND_*): what kind of failure an error
+    was, as the library classifies it (when the loaded library has
+    bpfman_errkind(); see BpfmanError.kind)."""
+
+    NONE = 0
+    OTHER = 1
+    INVALID = 2
+    NOT_FOUND = 3
+    PERMISSION = 4
+    BUSY = 5
+    VERIFIER = 6
+    IMAGE_REFUSED = 7
+    BAD_OBJECT = 8
+    UNSUPPORTED = 9
+    AUTH = 10
+    REGISTRY = 11
+
+    @property
+    def bpfman_name(self) -> str | None:
+        """The library's stable name ("verifier", "image-refused", ...):
+        bpfman_errkind_name(); None with a library without error kinds."""
+        if not has("bpfman_errkind_name"):
+            return None
+        return str(lib.bpfman_errkind_name(int(self)).decode())
 
 
 class Direction(enum.IntEnum):

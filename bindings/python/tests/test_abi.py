@@ -35,7 +35,8 @@ def test_every_exported_function_is_bound_or_omitted_with_reason() -> None:
                          f"bpfman/_abi.py FUNCTIONS and the code using it: {missing}")
     assert not bound & set(_abi.OMITTED), "both bound and omitted"
     assert all(len(r) > 20 for r in _abi.OMITTED.values()), "an omission needs a reason"
-    stale = sorted((bound | set(_abi.OMITTED)) - exported)
+    pending = {f.name for f in _abi.FUNCTIONS if f.pending}
+    stale = sorted((bound | set(_abi.OMITTED)) - exported - pending)
     assert not stale, f"bound but not exported by libbpfman.map: {stale}"
     assert len(_abi.FUNCTIONS) == len(bound), "a function is listed twice"
 
@@ -65,7 +66,9 @@ def test_every_bound_function_is_used() -> None:
 def test_loaded_library_has_every_bound_symbol() -> None:
     lib = ctypes.CDLL(os.environ["LIBBPFMAN_PATH"])
     for f in _abi.FUNCTIONS:
-        assert hasattr(lib, f.name), f.name
+        assert f.pending or hasattr(lib, f.name), f.name
+        if f.name in _exported():
+            assert hasattr(lib, f.name), f"{f.name} is in libbpfman.map but not in the library"
 
 
 def _compile_and_run(tmp_path: Path, body: str) -> str:
@@ -106,7 +109,11 @@ ENUMS: dict[str, type[enum.IntEnum]] = {
     "BPFMAN_PULL_": bpfman.PullPolicy,
     "BPFMAN_REPORT_": bpfman.ReportKind,
     "BPFMAN_SIGN_": bpfman.SignFormat,
+    "BPFMAN_ERRKIND_": bpfman.ErrorKind,
 }
+# Enums of pending functions (bpfman/_abi.py): absent from these headers
+# until that API lands, and then checked like the others.
+PENDING = {bpfman.ErrorKind: "bpfman_errkind"}
 FLAGS: dict[str, type[enum.IntFlag]] = {
     "BPFMAN_XDP_PROCEED_ON_": bpfman.XdpProceedOn,
     "BPFMAN_TC_PROCEED_ON_": bpfman.TcProceedOn,
@@ -143,6 +150,9 @@ def test_constants_match_the_headers(tmp_path: Path) -> None:
         assert int(cls.__members__[member]) == int(v), f"{n} is {v} in C"
         seen.add((cls, member))
     for cls in (*ENUMS.values(), *FLAGS.values()):
+        if cls in PENDING and not any(c == cls for c, _ in seen):
+            assert PENDING[cls] not in _exported(), f"{cls.__name__}: not in the headers"
+            continue
         for member in cls.__members__:
             if member == "DISPATCHER_RETURN":
                 continue

@@ -92,10 +92,18 @@ def test_errors_carry_errno_and_sentence(ctx: bpfman.Context) -> None:
         ctx.get_program(0x7FFFFFF0)
     assert nf.value.errno == errno.ENOENT and "no program with ID" in str(nf.value)
     assert nf.value.function == "bpfman_program__get"
+    if bpfman.HAVE_ERROR_KINDS:
+        assert nf.value.kind is bpfman.ErrorKind.NOT_FOUND
+        assert bpfman.ErrorKind.NOT_FOUND.bpfman_name == "not-found"
+    else:
+        assert nf.value.kind is None and bpfman.ErrorKind.NOT_FOUND.bpfman_name is None
     assert isinstance(nf.value, OSError)
 
     with pytest.raises(bpfman.NotFoundError):
         ctx.load_file("/nonexistent/x.bpf.o", ["tracepoint:count_getpid"])
+    with pytest.raises(bpfman.BadObjectError) as bad:
+        ctx.load_file(bpfman.__file__, ["tracepoint:count_getpid"])  # not ELF
+    assert isinstance(bad.value, bpfman.InvalidError)
     with pytest.raises(bpfman.InvalidError) as inv:
         ctx.load_file(bpf_obj("tracepoint_counter"), [])
     assert inv.value.errno == errno.EINVAL and inv.value.message
@@ -118,6 +126,8 @@ def test_errors_carry_errno_and_sentence(ctx: bpfman.Context) -> None:
 def test_verifier_rejection(ctx: bpfman.Context) -> None:
     with pytest.raises(bpfman.VerifierError) as e:
         ctx.load_file(bpf_obj("bad_verifier"), ["tracepoint:unchecked_lookup"])
+    if bpfman.HAVE_ERROR_KINDS:
+        assert e.value.kind is bpfman.ErrorKind.VERIFIER
     assert e.value.errno in (errno.EACCES, errno.EINVAL)
     assert "map_value_or_null" in e.value.log, e.value.message
     assert "unchecked_lookup" in e.value.message
@@ -179,3 +189,23 @@ def test_map_sharing(ctx: bpfman.Context) -> None:
     finally:
         ctx.unload(user.id)
         ctx.unload(owner.id, force=True)
+
+
+def test_error_classes_by_kind_and_by_errno() -> None:
+    from bpfman.errors import error_for
+    K = bpfman.ErrorKind
+    e = error_for(-errno.EACCES, "refused", "f", int(K.VERIFIER))
+    assert type(e) is bpfman.VerifierError and e.kind is K.VERIFIER and e.errno == errno.EACCES
+    e = error_for(-errno.EACCES, "refused", "f", int(K.PERMISSION))
+    assert type(e) is bpfman.PermissionDeniedError and isinstance(e, PermissionError)
+    for kind, cls in ((K.IMAGE_REFUSED, bpfman.ImageRefusedError), (K.AUTH, bpfman.AuthError),
+                      (K.REGISTRY, bpfman.RegistryError), (K.BUSY, bpfman.BusyError),
+                      (K.UNSUPPORTED, bpfman.NotSupportedError)):
+        assert type(error_for(-errno.EIO, "x", "f", int(kind))) is cls
+    e = error_for(-errno.EIO, "x", "f", 99)  # a kind newer than this binding
+    assert type(e) is bpfman.BpfmanError and e.kind is K.OTHER
+    # Without kinds: the errno, and the verifier log in the sentence.
+    assert type(error_for(-errno.EACCES, "no")) is bpfman.PermissionDeniedError
+    e = error_for(-errno.EACCES, "x: -- BEGIN PROG LOAD LOG --\nR0 bad\n-- END PROG LOAD LOG --")
+    assert type(e) is bpfman.VerifierError and e.log == "R0 bad" and e.kind is None
+    assert str(error_for(-errno.ENOENT, "")) == os.strerror(errno.ENOENT)

@@ -3,6 +3,7 @@ one program on the host; the XDP multi-program dispatcher (priorities,
 proceed-on, update in place) in the VM, where freplace works."""
 from __future__ import annotations
 
+import errno
 import os
 import re
 import subprocess
@@ -79,8 +80,11 @@ def test_xdp_one_program(ctx: bpfman.Context, net: NetEnv) -> None:
         assert chain.xdp_mode in ("native", "skb")
         ctx.detach(link.id)
         assert ctx.chain(T.XDP, net.peer, netns=net.ns_path).slots == []
-        with pytest.raises(bpfman.NotFoundError):
+        with pytest.raises(bpfman.BpfmanError) as e:
             ctx.attach(prog.id, iface="no-such-if0", netns=net.ns_path)
+        assert "no-such-if0" in str(e.value) and e.value.errno == errno.ENODEV
+        if not bpfman.HAVE_ERROR_KINDS:  # (the library's kinds call ENODEV "other")
+            assert isinstance(e.value, bpfman.NotFoundError)
     finally:
         ctx.unload(prog.id)
 
