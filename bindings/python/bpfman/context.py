@@ -3,8 +3,10 @@ operation, as methods taking keyword arguments for the C options structs."""
 from __future__ import annotations
 
 import ctypes
+import functools
 import logging
 import os
+import threading
 from ctypes import POINTER, byref, c_size_t, c_uint64, c_void_p
 from types import TracebackType
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Type, TypeVar, Union
@@ -27,6 +29,20 @@ _LEVELS = {
 }
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _locked(method: F) -> F:
+    """Serializes calls on one Context: a context is one C object whose
+    last error is read right after the failing call, and ctypes lets other
+    threads run while C code does."""
+
+    @functools.wraps(method)
+    def wrapper(self: Context, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _b(s: Optional[PathLike]) -> Optional[bytes]:
@@ -92,7 +108,7 @@ class Context:
     logger ``logger`` (default ``logging.getLogger("bpfman")``) when at or
     below ``log_level``.
 
-    A Context is not meant to be shared by threads without a lock of your own.
+    A Context may be shared by threads: its calls run one at a time.
     """
 
     def __init__(self, *, state_dir: Optional[PathLike] = None,
@@ -102,6 +118,7 @@ class Context:
                  config_path: Optional[PathLike] = None,
                  log_level: LogLevel = LogLevel.WARN,
                  logger: Optional[logging.Logger] = None) -> None:
+        self._lock = threading.RLock()
         self._logger = logger or logging.getLogger("bpfman")
         self._log_cb = S.LOG_FN(self._log)
         opts = S.new(S.ctx_opts)
@@ -126,6 +143,7 @@ class Context:
             pass
 
     # -- lifetime ---------------------------------------------------------
+    @_locked
     def close(self) -> None:
         """Frees the context (bpfman_ctx_free); idempotent."""
         if self._h is not None:
@@ -155,6 +173,7 @@ class Context:
         if err < 0:
             raise _error(err, self._h, function)
 
+    @_locked
     def set_log_level(self, level: LogLevel, logger: Optional[logging.Logger] = None) -> None:
         """Changes what reaches the logger (bpfman_ctx_set_log)."""
         if logger is not None:
@@ -166,22 +185,27 @@ class Context:
         return os.fsdecode(fn(self._ctx))
 
     @property
+    @_locked
     def state_dir(self) -> str:
         return self._path(lib.bpfman_ctx_state_dir)
 
     @property
+    @_locked
     def bpffs_root(self) -> str:
         return self._path(lib.bpfman_ctx_bpffs_root)
 
     @property
+    @_locked
     def runtime_dir(self) -> str:
         return self._path(lib.bpfman_ctx_runtime_dir)
 
     @property
+    @_locked
     def image_cache_dir(self) -> str:
         return self._path(lib.bpfman_ctx_image_cache_dir)
 
     @property
+    @_locked
     def config_path(self) -> str:
         return self._path(lib.bpfman_ctx_config_path)
 
@@ -227,6 +251,7 @@ class Context:
         return o
 
     # -- programs -----------------------------------------------------------
+    @_locked
     def load_file(self, path: PathLike, programs: Sequence[str], *,
                   globals: Optional[Mapping[str, bytes]] = None,
                   metadata: Optional[Mapping[str, str]] = None,
@@ -242,6 +267,7 @@ class Context:
                               a, c, self._ctx, os.fsencode(path), byref(o)),
                           "bpfman_program__load_file")
 
+    @_locked
     def load_image(self, reference: str, programs: Sequence[str] = (), *,
                    globals: Optional[Mapping[str, bytes]] = None,
                    metadata: Optional[Mapping[str, str]] = None,
@@ -260,6 +286,7 @@ class Context:
                               a, c, self._ctx, reference.encode(), byref(o), byref(po)),
                           "bpfman_program__load_image")
 
+    @_locked
     def unload(self, program_id: int, *, force: bool = False) -> None:
         """Detaches every link of the program and unloads it
         (bpfman_program__unload)."""
@@ -268,6 +295,7 @@ class Context:
         self._check(lib.bpfman_program__unload(self._ctx, program_id, byref(o)),
                     "bpfman_program__unload")
 
+    @_locked
     def get_program(self, program_id: int) -> Program:
         """A managed program, or any program in the kernel (bpfman_program__get)."""
         return self._one(Program._from_handle, lib.bpfman_program__free,
@@ -286,6 +314,7 @@ class Context:
         o.kernel_type = _b(kernel_type)
         return o
 
+    @_locked
     def list_programs(self, *, all: bool = False, type: ProgramType = ProgramType.UNSPEC,
                       metadata: Optional[Mapping[str, str]] = None,
                       application: Optional[str] = None,
@@ -298,6 +327,7 @@ class Context:
                           "bpfman_program__list")
 
     # -- links --------------------------------------------------------------
+    @_locked
     def attach(self, program_id: int, *, tracepoint: Optional[str] = None,
                fn_name: Optional[str] = None, offset: int = 0,
                target: Optional[PathLike] = None, pid: int = 0,
@@ -326,10 +356,12 @@ class Context:
                     "bpfman_program__attach")
         return self.get_link(link_id.value)
 
+    @_locked
     def detach(self, link_id: int) -> None:
         """Detaches a link (bpfman_link__detach)."""
         self._check(lib.bpfman_link__detach(self._ctx, link_id), "bpfman_link__detach")
 
+    @_locked
     def update_link(self, link_id: int, *, priority: Optional[int] = None,
                     proceed_on: int = 0) -> None:
         """Changes an XDP or TC link's priority and/or proceed-on in place
@@ -340,12 +372,14 @@ class Context:
         o.proceed_on = int(proceed_on)
         self._check(lib.bpfman_link__update(self._ctx, link_id, byref(o)), "bpfman_link__update")
 
+    @_locked
     def get_link(self, link_id: int) -> Link:
         """One link (bpfman_link__get)."""
         return self._one(Link._from_handle, lib.bpfman_link__free,
                          lambda h: lib.bpfman_link__get(h, self._ctx, link_id),
                          "bpfman_link__get")
 
+    @_locked
     def list_links(self, *, type: ProgramType = ProgramType.UNSPEC, program_id: int = 0,
                    metadata: Optional[Mapping[str, str]] = None,
                    application: Optional[str] = None,
@@ -356,6 +390,7 @@ class Context:
                           lambda a, c: lib.bpfman_link__list(a, c, self._ctx, byref(o)),
                           "bpfman_link__list")
 
+    @_locked
     def chain(self, type: ProgramType, iface: str, *, direction: Direction = Direction.UNSPEC,
               netns: Optional[PathLike] = None) -> Chain:
         """The programs running at a network hook, in order (bpfman_chain__get)."""
@@ -369,11 +404,13 @@ class Context:
                          "bpfman_chain__get")
 
     # -- state --------------------------------------------------------------
+    @_locked
     def reconcile(self) -> Report:
         """Repairs what a crash left half done (bpfman_reconcile)."""
         return self._one(Report._from_handle, lib.bpfman_report__free,
                          lambda h: lib.bpfman_reconcile(h, self._ctx), "bpfman_reconcile")
 
+    @_locked
     def restore(self) -> Report:
         """Reloads and re-attaches everything recorded, after a reboot (bpfman_restore)."""
         return self._one(Report._from_handle, lib.bpfman_report__free,
@@ -389,6 +426,7 @@ class Context:
         o._reg = reg  # keeps the progress trampoline alive
         return o
 
+    @_locked
     def pull_image(self, reference: str, *, policy: PullPolicy = PullPolicy.ALWAYS,
                    platform: Optional[str] = None, username: Optional[str] = None,
                    password: Optional[str] = None, auth_file: Optional[PathLike] = None,
@@ -400,23 +438,27 @@ class Context:
                                                           byref(po)),
                          "bpfman_image__pull")
 
+    @_locked
     def get_image(self, reference: str) -> Image:
         """A cached image, without the network (bpfman_image__get)."""
         return self._one(Image._from_handle, lib.bpfman_image__free,
                          lambda h: lib.bpfman_image__get(h, self._ctx, reference.encode()),
                          "bpfman_image__get")
 
+    @_locked
     def list_images(self) -> list[Image]:
         """Every cached image (bpfman_image__list)."""
         return self._many(Image._from_handle, lib.bpfman_image_list__free,
                           lambda a, c: lib.bpfman_image__list(a, c, self._ctx),
                           "bpfman_image__list")
 
+    @_locked
     def remove_image(self, reference: str) -> None:
         """Forgets a cached reference (bpfman_image__remove)."""
         self._check(lib.bpfman_image__remove(self._ctx, reference.encode()),
                     "bpfman_image__remove")
 
+    @_locked
     def prune_images(self) -> tuple[int, int]:
         """Deletes unused blobs; returns (blobs, bytes) (bpfman_image__prune)."""
         blobs, size = c_size_t(0), c_uint64(0)
@@ -432,6 +474,7 @@ class Context:
         finally:
             c_free(out.value)
 
+    @_locked
     def build_image(self, objects: Sequence[PathLike], *,
                     platforms: Optional[Sequence[str]] = None,
                     layout_dir: Optional[PathLike] = None,
@@ -456,6 +499,7 @@ class Context:
         return self._digest_call(lambda d: lib.bpfman_image__build(d, self._ctx, byref(o)),
                                  "bpfman_image__build")
 
+    @_locked
     def sign_image(self, reference: str, *, key_file: PathLike,
                    key_password: Optional[str] = None,
                    format: SignFormat = SignFormat.BOTH,
@@ -473,6 +517,7 @@ class Context:
             lambda d: lib.bpfman_image__sign(d, self._ctx, reference.encode(), byref(o)),
             "bpfman_image__sign")
 
+    @_locked
     def verify_image(self, reference: str, *, keys: Optional[Sequence[PathLike]] = None,
                      roots: Optional[Sequence[PathLike]] = None,
                      identity: Optional[str] = None, issuer: Optional[str] = None,

@@ -209,3 +209,30 @@ def test_error_classes_by_kind_and_by_errno() -> None:
     e = error_for(-errno.EACCES, "x: -- BEGIN PROG LOAD LOG --\nR0 bad\n-- END PROG LOAD LOG --")
     assert type(e) is bpfman.VerifierError and e.log == "R0 bad" and e.kind is None
     assert str(error_for(-errno.ENOENT, "")) == os.strerror(errno.ENOENT)
+
+
+def test_one_context_from_several_threads(ctx: bpfman.Context) -> None:
+    """Calls on a shared Context run one at a time, so each error is the
+    error of its own call."""
+    import threading
+    prog = _load_counter(ctx)
+    wrong: list[str] = []
+
+    def worker(n: int) -> None:
+        for _ in range(50):
+            try:
+                ctx.get_program(0x7FFF0000 + n)
+            except bpfman.NotFoundError as e:
+                if f"ID {0x7FFF0000 + n}" not in str(e):
+                    wrong.append(str(e))
+            assert ctx.get_program(prog.id).id == prog.id
+
+    try:
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert wrong == []
+    finally:
+        ctx.unload(prog.id)
