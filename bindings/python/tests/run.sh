@@ -45,5 +45,5 @@ site=$("$tmp/venv/bin/python" -c 'import sysconfig; print(sysconfig.get_path("pu
 
 export BPFMAN_PY_VENV=$tmp/venv
 cd "$tmp"  # so that nothing imports bpfman from the source tree
-echo "*** tests marked vm (kprobe, fentry, the XDP dispatcher) need what this kernel lacks: tests/vm/batch.sh runs them in the VM tier ***"
+echo "*** tests marked vm (kprobe, fentry, the XDP and TC dispatchers) need what this kernel lacks: tests/vm/batch.sh runs them in the VM tier ***"
 "$tmp/venv/bin/python" -m pytest -p no:cacheprovider -v -rs -m "not vm" "$here" "$@"

@@ -146,3 +146,36 @@ def test_xdp_dispatcher_proceed_on_and_priority(ctx: bpfman.Context, net: NetEnv
     finally:
         ctx.unload(drop.id)
         ctx.unload(counter.id)
+
+
+@pytest.mark.vm
+def test_tc_chain_priority_and_proceed_on(ctx: bpfman.Context, net: NetEnv) -> None:
+    """Two TC programs on one hook: chain order follows priority, and
+    update_link moves one and changes its proceed-on in place."""
+    TC = bpfman.TcProceedOn
+    a = ctx.load_file(bpf_obj("tc_counter"), ["tc:tc_count"])[0]
+    b = ctx.load_file(bpf_obj("tc_counter"), ["tc:tc_count"])[0]
+    try:
+        kw = dict(iface=net.peer, netns=net.ns_path, direction=bpfman.Direction.INGRESS)
+        la = ctx.attach(a.id, priority=10, **kw)  # type: ignore[arg-type]
+        lb = ctx.attach(b.id, priority=20, proceed_on=TC.OK | TC.PIPE, **kw)  # type: ignore[arg-type]
+        assert lb.proceed_on == TC.OK | TC.PIPE
+
+        def order() -> list[int]:
+            return [s.link_id for s in ctx.chain(T.TC, net.peer, direction=bpfman.Direction.INGRESS,
+                                                 netns=net.ns_path).slots]
+
+        assert order() == [la.id, lb.id]
+        ctx.update_link(lb.id, priority=5, proceed_on=TC.SHOT)
+        got = ctx.get_link(lb.id)
+        assert (got.priority, got.proceed_on) == (5, TC.SHOT)
+        assert order() == [lb.id, la.id]
+        bb = _counter(ctx, b.id)
+        assert net.ping(3) == 3
+        assert _counter(ctx, b.id) >= bb + 3, "the first program did not run"
+        with pytest.raises(bpfman.InvalidError):
+            ctx.update_link(lb.id, priority=5000)
+        assert ctx.get_link(lb.id).priority == 5
+    finally:
+        ctx.unload(b.id)
+        ctx.unload(a.id)
