@@ -109,42 +109,43 @@ def test_tc_ingress(ctx: bpfman.Context, net: NetEnv) -> None:
 
 @pytest.mark.vm
 def test_xdp_dispatcher_proceed_on_and_priority(ctx: bpfman.Context, net: NetEnv) -> None:
-    """The seed's demonstration: a counter at 55, then xdp_drop at 50
-    (counting stops), then the drop moved to 60 in place (counting resumes)."""
+    """The seed's demonstration: a counter at 55, then xdp_pass at 50 with
+    proceed-on drop (it passes, so the chain stops: counting stops), then
+    xdp_pass moved to 60 in place (counting resumes), then back to 50 with
+    proceed-on pass (the chain goes on: counting goes on)."""
     X = bpfman.XdpProceedOn
     counter = ctx.load_file(bpf_obj("xdp_counter"), ["xdp:xdp_count"])[0]
-    drop = ctx.load_file(bpf_obj("xdp_counter"), ["xdp:xdp_drop"])[0]
+    passer = ctx.load_file(bpf_obj("xdp_counter"), ["xdp:xdp_pass"])[0]
+
+    def counts() -> bool:
+        before = _counter(ctx, counter.id)
+        assert net.ping(3) == 3, "pings lost: every program here passes"
+        return _counter(ctx, counter.id) >= before + 3
+
     try:
         c_link = ctx.attach(counter.id, iface=net.peer, netns=net.ns_path, priority=55,
                             proceed_on=X.PASS | X.DISPATCHER_RETURN)
-        before = _counter(ctx, counter.id)
-        assert net.ping(3) == 3
-        assert _counter(ctx, counter.id) >= before + 3
-        d_link = ctx.attach(drop.id, iface=net.peer, netns=net.ns_path, priority=50,
+        assert counts()
+        p_link = ctx.attach(passer.id, iface=net.peer, netns=net.ns_path, priority=50,
                             proceed_on=X.DROP)
         chain = ctx.chain(T.XDP, net.peer, netns=net.ns_path)
         assert chain.dispatcher_id != 0
-        assert [s.link_id for s in chain.slots] == [d_link.id, c_link.id]
+        assert [s.link_id for s in chain.slots] == [p_link.id, c_link.id]
         assert [s.priority for s in chain.slots] == [50, 55]
-        assert chain.slots[0].proceed_on == X.DROP
-        before = _counter(ctx, counter.id)
-        assert net.ping(3) == 0, "xdp_drop at 50 let packets through"
-        # proceed-on drop: the dispatcher goes on to the counter, which passes.
-        assert _counter(ctx, counter.id) >= before + 3
+        assert chain.slots[0].proceed_on & X.DROP and not chain.slots[0].proceed_on & X.PASS
+        assert not counts(), "counted behind a program whose pass stops the chain"
 
-        ctx.update_link(d_link.id, proceed_on=X.PASS)
-        before = _counter(ctx, counter.id)
-        net.ping(3)
-        assert _counter(ctx, counter.id) == before, "counted behind a drop that stops the chain"
-        ctx.update_link(d_link.id, priority=60)
-        assert ctx.get_link(d_link.id).priority == 60
+        ctx.update_link(p_link.id, priority=60)
+        assert ctx.get_link(p_link.id).priority == 60
         assert [s.link_id for s in ctx.chain(T.XDP, net.peer, netns=net.ns_path).slots] == \
-            [c_link.id, d_link.id]
-        before = _counter(ctx, counter.id)
-        net.ping(3)
-        assert _counter(ctx, counter.id) >= before + 3, "counting did not resume"
+            [c_link.id, p_link.id]
+        assert counts(), "counting did not resume"
+
+        ctx.update_link(p_link.id, priority=50, proceed_on=X.PASS)
+        assert ctx.get_link(p_link.id).proceed_on & X.PASS
+        assert counts(), "proceed-on pass did not let the chain go on"
     finally:
-        ctx.unload(drop.id)
+        ctx.unload(passer.id)
         ctx.unload(counter.id)
 
 
