@@ -60,7 +60,7 @@ if ! build build; then echo "build failed"; echo "0 passed, 1 failed"; exit 1; f
 note "unit tier"
 meson_suite unit build unit
 note "host tier (kernel $(uname -r))"
-meson_suite host build host registry sign
+meson_suite host build host registry sign python
 
 note "sanitizer build (clang, ASan+UBSan): unit and host tiers"
 if CC=clang build build-asan -Db_sanitize=address,undefined -Db_lundef=false; then

@@ -38,6 +38,7 @@ for t in test_bpfman_api.py test_bpfman_chains.py; do
     "$BPFMANCTL" tools/bpfmand/proto "$BPF_OBJ_DIR"
 done
 run apply tests/apply/test-apply-vm.sh
+run python bindings/python/tests/run.sh "$builddir"
 
 [ $fail -eq 0 ] || echo "failed in VM $BPFMAN_VM_KERNEL: ${failed[*]}"
 echo "vm-batch: $pass passed, $fail failed"

@@ -1,0 +1,55 @@
+"""bpfman: a ctypes binding of libbpfman.so.0 (load, attach, list and manage
+eBPF programs, bpfman-compatible).
+
+    import bpfman
+    with bpfman.Context() as ctx:
+        prog, = ctx.load_file("counter.bpf.o", ["tracepoint:count_getpid"])
+        link = ctx.attach(prog.id, tracepoint="syscalls/sys_enter_getpid")
+"""
+from __future__ import annotations
+
+from ._lib import LibraryError, WRITTEN_FOR, lib
+from ._lib import has as _has
+from .context import Context, Progress
+from .enums import (
+    Direction, ErrorKind, LogLevel, ProgramType, PullPolicy, ReportKind, SignFormat,
+    TcProceedOn, XdpProceedOn, proceed_on_bit, proceed_on_default, proceed_on_name,
+    proceed_on_names, proceed_on_valid,
+)
+from .errors import (
+    AuthError, BadObjectError, BpfmanError, BusyError, ImageRefusedError, InvalidError,
+    NotFoundError, NotSupportedError, PermissionDeniedError, RegistryError, VerifierError,
+)
+from .objects import (
+    Chain, ChainSlot, Image, ImageMap, ImageProgram, Link, Program, Report, ReportItem,
+    Signature, SignatureResult,
+)
+
+__version__ = "0.1.0"
+
+#: Whether the loaded library classifies its errors (bpfman_errkind()); the
+#: exception classes follow errno otherwise (see bpfman.errors).
+HAVE_ERROR_KINDS: bool = _has("bpfman_errkind")
+
+
+def version_string() -> str:
+    """The loaded library's version, e.g. "0.1.0" (bpfman_version_string)."""
+    return str(lib.bpfman_version_string().decode())
+
+
+def version_number() -> int:
+    """The loaded library's version as (major << 16 | minor << 8 | patch)
+    (bpfman_version_number)."""
+    return int(lib.bpfman_version_number())
+
+
+__all__ = [
+    "AuthError", "BadObjectError", "ErrorKind", "ImageRefusedError", "RegistryError",
+    "HAVE_ERROR_KINDS", "BpfmanError", "BusyError", "Chain", "ChainSlot", "Context", "Direction", "Image",
+    "ImageMap", "ImageProgram", "InvalidError", "LibraryError", "Link", "LogLevel",
+    "NotFoundError", "NotSupportedError", "PermissionDeniedError", "Program", "ProgramType",
+    "Progress", "PullPolicy", "Report", "ReportItem", "ReportKind", "SignFormat", "Signature",
+    "SignatureResult", "TcProceedOn", "VerifierError", "WRITTEN_FOR", "XdpProceedOn",
+    "proceed_on_bit", "proceed_on_default", "proceed_on_name", "proceed_on_names",
+    "proceed_on_valid", "version_number", "version_string",
+]

@@ -1,0 +1,547 @@
+"""The Context: one open libbpfman context (struct bpfman_ctx) and every
+operation, as methods taking keyword arguments for the C options structs."""
+from __future__ import annotations
+
+import ctypes
+import functools
+import logging
+import os
+import threading
+from ctypes import POINTER, byref, c_size_t, c_uint64, c_void_p
+from types import TracebackType
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Type, TypeVar, Union
+
+from . import _structs as S
+from ._lib import c_free, has, lib
+from .enums import Direction, LogLevel, ProgramType, PullPolicy, SignFormat
+from .errors import BpfmanError, error_for
+from .objects import Chain, Image, Link, Program, Report, SignatureResult
+
+PathLike = Union[str, "os.PathLike[str]"]
+# progress(what, done, total): bytes moved for one blob; total 0 when unknown.
+Progress = Callable[[str, int, int], None]
+
+_LEVELS = {
+    LogLevel.ERROR: logging.ERROR,
+    LogLevel.WARN: logging.WARNING,
+    LogLevel.INFO: logging.INFO,
+    LogLevel.DEBUG: logging.DEBUG,
+}
+
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _locked(method: F) -> F:
+    """Serializes calls on one Context: a context is one C object whose
+    last error is read right after the failing call, and ctypes lets other
+    threads run while C code does."""
+
+    @functools.wraps(method)
+    def wrapper(self: Context, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _b(s: Optional[PathLike]) -> Optional[bytes]:
+    return os.fsencode(s) if s is not None else None
+
+
+def _strv(items: Optional[Iterable[PathLike]]) -> tuple[Any, int]:
+    if items is None:
+        return None, 0
+    enc = [os.fsencode(s) for s in items]
+    return (ctypes.c_char_p * len(enc))(*enc), len(enc)
+
+
+def _kvs(m: Optional[Mapping[str, str]]) -> tuple[Any, int]:
+    if not m:
+        return None, 0
+    arr = (S.kv * len(m))()
+    for i, (k, v) in enumerate(m.items()):
+        arr[i].key, arr[i].value = k.encode(), v.encode()
+    return arr, len(m)
+
+
+_HAVE_KINDS = has("bpfman_errkind")
+
+
+def _error(err: int, ctx: Optional[int], function: str) -> BpfmanError:
+    """The exception for a failed call on ctx (None: bpfman_ctx_new, whose
+    error the library keeps for this thread), read right after the call."""
+    msg = (lib.bpfman_errmsg(ctx) or b"").decode("utf-8", "replace")
+    kind = lib.bpfman_errkind(ctx) if _HAVE_KINDS else None
+    return error_for(err, msg, function, kind)
+
+
+class _Registry:
+    """struct bpfman_registry_opts from keyword arguments, keeping the
+    progress trampoline alive for the call."""
+
+    def __init__(self, username: Optional[str], password: Optional[str],
+                 auth_file: Optional[PathLike], progress: Optional[Progress]) -> None:
+        self.opts = S.new(S.registry_opts)
+        self.opts.username = _b(username)
+        self.opts.password = _b(password)
+        self.opts.auth_file = _b(auth_file)
+        self._cb = None
+        if progress is not None:
+            def tramp(what: Optional[bytes], done: int, total: int, _ud: Any) -> None:
+                try:
+                    progress(what.decode() if what else "", done, total)
+                except Exception:  # an exception cannot cross the C frames
+                    logging.getLogger("bpfman").exception("progress callback failed")
+            self._cb = S.PROGRESS_FN(tramp)
+            self.opts.progress = self._cb
+
+    def ptr(self) -> Any:
+        return ctypes.pointer(self.opts)
+
+
+class Context:
+    """An open libbpfman context (bpfman_ctx_new). Use it as a context
+    manager, or call :meth:`close`. Paths default as in the C library
+    (/var/lib/bpfman, /sys/fs/bpf/bpfman, /run/bpfman, /var/cache/bpfman,
+    /etc/bpfman/bpfman.yaml). The library's messages go to the Python
+    logger ``logger`` (default ``logging.getLogger("bpfman")``) when at or
+    below ``log_level``.
+
+    A Context may be shared by threads: its calls run one at a time.
+    """
+
+    def __init__(self, *, state_dir: Optional[PathLike] = None,
+                 bpffs_root: Optional[PathLike] = None,
+                 runtime_dir: Optional[PathLike] = None,
+                 image_cache_dir: Optional[PathLike] = None,
+                 config_path: Optional[PathLike] = None,
+                 log_level: LogLevel = LogLevel.WARN,
+                 logger: Optional[logging.Logger] = None) -> None:
+        self._lock = threading.RLock()
+        self._logger = logger or logging.getLogger("bpfman")
+        self._log_cb = S.LOG_FN(self._log)
+        opts = S.new(S.ctx_opts)
+        opts.state_dir = _b(state_dir)
+        opts.bpffs_root = _b(bpffs_root)
+        opts.runtime_dir = _b(runtime_dir)
+        opts.image_cache_dir = _b(image_cache_dir)
+        opts.config_path = _b(config_path)
+        opts.log_fn = self._log_cb
+        opts.log_level = int(log_level)
+        h = c_void_p()
+        err = lib.bpfman_ctx_new(byref(h), byref(opts))
+        if err < 0:
+            raise _error(err, None, "bpfman_ctx_new")
+        self._h: Optional[int] = h.value
+
+    def _log(self, level: int, msg: Optional[bytes], _ud: Any) -> None:
+        try:
+            self._logger.log(_LEVELS.get(LogLevel(level), logging.DEBUG),
+                             "%s", msg.decode("utf-8", "replace") if msg else "")
+        except Exception:  # never let an exception unwind into C
+            pass
+
+    # -- lifetime ---------------------------------------------------------
+    @_locked
+    def close(self) -> None:
+        """Frees the context (bpfman_ctx_free); idempotent."""
+        if self._h is not None:
+            lib.bpfman_ctx_free(self._h)
+            self._h = None
+
+    def __enter__(self) -> Context:
+        return self
+
+    def __exit__(self, et: Optional[Type[BaseException]], ev: Optional[BaseException],
+                 tb: Optional[TracebackType]) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    @property
+    def _ctx(self) -> int:
+        if self._h is None:
+            raise ValueError("this Context is closed")
+        return self._h
+
+    def _check(self, err: int, function: str) -> None:
+        if err < 0:
+            raise _error(err, self._h, function)
+
+    @_locked
+    def set_log_level(self, level: LogLevel, logger: Optional[logging.Logger] = None) -> None:
+        """Changes what reaches the logger (bpfman_ctx_set_log)."""
+        if logger is not None:
+            self._logger = logger
+        lib.bpfman_ctx_set_log(self._ctx, self._log_cb, None, int(level))
+
+    # -- paths ------------------------------------------------------------
+    def _path(self, fn: Callable[[int], bytes]) -> str:
+        return os.fsdecode(fn(self._ctx))
+
+    @property
+    @_locked
+    def state_dir(self) -> str:
+        return self._path(lib.bpfman_ctx_state_dir)
+
+    @property
+    @_locked
+    def bpffs_root(self) -> str:
+        return self._path(lib.bpfman_ctx_bpffs_root)
+
+    @property
+    @_locked
+    def runtime_dir(self) -> str:
+        return self._path(lib.bpfman_ctx_runtime_dir)
+
+    @property
+    @_locked
+    def image_cache_dir(self) -> str:
+        return self._path(lib.bpfman_ctx_image_cache_dir)
+
+    @property
+    @_locked
+    def config_path(self) -> str:
+        return self._path(lib.bpfman_ctx_config_path)
+
+    # -- handle plumbing ----------------------------------------------------
+    def _one(self, cls: Callable[[Any], T], free: Callable[[Any], None],
+             call: Callable[[Any], int], function: str) -> T:
+        h = c_void_p()
+        self._check(call(byref(h)), function)
+        try:
+            return cls(h.value)
+        finally:
+            free(h.value)
+
+    def _many(self, cls: Callable[[Any], T], free: Callable[[Any, int], None],
+              call: Callable[[Any, Any], int], function: str) -> list[T]:
+        arr = POINTER(c_void_p)()
+        cnt = c_size_t(0)
+        self._check(call(byref(arr), byref(cnt)), function)
+        try:
+            return [cls(arr[i]) for i in range(cnt.value)]
+        finally:
+            free(arr, cnt.value)
+
+    def _load_opts(self, programs: Sequence[str], globals: Optional[Mapping[str, bytes]],
+                   metadata: Optional[Mapping[str, str]], application: Optional[str],
+                   map_owner_id: int) -> Any:
+        o = S.new(S.load_opts)
+        o.programs, o.programs_cnt = _strv(programs)
+        if globals:
+            g = (S.global_data * len(globals))()
+            keep = []
+            for i, (name, value) in enumerate(globals.items()):
+                buf = ctypes.create_string_buffer(bytes(value), len(value))
+                keep.append(buf)
+                g[i].name = name.encode()
+                g[i].value = ctypes.cast(buf, c_void_p)
+                g[i].size = len(value)
+            o.globals, o.globals_cnt = g, len(globals)
+            o._keep = keep  # the value buffers live as long as the struct
+        o.metadata, o.metadata_cnt = _kvs(metadata)
+        o.application = _b(application)
+        o.map_owner_id = map_owner_id
+        return o
+
+    # -- programs -----------------------------------------------------------
+    @_locked
+    def load_file(self, path: PathLike, programs: Sequence[str], *,
+                  globals: Optional[Mapping[str, bytes]] = None,
+                  metadata: Optional[Mapping[str, str]] = None,
+                  application: Optional[str] = None,
+                  map_owner_id: int = 0) -> list[Program]:
+        """Loads programs of one ELF object, all or nothing
+        (bpfman_program__load_file). `programs` are "TYPE:FUNC[:ATTACH_FUNC]"
+        strings, e.g. ``["tracepoint:count_getpid"]``; `globals` sets global
+        variables by name. Returns the programs in request order."""
+        o = self._load_opts(programs, globals, metadata, application, map_owner_id)
+        return self._many(Program._from_handle, lib.bpfman_program_list__free,
+                          lambda a, c: lib.bpfman_program__load_file(
+                              a, c, self._ctx, os.fsencode(path), byref(o)),
+                          "bpfman_program__load_file")
+
+    @_locked
+    def load_image(self, reference: str, programs: Sequence[str] = (), *,
+                   globals: Optional[Mapping[str, bytes]] = None,
+                   metadata: Optional[Mapping[str, str]] = None,
+                   application: Optional[str] = None, map_owner_id: int = 0,
+                   policy: PullPolicy = PullPolicy.ALWAYS, platform: Optional[str] = None,
+                   username: Optional[str] = None, password: Optional[str] = None,
+                   auth_file: Optional[PathLike] = None,
+                   progress: Optional[Progress] = None) -> list[Program]:
+        """Pulls an image and loads it (bpfman_program__load_image); empty
+        `programs` loads every program its labels name."""
+        o = self._load_opts(programs, globals, metadata, application, map_owner_id)
+        reg = _Registry(username, password, auth_file, progress)
+        po = self._pull_opts(policy, platform, reg)
+        return self._many(Program._from_handle, lib.bpfman_program_list__free,
+                          lambda a, c: lib.bpfman_program__load_image(
+                              a, c, self._ctx, reference.encode(), byref(o), byref(po)),
+                          "bpfman_program__load_image")
+
+    @_locked
+    def unload(self, program_id: int, *, force: bool = False) -> None:
+        """Detaches every link of the program and unloads it
+        (bpfman_program__unload)."""
+        o = S.new(S.unload_opts)
+        o.force = force
+        self._check(lib.bpfman_program__unload(self._ctx, program_id, byref(o)),
+                    "bpfman_program__unload")
+
+    @_locked
+    def get_program(self, program_id: int) -> Program:
+        """A managed program, or any program in the kernel (bpfman_program__get)."""
+        return self._one(Program._from_handle, lib.bpfman_program__free,
+                         lambda h: lib.bpfman_program__get(h, self._ctx, program_id),
+                         "bpfman_program__get")
+
+    def _list_opts(self, all: bool, type: ProgramType, metadata: Optional[Mapping[str, str]],
+                   application: Optional[str], program_id: int,
+                   kernel_type: Optional[str]) -> Any:
+        o = S.new(S.list_opts)
+        o.all = all
+        o.type = int(type)
+        o.match_metadata, o.match_metadata_cnt = _kvs(metadata)
+        o.application = _b(application)
+        o.program_id = program_id
+        o.kernel_type = _b(kernel_type)
+        return o
+
+    @_locked
+    def list_programs(self, *, all: bool = False, type: ProgramType = ProgramType.UNSPEC,
+                      metadata: Optional[Mapping[str, str]] = None,
+                      application: Optional[str] = None,
+                      kernel_type: Optional[str] = None) -> list[Program]:
+        """Programs sorted by ID (bpfman_program__list); `all` adds programs
+        bpfman does not manage; the other arguments filter."""
+        o = self._list_opts(all, type, metadata, application, 0, kernel_type)
+        return self._many(Program._from_handle, lib.bpfman_program_list__free,
+                          lambda a, c: lib.bpfman_program__list(a, c, self._ctx, byref(o)),
+                          "bpfman_program__list")
+
+    # -- links --------------------------------------------------------------
+    @_locked
+    def attach(self, program_id: int, *, tracepoint: Optional[str] = None,
+               fn_name: Optional[str] = None, offset: int = 0,
+               target: Optional[PathLike] = None, pid: int = 0,
+               iface: Optional[str] = None, priority: int = 0, proceed_on: int = 0,
+               direction: Direction = Direction.UNSPEC,
+               netns: Optional[PathLike] = None,
+               metadata: Optional[Mapping[str, str]] = None) -> Link:
+        """Attaches a loaded program (bpfman_program__attach); which
+        arguments apply follows from its type (tracepoint: "group/name";
+        kprobe/uprobe: fn_name, offset, target, pid; xdp/tc/tcx: iface,
+        priority, proceed_on, direction, netns). Returns the new link."""
+        o = S.new(S.attach_opts)
+        o.tracepoint = _b(tracepoint)
+        o.fn_name = _b(fn_name)
+        o.offset = offset
+        o.target = _b(target)
+        o.pid = pid
+        o.iface = _b(iface)
+        o.priority = priority
+        o.proceed_on = int(proceed_on)
+        o.direction = int(direction)
+        o.netns = _b(netns)
+        o.metadata, o.metadata_cnt = _kvs(metadata)
+        link_id = c_uint64(0)
+        self._check(lib.bpfman_program__attach(byref(link_id), self._ctx, program_id, byref(o)),
+                    "bpfman_program__attach")
+        return self.get_link(link_id.value)
+
+    @_locked
+    def detach(self, link_id: int) -> None:
+        """Detaches a link (bpfman_link__detach)."""
+        self._check(lib.bpfman_link__detach(self._ctx, link_id), "bpfman_link__detach")
+
+    @_locked
+    def update_link(self, link_id: int, *, priority: Optional[int] = None,
+                    proceed_on: int = 0) -> None:
+        """Changes an XDP or TC link's priority and/or proceed-on in place
+        (bpfman_link__update); 0 leaves proceed-on as it is."""
+        o = S.new(S.link_update_opts)
+        o.set_priority = priority is not None
+        o.priority = priority or 0
+        o.proceed_on = int(proceed_on)
+        self._check(lib.bpfman_link__update(self._ctx, link_id, byref(o)), "bpfman_link__update")
+
+    @_locked
+    def get_link(self, link_id: int) -> Link:
+        """One link (bpfman_link__get)."""
+        return self._one(Link._from_handle, lib.bpfman_link__free,
+                         lambda h: lib.bpfman_link__get(h, self._ctx, link_id),
+                         "bpfman_link__get")
+
+    @_locked
+    def list_links(self, *, type: ProgramType = ProgramType.UNSPEC, program_id: int = 0,
+                   metadata: Optional[Mapping[str, str]] = None,
+                   application: Optional[str] = None,
+                   kernel_type: Optional[str] = None) -> list[Link]:
+        """Links sorted by ID (bpfman_link__list), filtered as asked."""
+        o = self._list_opts(False, type, metadata, application, program_id, kernel_type)
+        return self._many(Link._from_handle, lib.bpfman_link_list__free,
+                          lambda a, c: lib.bpfman_link__list(a, c, self._ctx, byref(o)),
+                          "bpfman_link__list")
+
+    @_locked
+    def chain(self, type: ProgramType, iface: str, *, direction: Direction = Direction.UNSPEC,
+              netns: Optional[PathLike] = None) -> Chain:
+        """The programs running at a network hook, in order (bpfman_chain__get)."""
+        o = S.new(S.chain_opts)
+        o.type = int(type)
+        o.iface = iface.encode()
+        o.direction = int(direction)
+        o.netns = _b(netns)
+        return self._one(Chain._from_handle, lib.bpfman_chain__free,
+                         lambda h: lib.bpfman_chain__get(h, self._ctx, byref(o)),
+                         "bpfman_chain__get")
+
+    # -- state --------------------------------------------------------------
+    @_locked
+    def reconcile(self) -> Report:
+        """Repairs what a crash left half done (bpfman_reconcile)."""
+        return self._one(Report._from_handle, lib.bpfman_report__free,
+                         lambda h: lib.bpfman_reconcile(h, self._ctx), "bpfman_reconcile")
+
+    @_locked
+    def restore(self) -> Report:
+        """Reloads and re-attaches everything recorded, after a reboot (bpfman_restore)."""
+        return self._one(Report._from_handle, lib.bpfman_report__free,
+                         lambda h: lib.bpfman_restore(h, self._ctx), "bpfman_restore")
+
+    # -- images -------------------------------------------------------------
+    @staticmethod
+    def _pull_opts(policy: PullPolicy, platform: Optional[str], reg: _Registry) -> Any:
+        o = S.new(S.pull_opts)
+        o.policy = int(policy)
+        o.registry = reg.ptr()
+        o.platform = _b(platform)
+        o._reg = reg  # keeps the progress trampoline alive
+        return o
+
+    @_locked
+    def pull_image(self, reference: str, *, policy: PullPolicy = PullPolicy.ALWAYS,
+                   platform: Optional[str] = None, username: Optional[str] = None,
+                   password: Optional[str] = None, auth_file: Optional[PathLike] = None,
+                   progress: Optional[Progress] = None) -> Image:
+        """Pulls an image into the cache (bpfman_image__pull)."""
+        po = self._pull_opts(policy, platform, _Registry(username, password, auth_file, progress))
+        return self._one(Image._from_handle, lib.bpfman_image__free,
+                         lambda h: lib.bpfman_image__pull(h, self._ctx, reference.encode(),
+                                                          byref(po)),
+                         "bpfman_image__pull")
+
+    @_locked
+    def get_image(self, reference: str) -> Image:
+        """A cached image, without the network (bpfman_image__get)."""
+        return self._one(Image._from_handle, lib.bpfman_image__free,
+                         lambda h: lib.bpfman_image__get(h, self._ctx, reference.encode()),
+                         "bpfman_image__get")
+
+    @_locked
+    def list_images(self) -> list[Image]:
+        """Every cached image (bpfman_image__list)."""
+        return self._many(Image._from_handle, lib.bpfman_image_list__free,
+                          lambda a, c: lib.bpfman_image__list(a, c, self._ctx),
+                          "bpfman_image__list")
+
+    @_locked
+    def remove_image(self, reference: str) -> None:
+        """Forgets a cached reference (bpfman_image__remove)."""
+        self._check(lib.bpfman_image__remove(self._ctx, reference.encode()),
+                    "bpfman_image__remove")
+
+    @_locked
+    def prune_images(self) -> tuple[int, int]:
+        """Deletes unused blobs; returns (blobs, bytes) (bpfman_image__prune)."""
+        blobs, size = c_size_t(0), c_uint64(0)
+        self._check(lib.bpfman_image__prune(self._ctx, byref(blobs), byref(size)),
+                    "bpfman_image__prune")
+        return blobs.value, size.value
+
+    def _digest_call(self, call: Callable[[Any], int], function: str) -> str:
+        out = c_void_p()
+        self._check(call(byref(out)), function)
+        try:
+            return ctypes.string_at(out.value).decode() if out.value else ""
+        finally:
+            c_free(out.value)
+
+    @_locked
+    def build_image(self, objects: Sequence[PathLike], *,
+                    platforms: Optional[Sequence[str]] = None,
+                    layout_dir: Optional[PathLike] = None,
+                    push_reference: Optional[str] = None,
+                    labels: Optional[Mapping[str, str]] = None,
+                    username: Optional[str] = None, password: Optional[str] = None,
+                    auth_file: Optional[PathLike] = None,
+                    progress: Optional[Progress] = None) -> str:
+        """Builds a bytecode image into an OCI layout and/or pushes it
+        (bpfman_image__build); returns the top digest."""
+        reg = _Registry(username, password, auth_file, progress)
+        o = S.new(S.build_opts)
+        o.objects, o.objects_cnt = _strv(objects)
+        if platforms is not None:
+            if len(platforms) != len(objects):
+                raise ValueError("platforms must name one platform per object")
+            o.platforms, _ = _strv(platforms)
+        o.layout_dir = _b(layout_dir)
+        o.push_reference = _b(push_reference)
+        o.registry = reg.ptr()
+        o.labels, o.labels_cnt = _kvs(labels)
+        return self._digest_call(lambda d: lib.bpfman_image__build(d, self._ctx, byref(o)),
+                                 "bpfman_image__build")
+
+    @_locked
+    def sign_image(self, reference: str, *, key_file: PathLike,
+                   key_password: Optional[str] = None,
+                   format: SignFormat = SignFormat.BOTH,
+                   username: Optional[str] = None, password: Optional[str] = None,
+                   auth_file: Optional[PathLike] = None) -> str:
+        """Signs the digest `reference` names and pushes the signature(s)
+        (bpfman_image__sign); returns the signed digest."""
+        reg = _Registry(username, password, auth_file, None)
+        o = S.new(S.sign_opts)
+        o.registry = reg.ptr()
+        o.key_file = _b(key_file)
+        o.key_password = _b(key_password)
+        o.format = int(format)
+        return self._digest_call(
+            lambda d: lib.bpfman_image__sign(d, self._ctx, reference.encode(), byref(o)),
+            "bpfman_image__sign")
+
+    @_locked
+    def verify_image(self, reference: str, *, keys: Optional[Sequence[PathLike]] = None,
+                     roots: Optional[Sequence[PathLike]] = None,
+                     identity: Optional[str] = None, issuer: Optional[str] = None,
+                     gpg_keyring: Optional[PathLike] = None,
+                     gpg_lookaside: Optional[str] = None,
+                     username: Optional[str] = None, password: Optional[str] = None,
+                     auth_file: Optional[PathLike] = None) -> SignatureResult:
+        """Checks every signature of the digest `reference` names
+        (bpfman_image__verify). An unsigned or badly signed image is not an
+        error: read ``.verified``. Given keys/roots/gpg replace the config
+        file's policy for this call."""
+        reg = _Registry(username, password, auth_file, None)
+        o = S.new(S.verify_opts)
+        o.registry = reg.ptr()
+        o.keys, o.keys_cnt = _strv(keys)
+        o.roots, o.roots_cnt = _strv(roots)
+        o.identity = _b(identity)
+        o.issuer = _b(issuer)
+        o.gpg_keyring = _b(gpg_keyring)
+        o.gpg_lookaside = _b(gpg_lookaside)
+        return self._one(SignatureResult._from_handle, lib.bpfman_signature_result__free,
+                         lambda h: lib.bpfman_image__verify(h, self._ctx, reference.encode(),
+                                                            byref(o)),
+                         "bpfman_image__verify")
+
+
+__all__ = ["Context", "BpfmanError"]
