@@ -73,6 +73,19 @@ else
   tally asan-build 1 0 1 0
 fi
 
+note "thread sanitizer (clang, TSan): the threading contract of doc/abi.md"
+# Only the threads test and the object it loads are built: the contract is
+# what it checks, and a whole TSan build would cost minutes of CI.
+[ -f build-tsan/build.ninja ] && tsan_setup=(--reconfigure) || tsan_setup=()
+if CC=clang meson setup "${tsan_setup[@]}" build-tsan -Db_sanitize=thread -Db_lundef=false >/dev/null &&
+   ninja -C build-tsan tests/host/test-threads tests/bpf/tracepoint_counter.bpf.o >/dev/null; then
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 build-tsan/tests/host/test-threads
+  rc=$?
+  tally tsan "$rc" $((rc == 0)) $((rc != 0)) 0
+else
+  tally tsan-build 1 0 1 0
+fi
+
 # Debian's 6.12 has panicked inside the emulated CPU a few times in ~50
 # boots ("Fatal exception in interrupt": an int3 oops while the kernel
 # patches its own code, in netif_rx, sched_clock or syscall entry), in
