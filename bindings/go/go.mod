@@ -1,0 +1,3 @@
+module github.com/libbpfman/libbpfman/bindings/go
+
+go 1.22
