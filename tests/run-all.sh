@@ -3,7 +3,8 @@
 # and runs every tier:
 #   unit   no privileges (check), ABI checks
 #   host   this machine's kernel (root), plus the image, registry and
-#          signature tests against real servers on 127.0.0.1
+#          signature tests against real servers on 127.0.0.1, and the Go
+#          binding's suite
 #   asan   unit + host again under AddressSanitizer/UBSan, plus ~15 s of
 #          libFuzzer per parser (clang only)
 #   vm     every kernel-level test inside Debian 6.1 and 6.12 under qemu,
@@ -60,7 +61,8 @@ if ! build build; then echo "build failed"; echo "0 passed, 1 failed"; exit 1; f
 note "unit tier"
 meson_suite unit build unit
 note "host tier (kernel $(uname -r))"
-meson_suite host build host registry sign
+# go: the Go binding (go vet, go test -race; also builds its VM binaries)
+meson_suite host build host registry sign go
 
 note "sanitizer build (clang, ASan+UBSan): unit and host tiers"
 if CC=clang build build-asan -Db_sanitize=address,undefined -Db_lundef=false; then
