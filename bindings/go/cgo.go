@@ -93,15 +93,6 @@ func handleVoid(h uintptr) unsafe.Pointer {
 	return C.bpfman_go_handle(C.uintptr_t(h))
 }
 
-// goStrings reads n strings through an indexed accessor.
-func goStrings(n C.size_t, at func(C.size_t) *C.char) []string {
-	out := make([]string, 0, int(n))
-	for i := C.size_t(0); i < n; i++ {
-		out = append(out, C.GoString(at(i)))
-	}
-	return out
-}
-
 // goMap reads n key/value pairs through indexed accessors.
 func goMap(n C.size_t, key, value func(C.size_t) *C.char) map[string]string {
 	out := make(map[string]string, int(n))

@@ -98,7 +98,9 @@ BPFMAN_API void bpfman_ctx_free(struct bpfman_ctx *ctx);
 
 /* The sentence describing the last failure on ctx (or, with ctx NULL, the
  * last failure of bpfman_ctx_new on this thread). Never NULL; empty when
- * nothing has failed. Valid until the next call on the same ctx. */
+ * nothing has failed. Valid until the next call on the same ctx. A context
+ * is used by one thread at a time, any thread (doc/abi.md, Threads): read
+ * the sentence before another thread may call on the context. */
 BPFMAN_API const char *bpfman_errmsg(const struct bpfman_ctx *ctx);
 
 /* Changes the log callback and level of an open context. */
