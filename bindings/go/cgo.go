@@ -60,7 +60,7 @@ func (m *cmem) strs(list []string) **C.char {
 	if len(list) == 0 {
 		return nil
 	}
-	arr := (*[1 << 28]*C.char)(m.alloc(len(list) * int(unsafe.Sizeof((*C.char)(nil)))))[:len(list):len(list)]
+	arr := unsafe.Slice((**C.char)(m.alloc(len(list)*int(unsafe.Sizeof((*C.char)(nil))))), len(list))
 	for i, s := range list {
 		p := C.CString(s)
 		m.ptrs = append(m.ptrs, unsafe.Pointer(p))
@@ -80,7 +80,7 @@ func (m *cmem) kvs(kv map[string]string) (*C.struct_bpfman_kv, C.size_t) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	arr := (*[1 << 24]C.struct_bpfman_kv)(m.alloc(len(keys) * C.sizeof_struct_bpfman_kv))[:len(keys):len(keys)]
+	arr := unsafe.Slice((*C.struct_bpfman_kv)(m.alloc(len(keys)*C.sizeof_struct_bpfman_kv)), len(keys))
 	for i, k := range keys {
 		arr[i].key = m.str(k)
 		arr[i].value = m.str(kv[k])

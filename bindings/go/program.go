@@ -39,11 +39,11 @@ func (o *LoadOptions) fill(m *cmem, c *C.struct_bpfman_load_opts) {
 			names = append(names, k)
 		}
 		sort.Strings(names)
-		arr := (*[1 << 20]C.struct_bpfman_global_data)(m.alloc(len(names) * C.sizeof_struct_bpfman_global_data))[:len(names):len(names)]
+		arr := unsafe.Slice((*C.struct_bpfman_global_data)(m.alloc(len(names)*C.sizeof_struct_bpfman_global_data)), len(names))
 		for i, n := range names {
 			v := o.Globals[n]
 			buf := m.alloc(len(v))
-			copy((*[1 << 30]byte)(buf)[:len(v):len(v)], v)
+			copy(unsafe.Slice((*byte)(buf), len(v)), v)
 			arr[i].name = m.str(n)
 			arr[i].value = buf
 			arr[i].size = C.size_t(len(v))
