@@ -4,6 +4,7 @@ package bpfman_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"syscall"
 	"testing"
@@ -178,5 +179,71 @@ func TestXDPChainUpdate(t *testing.T) {
 	env.ping(10)
 	if c := counter(t, &cnt); c < before+10 {
 		t.Fatalf("counter first in the chain again: %d -> %d after 10 pings", before, c)
+	}
+}
+
+func kernelAtLeast(major, minor int) bool {
+	var u syscall.Utsname
+	if syscall.Uname(&u) != nil {
+		return false
+	}
+	var b []byte
+	for _, c := range u.Release {
+		if c == 0 {
+			break
+		}
+		b = append(b, byte(c))
+	}
+	var ma, mi int
+	fmt.Sscanf(string(b), "%d.%d", &ma, &mi)
+	return ma > major || (ma == major && mi >= minor)
+}
+
+// TC (one program per hook where freplace is refused) and TCX on the
+// ingress of a veth in a namespace: each counts pings; TCX before 6.6 is
+// refused and leaves nothing.
+func TestTCAndTCXOnVeth(t *testing.T) {
+	s := newSandbox(t)
+	ctx := s.open(t)
+	env := newNetenv(t)
+	obj := bpfObj(t, "tc_counter")
+	for _, c := range []struct {
+		spec string
+		typ  bpfman.ProgramType
+	}{{"tc:tc_count", bpfman.ProgramTypeTC}, {"tcx:tcx_next_count", bpfman.ProgramTypeTCX}} {
+		progs, err := ctx.LoadFile(obj, bpfman.LoadOptions{Programs: []string{c.spec}})
+		if err != nil {
+			t.Fatalf("load %s: %v", c.spec, err)
+		}
+		p := progs[0]
+		link, err := ctx.Attach(p.ID, bpfman.AttachOptions{Iface: env.peerIf, Netns: env.nsPath, Priority: 100,
+			Direction: bpfman.DirectionIngress})
+		if c.typ == bpfman.ProgramTypeTCX && !kernelAtLeast(6, 6) {
+			if err == nil {
+				t.Fatalf("TCX attach succeeded on a kernel before 6.6")
+			}
+			if l, _ := ctx.Links(nil); len(l) != 0 {
+				t.Fatalf("a refused TCX attach left links: %+v", l)
+			}
+			ctx.Unload(p.ID, nil)
+			continue
+		}
+		if err != nil {
+			t.Fatalf("attach %s: %v", c.spec, err)
+		}
+		l, err := ctx.Link(link)
+		if err != nil || l.Direction != bpfman.DirectionIngress || l.Type != c.typ || l.Iface != env.peerIf {
+			t.Fatalf("%s link: %+v %v", c.spec, l, err)
+		}
+		before := counter(t, &p)
+		if got := env.ping(10); got != 10 {
+			t.Fatalf("%s: %d of 10 pings answered", c.spec, got)
+		}
+		if n := counter(t, &p); n < before+10 {
+			t.Fatalf("%s: counter %d -> %d after 10 pings", c.spec, before, n)
+		}
+		if err := ctx.Unload(p.ID, nil); err != nil {
+			t.Fatalf("unload %s: %v", c.spec, err)
+		}
 	}
 }
