@@ -33,6 +33,8 @@ export BPF_OBJ_DIR=$builddir/tests/bpf GO_XDP_COUNTER_OBJ=$builddir/bindings/go/
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing
 
+# No stale binaries for the VM batch if this run fails before building them.
+rm -f "$builddir/bindings/go/bpfman.test" "$builddir/bindings/go/xdp-counter"
 cd "$srcdir/bindings/go"
 unformatted=$(gofmt -l .)
 [ -z "$unformatted" ] || { echo "gofmt: not formatted: $unformatted" >&2; exit 1; }
