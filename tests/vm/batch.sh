@@ -39,6 +39,15 @@ for t in test_bpfman_api.py test_bpfman_chains.py; do
 done
 run apply tests/apply/test-apply-vm.sh
 run python bindings/python/tests/run.sh "$builddir"
+# The Go binding's kernel tests and its example (both built on the host by
+# the go meson suite: the VM cannot build Go).
+go_kernel_tests() {
+  [ -x "$builddir/bindings/go/bpfman.test" ] || { echo "$builddir/bindings/go/bpfman.test is missing: run the go meson suite on the host first"; return 1; }
+  (cd bindings/go && "$builddir/bindings/go/bpfman.test" -test.v -test.count=1 \
+    -test.run 'Tracepoint|Kprobe|Fentry|XDP|TC|Goroutines|Errors')
+}
+run go-binding go_kernel_tests
+run go-xdp-counter bindings/go/examples/xdp-counter/demo.sh "$builddir"
 
 [ $fail -eq 0 ] || echo "failed in VM $BPFMAN_VM_KERNEL: ${failed[*]}"
 echo "vm-batch: $pass passed, $fail failed"
