@@ -104,7 +104,7 @@ func TestNewErrors(t *testing.T) {
 		t.Errorf("sentence: %q", err.Error())
 	}
 	var e *bpfman.Error
-	if !errors.As(err, &e) || e.Op != "bpfman_ctx_new_err" || e.Errno != syscall.EINVAL {
+	if !errors.As(err, &e) || e.Op != "bpfman_ctx_new" || e.Errno != syscall.EINVAL || e.Kind != bpfman.ErrKindInvalid {
 		t.Errorf("error value: %#v", err)
 	}
 	// The sentence belongs to the call, whatever thread the goroutine ran
@@ -287,7 +287,7 @@ func TestErrorsCarryErrnoAndSentence(t *testing.T) {
 
 	_, err := ctx.Program(4000000000)
 	var e *bpfman.Error
-	if !errors.As(err, &e) || e.Errno != syscall.ENOENT || e.Op != "bpfman_program__get" || e.Message == "" {
+	if !errors.As(err, &e) || e.Errno != syscall.ENOENT || e.Kind != bpfman.ErrKindNotFound || e.Op != "bpfman_program__get" || e.Message == "" {
 		t.Errorf("get of an unknown program: %#v", err)
 	}
 
@@ -298,11 +298,14 @@ func TestErrorsCarryErrnoAndSentence(t *testing.T) {
 	if !errors.As(err, &verr) {
 		t.Fatalf("bad program: want a *VerifierError, got %#v", err)
 	}
-	if !strings.Contains(verr.Log, "map_value_or_null") || !strings.Contains(err.Error(), "the kernel refused") {
+	if !strings.Contains(verr.Log, "map_value_or_null") || !strings.Contains(err.Error(), "the verifier rejected") {
 		t.Errorf("verifier log: %q", verr.Log)
 	}
-	if !errors.Is(err, bpfman.ErrPermission) && !errors.Is(err, bpfman.ErrInvalid) {
-		t.Errorf("verifier error kind: errno %v", verr.Err.Errno)
+	// The library's kind, not the errno, makes it a verifier error: the
+	// kernel answers EACCES for a missing capability too.
+	if !errors.Is(err, bpfman.ErrVerifier) || verr.Err.Kind != bpfman.ErrKindVerifier ||
+		errors.Is(err, bpfman.ErrPermission) || !errors.Is(err, verr.Err.Errno) {
+		t.Errorf("verifier error kind: kind %v errno %v", verr.Err.Kind, verr.Err.Errno)
 	}
 	if list, _ := ctx.Programs(nil); len(list) != 0 {
 		t.Errorf("a refused load left %d programs", len(list))

@@ -10,7 +10,6 @@ import "C"
 
 import (
 	"fmt"
-	"syscall"
 	"unsafe"
 )
 
@@ -46,8 +45,8 @@ func ParseProgramType(name string) (ProgramType, error) {
 	defer C.free(unsafe.Pointer(cs))
 	t := ProgramType(C.bpfman_program_type_from_name(cs))
 	if t == ProgramTypeUnspec {
-		return t, &Error{Op: "bpfman_program_type_from_name", Errno: syscall.EINVAL,
-			Message: fmt.Sprintf("unknown program type %q", name)}
+		return t, invalidError("bpfman_program_type_from_name",
+			fmt.Sprintf("unknown program type %q", name))
 	}
 	return t, nil
 }
@@ -132,8 +131,8 @@ func ProceedOnMask(t ProgramType, names ...string) (ProceedOn, error) {
 	for _, n := range names {
 		b := ProceedOnBit(t, n)
 		if b == 0 {
-			return 0, &Error{Op: "bpfman_proceed_on_bit", Errno: syscall.EINVAL,
-				Message: fmt.Sprintf("%q is not a proceed-on action of %s programs", n, t)}
+			return 0, invalidError("bpfman_proceed_on_bit",
+				fmt.Sprintf("%q is not a proceed-on action of %s programs", n, t))
 		}
 		m |= b
 	}
@@ -186,8 +185,8 @@ func ParsePullPolicy(name string) (PullPolicy, error) {
 	defer C.free(unsafe.Pointer(cs))
 	v := int(C.bpfman_pull_policy_from_name(cs))
 	if v < 0 {
-		return 0, &Error{Op: "bpfman_pull_policy_from_name", Errno: syscall.EINVAL,
-			Message: fmt.Sprintf("unknown pull policy %q; use Always, IfNotPresent or Never", name)}
+		return 0, invalidError("bpfman_pull_policy_from_name",
+			fmt.Sprintf("unknown pull policy %q; use Always, IfNotPresent or Never", name))
 	}
 	return PullPolicy(v), nil
 }

@@ -27,9 +27,9 @@ static bpfman_progress_fn bpfman_go_progress_fn(void) { return bpfman_go_progres
 import "C"
 
 import (
+	"runtime"
 	"runtime/cgo"
 	"sync"
-	"unsafe"
 )
 
 // LogFunc receives the library's log messages (no trailing newline).
@@ -61,7 +61,7 @@ type Context struct {
 	log cgo.Handle // 0 when no log function is set
 }
 
-// New opens a context (bpfman_ctx_new_err): creates missing directories,
+// New opens a context (bpfman_ctx_new): creates missing directories,
 // opens the state database and reconciles it with the kernel. opts may be
 // nil for all defaults.
 func New(opts *Options) (*Context, error) {
@@ -83,16 +83,21 @@ func New(opts *Options) (*Context, error) {
 			o.log_user_data = handleVoid(uintptr(ctx.log))
 		}
 	}
-	var msg *C.char
-	rc := C.bpfman_ctx_new_err(&ctx.c, &msg, &o)
+	// bpfman_ctx_new leaves the failure's sentence and kind in per-thread
+	// slots (bpfman_ctx_new_err has no kind): the goroutine stays on its
+	// thread from the call until both are read.
+	runtime.LockOSThread()
+	rc := C.bpfman_ctx_new(&ctx.c, &o)
 	if rc < 0 {
-		text := optString(msg)
-		C.free(unsafe.Pointer(msg))
+		text := C.GoString(C.bpfman_errmsg(nil))
+		kind := ErrKind(C.bpfman_errkind(nil))
+		runtime.UnlockOSThread()
 		if ctx.log != 0 {
 			ctx.log.Delete()
 		}
-		return nil, newError("bpfman_ctx_new_err", int(rc), text)
+		return nil, newError("bpfman_ctx_new", int(rc), kind, text)
 	}
+	runtime.UnlockOSThread()
 	return ctx, nil
 }
 
@@ -121,7 +126,7 @@ func (ctx *Context) do(op string, call func(c *C.struct_bpfman_ctx) C.int) error
 		return closedError(op)
 	}
 	if rc := call(ctx.c); rc < 0 {
-		return newError(op, int(rc), C.GoString(C.bpfman_errmsg(ctx.c)))
+		return newError(op, int(rc), ErrKind(C.bpfman_errkind(ctx.c)), C.GoString(C.bpfman_errmsg(ctx.c)))
 	}
 	return nil
 }

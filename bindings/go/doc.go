@@ -22,9 +22,9 @@
 // serialise on a mutex, as the C library's threading contract asks (one
 // thread at a time per context; doc/abi.md). Errors never depend on which
 // OS thread a goroutine runs on: the failure sentence of a call is read
-// inside the same locked section, from the context, and context creation
-// uses bpfman_ctx_new_err, which returns its sentence instead of leaving it
-// in a per-thread slot. For parallel work open several Contexts (even on the
+// inside the same locked section, from the context, and New keeps its
+// goroutine on one OS thread (runtime.LockOSThread) from bpfman_ctx_new
+// until it has read the failure's per-thread sentence and kind. For parallel work open several Contexts (even on the
 // same state directory): they are independent.
 //
 // # Values and handles
@@ -36,12 +36,12 @@
 //
 // # Errors
 //
-// Every failure is an *Error holding the operation, the errno and the
-// library's whole sentence. errors.Is matches the kind sentinels
-// (ErrNotFound, ErrInvalid, ErrExists, ErrBusy, ErrPermission,
-// ErrNotSupported, ErrNoSpace, ErrUnavailable) and the syscall.Errno itself
-// (and so fs.ErrNotExist, fs.ErrPermission, ...). A load the kernel's
-// verifier rejected is also a *VerifierError (errors.As) carrying the log.
-// Kinds are derived from the errno (see errnoKinds) until the library grows
-// an error-classification API.
+// Every failure is an *Error holding the operation, the errno, the
+// library's kind (ErrKind, bpfman_errkind) and its whole sentence.
+// errors.Is matches the sentinel of the kind (ErrNotFound, ErrInvalid,
+// ErrBusy, ErrPermission, ErrVerifier, ErrImageRefused, ErrBadObject,
+// ErrNotSupported, ErrAuth, ErrUnavailable), ErrExists and ErrNoSpace by
+// errno, and the syscall.Errno itself (and so fs.ErrNotExist, ...). A load
+// the verifier rejected (kind ErrKindVerifier) is also a *VerifierError
+// (errors.As) carrying the log.
 package bpfman

@@ -2,14 +2,17 @@
 
 package bpfman
 
+// #include <bpfman/bpfman.h>
+import "C"
+
 import (
 	"errors"
 	"strings"
 	"syscall"
 )
 
-// Kinds of failure, for errors.Is. An *Error matches the kind its errno
-// belongs to (errnoKinds) and the syscall.Errno itself.
+// Kinds of failure, for errors.Is. An *Error matches the sentinel of the
+// library's own kind (ErrKind, bpfman_errkind), and the syscall.Errno.
 var (
 	ErrNotFound     = errors.New("bpfman: not found")
 	ErrInvalid      = errors.New("bpfman: invalid argument")
@@ -20,37 +23,65 @@ var (
 	ErrNoSpace      = errors.New("bpfman: no room left")
 	ErrUnavailable  = errors.New("bpfman: unavailable")
 	ErrClosed       = errors.New("bpfman: context is closed")
+	ErrVerifier     = errors.New("bpfman: rejected by the verifier")
+	ErrImageRefused = errors.New("bpfman: image refused")
+	ErrBadObject    = errors.New("bpfman: not a valid BPF object")
+	ErrAuth         = errors.New("bpfman: registry credentials refused")
 )
 
-// errnoKinds classifies the library's errnos. The library has no error
-// kinds of its own yet; these are the errnos its documentation and code
-// use for each kind (e.g. ENOSPC for an 11th program on a hook, EHOSTUNREACH
-// and ECONNREFUSED for an unreachable registry).
-var errnoKinds = map[syscall.Errno]error{
-	syscall.ENOENT:       ErrNotFound,
-	syscall.ESRCH:        ErrNotFound,
-	syscall.ENODEV:       ErrNotFound,
-	syscall.EINVAL:       ErrInvalid,
-	syscall.E2BIG:        ErrInvalid,
-	syscall.EBADMSG:      ErrInvalid,
-	syscall.ENOEXEC:      ErrInvalid,
-	syscall.EEXIST:       ErrExists,
-	syscall.EBUSY:        ErrBusy,
-	syscall.EAGAIN:       ErrBusy,
-	syscall.EPERM:        ErrPermission,
-	syscall.EACCES:       ErrPermission,
-	syscall.EOPNOTSUPP:   ErrNotSupported,
-	syscall.ENOSPC:       ErrNoSpace,
-	syscall.EHOSTUNREACH: ErrUnavailable,
-	syscall.ECONNREFUSED: ErrUnavailable,
-	syscall.ETIMEDOUT:    ErrUnavailable,
-	syscall.ENETUNREACH:  ErrUnavailable,
+// ErrKind is enum bpfman_errkind: what kind of failure the library says a
+// call had (doc/abi.md, "Error kinds"). New kinds may be added; treat an
+// unknown value as ErrKindOther.
+type ErrKind int
+
+const (
+	ErrKindNone         ErrKind = C.BPFMAN_ERRKIND_NONE
+	ErrKindOther        ErrKind = C.BPFMAN_ERRKIND_OTHER
+	ErrKindInvalid      ErrKind = C.BPFMAN_ERRKIND_INVALID
+	ErrKindNotFound     ErrKind = C.BPFMAN_ERRKIND_NOT_FOUND
+	ErrKindPermission   ErrKind = C.BPFMAN_ERRKIND_PERMISSION
+	ErrKindBusy         ErrKind = C.BPFMAN_ERRKIND_BUSY
+	ErrKindVerifier     ErrKind = C.BPFMAN_ERRKIND_VERIFIER
+	ErrKindImageRefused ErrKind = C.BPFMAN_ERRKIND_IMAGE_REFUSED
+	ErrKindBadObject    ErrKind = C.BPFMAN_ERRKIND_BAD_OBJECT
+	ErrKindUnsupported  ErrKind = C.BPFMAN_ERRKIND_UNSUPPORTED
+	ErrKindAuth         ErrKind = C.BPFMAN_ERRKIND_AUTH
+	ErrKindRegistry     ErrKind = C.BPFMAN_ERRKIND_REGISTRY
+)
+
+// String is bpfman_errkind_name ("verifier", "image-refused", ...; "other"
+// for a value the library does not know).
+func (k ErrKind) String() string {
+	return C.GoString(C.bpfman_errkind_name(C.enum_bpfman_errkind(k)))
+}
+
+// kindSentinels: the sentinel each library kind matches.
+var kindSentinels = map[ErrKind]error{
+	ErrKindInvalid:      ErrInvalid,
+	ErrKindNotFound:     ErrNotFound,
+	ErrKindPermission:   ErrPermission,
+	ErrKindBusy:         ErrBusy,
+	ErrKindVerifier:     ErrVerifier,
+	ErrKindImageRefused: ErrImageRefused,
+	ErrKindBadObject:    ErrBadObject,
+	ErrKindUnsupported:  ErrNotSupported,
+	ErrKindAuth:         ErrAuth,
+	ErrKindRegistry:     ErrUnavailable,
+}
+
+// errnoRefinements: two sentinels older than the library's kinds that
+// name an errno within a kind (a busy hook that is full, a name that
+// exists), kept so errors.Is(err, ErrNoSpace) still works.
+var errnoRefinements = map[error]syscall.Errno{
+	ErrExists:  syscall.EEXIST,
+	ErrNoSpace: syscall.ENOSPC,
 }
 
 // Error is a failed libbpfman call.
 type Error struct {
 	Op      string        // the C function, e.g. "bpfman_program__load_file"
 	Errno   syscall.Errno // positive errno
+	Kind    ErrKind       // the library's kind (bpfman_errkind)
 	Message string        // the library's whole sentence (bpfman_errmsg)
 }
 
@@ -70,13 +101,16 @@ func (e *Error) Is(target error) bool {
 	if target == ErrClosed {
 		return e.Errno == syscall.EBADF && e.Message == ErrClosed.Error()
 	}
-	kind, ok := errnoKinds[e.Errno]
+	if errno, ok := errnoRefinements[target]; ok {
+		return e.Errno == errno
+	}
+	kind, ok := kindSentinels[e.Kind]
 	return ok && kind == target
 }
 
-// VerifierError is a load the kernel refused, with what the verifier (or
-// libbpf) said. errors.As(err, &verr) finds it; it also matches the kind of
-// its errno (usually ErrPermission) through errors.Is.
+// VerifierError is a load the verifier refused (kind ErrKindVerifier),
+// with what it said. errors.As(err, &verr) finds it; errors.Is(err,
+// ErrVerifier) holds, and errors.Is with its errno (usually EACCES).
 type VerifierError struct {
 	Err *Error
 	Log string // the verifier's log, as the library captured it
@@ -86,27 +120,29 @@ func (v *VerifierError) Error() string { return v.Err.Error() }
 func (v *VerifierError) Unwrap() error { return v.Err }
 
 // newError builds the error of a failed call; rc is the negative errno the
-// call returned and msg the context's sentence read right after it.
-func newError(op string, rc int, msg string) error {
+// call returned, msg the sentence and kind the kind read right after it.
+func newError(op string, rc int, kind ErrKind, msg string) error {
 	if rc < 0 {
 		rc = -rc
 	}
-	e := &Error{Op: op, Errno: syscall.Errno(rc), Message: msg}
-	// A refused load: the library's sentence is "the kernel refused ...",
-	// its first line, followed by the verifier's log.
-	if isLoad(op) && (e.Errno == syscall.EACCES || e.Errno == syscall.EINVAL || e.Errno == syscall.EPERM) &&
-		strings.Contains(msg, "the kernel refused") {
-		if i := strings.IndexByte(msg, '\n'); i >= 0 && strings.TrimSpace(msg[i+1:]) != "" {
-			return &VerifierError{Err: e, Log: msg[i+1:]}
+	e := &Error{Op: op, Errno: syscall.Errno(rc), Kind: kind, Message: msg}
+	// The library's sentence is one line ("the kernel refused ...")
+	// followed by the verifier's log.
+	if kind == ErrKindVerifier {
+		log := ""
+		if i := strings.IndexByte(msg, '\n'); i >= 0 {
+			log = msg[i+1:]
 		}
+		return &VerifierError{Err: e, Log: log}
 	}
 	return e
 }
 
-func isLoad(op string) bool {
-	return op == "bpfman_program__load_file" || op == "bpfman_program__load_image"
+// invalidError is a mistake the binding catches before calling the library.
+func invalidError(op, msg string) error {
+	return &Error{Op: op, Errno: syscall.EINVAL, Kind: ErrKindInvalid, Message: msg}
 }
 
 func closedError(op string) error {
-	return &Error{Op: op, Errno: syscall.EBADF, Message: ErrClosed.Error()}
+	return &Error{Op: op, Errno: syscall.EBADF, Kind: ErrKindOther, Message: ErrClosed.Error()}
 }

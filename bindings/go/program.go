@@ -271,3 +271,23 @@ func (ctx *Context) Programs(opts *ListOptions) ([]Program, error) {
 	}
 	return goPrograms(list, n), nil
 }
+
+// MapUsedBy lists the managed programs using the maps of program id
+// (bpfman_program__map_used_by): itself and the programs loaded with it as
+// map owner, or sharing its owner, sorted. Empty when id is not managed.
+func (ctx *Context) MapUsedBy(id uint32) ([]uint32, error) {
+	var ids *C.uint32_t
+	var n C.size_t
+	err := ctx.do("bpfman_program__map_used_by", func(c *C.struct_bpfman_ctx) C.int {
+		return C.bpfman_program__map_used_by(&ids, &n, c, C.uint32_t(id))
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer C.free(unsafe.Pointer(ids))
+	out := make([]uint32, 0, int(n))
+	for _, v := range unsafe.Slice(ids, int(n)) {
+		out = append(out, uint32(v))
+	}
+	return out, nil
+}
