@@ -3,6 +3,7 @@
  * ID names the pin; a crash before the final commit leaves a row reconcile
  * rolls back. */
 #include "internal.h"
+#include "owned.h"
 #include "db.h"
 #include "lock.h"
 #include "paths.h"
@@ -122,7 +123,7 @@ int bpfman_program__attach(uint64_t *ret_link_id, struct bpfman_ctx *ctx,
 	if (err) {
 		/* Nothing half done: no pin, no row. */
 		if (link.pin_path)
-			unlink_missing_ok(link.pin_path);
+			owned_remove(ctx, OWNED_BPFFS, link.pin_path, "links/", 0, NULL);
 		db_link_delete(ctx, link.id);
 		goto out;
 	}
