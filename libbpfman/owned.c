@@ -98,11 +98,11 @@ int owned_remove_under(struct bpfman_ctx *ctx, const char *root, const char *wha
 	if (str_empty(path))
 		return 0;
 	if (!r)
-		return refuse(ctx, -EPERM, path, row,
+		return refuse(ctx, -EXDEV, path, row,
 			      (why = str_printf("it is not beneath the %s %s", what, root)) ? why : "",
 			      what, root);
 	if (!plain(r) || !shape_matches(r, shape))
-		return refuse(ctx, -EPERM, path, row,
+		return refuse(ctx, -EXDEV, path, row,
 			      "libbpfman never keeps anything of that kind there", what, root);
 	rel = strdup(r);
 	if (!rel)
@@ -243,12 +243,12 @@ int owned_dir_check(struct bpfman_ctx *ctx, const char *path, const char *what)
 	if (ctx->allow_shared_dirs)
 		return 0;
 	if (st.st_uid != 0 && st.st_uid != geteuid())
-		return bpfman_err(ctx, -EPERM,
+		return bpfman_err(ctx, -EUCLEAN,
 				  "%s %s belongs to %s, not to root or to this process's user %s: its owner could make libbpfman delete or trust what they choose; give a directory of your own, change its owner, or allow shared directories explicitly (allow_shared_dirs)",
 				  what, path, user_name(st.st_uid, owner, sizeof(owner)),
 				  user_name(geteuid(), me, sizeof(me)));
 	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return bpfman_err(ctx, -EPERM,
+		return bpfman_err(ctx, -EUCLEAN,
 				  "%s %s is writable by %s (mode %04o): others could plant what libbpfman would delete or trust; remove that permission (chmod go-w %s), give another directory, or allow shared directories explicitly (allow_shared_dirs)",
 				  what, path, st.st_mode & S_IWOTH ? "others" : "its group",
 				  (unsigned)(st.st_mode & 07777), path);

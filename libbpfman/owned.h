@@ -49,7 +49,9 @@ DIR *owned_opendir(struct bpfman_ctx *ctx, enum owned_root root,
 /* Refuses a root directory that is a symbolic link, not a directory, owned
  * by someone other than root or the caller's euid, or writable by group or
  * others, unless the context allows shared directories. `what` names the
- * option ("state_dir"). A missing directory is fine (-ENOENT not raised). */
+ * option ("state_dir"). A missing directory is fine (-ENOENT not raised).
+ * Refusals return -EUCLEAN (not -EPERM: privilege would not help); a
+ * path refused by owned_remove() returns -EXDEV, -ELOOP or -EMEDIUMTYPE. */
 int owned_dir_check(struct bpfman_ctx *ctx, const char *path, const char *what);
 
 #endif

@@ -163,7 +163,7 @@ static void sweep_dir(struct bpfman_ctx *ctx, struct bpfman_report *report,
 		if (!path || known(ctx, path, data))
 			continue;
 		if (owned_remove(ctx, root, path, shape, flags, NULL))
-			report_add(ctx, report, BPFMAN_LOG_WARN, kind, -EPERM, 0, 0,
+			report_add(ctx, report, BPFMAN_LOG_WARN, kind, -EXDEV, 0, 0,
 				   "left %s alone: no record refers to it, but %s", path,
 				   bpfman_errmsg(ctx));
 		else
