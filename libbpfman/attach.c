@@ -150,6 +150,8 @@ int bpfman_link__detach(struct bpfman_ctx *ctx, uint64_t link_id)
 				  (unsigned long long)link_id);
 	if (err)
 		return err;
+	if ((err = detach_check(ctx, &link)))
+		goto out;
 	free(link.state);
 	link.state = strdup(ROW_DETACHING);
 	if (!link.state || (err = db_link_update(ctx, &link))) {

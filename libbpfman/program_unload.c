@@ -25,6 +25,15 @@ static char *link_row(const struct bpfman_link *l)
 	return str_printf("links row %llu, pin_path", (unsigned long long)l->id);
 }
 
+int detach_check(struct bpfman_ctx *ctx, const struct bpfman_link *l)
+{
+	_cleanup_free_ char *row = link_row(l);
+
+	if (!row)
+		return -ENOMEM;
+	return owned_remove(ctx, OWNED_BPFFS, l->pin_path, "links/", OWNED_CHECK, row);
+}
+
 int detach_finish(struct bpfman_ctx *ctx, const struct bpfman_link *l)
 {
 	_cleanup_free_ char *row = link_row(l);
@@ -35,8 +44,7 @@ int detach_finish(struct bpfman_ctx *ctx, const struct bpfman_link *l)
 		return -ENOMEM;
 	/* A pin the row names outside our links directory is refused before
 	 * anything is taken apart. */
-	if (!str_empty(l->pin_path) &&
-	    (err = owned_remove(ctx, OWNED_BPFFS, l->pin_path, "links/", OWNED_CHECK, row)))
+	if ((err = detach_check(ctx, l)))
 		return err;
 	if (chain_link(l) && (err = chain_detach(ctx, l)))
 		return err;
@@ -57,45 +65,52 @@ int detach_finish(struct bpfman_ctx *ctx, const struct bpfman_link *l)
 	return db_link_delete(ctx, l->id);
 }
 
-/* Every path a program row names, checked before anything is removed. */
-static int unload_check(struct bpfman_ctx *ctx, const struct bpfman_program *p,
-			const char *pin_row, const char *maps_row, const char *code_row)
+static char *prog_row(const struct bpfman_program *p, const char *column)
 {
+	return str_printf("programs row %d, %s", (int32_t)p->id, column);
+}
+
+int unload_check(struct bpfman_ctx *ctx, const struct bpfman_program *p)
+{
+	_cleanup_free_ char *pin_row = prog_row(p, "pin_path");
+	_cleanup_free_ char *maps_row = prog_row(p, "map_pin_dir");
+	_cleanup_free_ char *code_row = prog_row(p, "bytecode");
+	struct bpfman_link *links = NULL;
+	size_t cnt = 0;
 	int err;
 
+	if (!pin_row || !maps_row || !code_row)
+		return -ENOMEM;
 	if ((err = owned_remove(ctx, OWNED_BPFFS, p->pin_path, "prog_", OWNED_CHECK, pin_row)) ||
 	    (err = owned_remove(ctx, OWNED_BPFFS, p->map_pin_dir, "maps/", OWNED_CHECK | OWNED_TREE,
 				maps_row)) ||
 	    (err = owned_remove(ctx, OWNED_STATE, p->bytecode, "bytecode/", OWNED_CHECK, code_row)))
 		return err;
-	return 0;
+	if ((err = db_link_all(ctx, p->id, &links, &cnt)))
+		return err;
+	for (size_t i = 0; i < cnt && !err; i++)
+		err = detach_check(ctx, &links[i]);
+	db_link_array_free(links, cnt);
+	return err;
 }
 
 int unload_finish(struct bpfman_ctx *ctx, const struct bpfman_program *p)
 {
-	_cleanup_free_ char *pin_row = str_printf("programs row %d, pin_path", (int32_t)p->id);
-	_cleanup_free_ char *maps_row = str_printf("programs row %d, map_pin_dir", (int32_t)p->id);
-	_cleanup_free_ char *code_row = str_printf("programs row %d, bytecode", (int32_t)p->id);
+	_cleanup_free_ char *pin_row = prog_row(p, "pin_path");
+	_cleanup_free_ char *maps_row = prog_row(p, "map_pin_dir");
+	_cleanup_free_ char *code_row = prog_row(p, "bytecode");
 	struct bpfman_link *links = NULL;
 	size_t cnt = 0;
 	int users = 1, err;
 
 	if (!pin_row || !maps_row || !code_row)
 		return -ENOMEM;
-	if ((err = unload_check(ctx, p, pin_row, maps_row, code_row)))
+	/* Every path the rows name is checked before anything is taken
+	 * apart, so a refusal leaves the program whole. */
+	if ((err = unload_check(ctx, p)))
 		return err;
 	if ((err = db_link_all(ctx, p->id, &links, &cnt)))
 		return err;
-	for (size_t i = 0; i < cnt && !err; i++) {
-		_cleanup_free_ char *row = link_row(&links[i]);
-
-		err = row ? owned_remove(ctx, OWNED_BPFFS, links[i].pin_path, "links/", OWNED_CHECK, row)
-			  : -ENOMEM;
-	}
-	if (err) {
-		db_link_array_free(links, cnt);
-		return err;
-	}
 	for (size_t i = 0; i < cnt && !err; i++)
 		err = detach_finish(ctx, &links[i]);
 	db_link_array_free(links, cnt);
@@ -167,7 +182,9 @@ int bpfman_program__unload(struct bpfman_ctx *ctx, uint32_t prog_id,
 				 prog_id, users);
 		goto out;
 	}
-	if ((err = db_prog_set_state(ctx, prog_id, ROW_UNLOADING)))
+	/* Refused paths refuse the unload before the row is marked. */
+	if ((err = unload_check(ctx, &p)) ||
+	    (err = db_prog_set_state(ctx, prog_id, ROW_UNLOADING)))
 		goto out;
 	if ((err = db_begin(ctx)))
 		goto out;
