@@ -92,7 +92,6 @@ int owned_remove_under(struct bpfman_ctx *ctx, const char *root, const char *wha
 	const char *r = str_empty(path) ? NULL : beneath(root, path);
 	char *slash, *name;
 	struct statfs sfs;
-	struct stat st;
 	int err;
 
 	if (str_empty(path))
@@ -136,17 +135,8 @@ int owned_remove_under(struct bpfman_ctx *ctx, const char *root, const char *wha
 	if (bpffs && (fstatfs(dir_fd, &sfs) || sfs.f_type != BPF_FS_MAGIC))
 		return refuse(ctx, -EMEDIUMTYPE, path, row, reason(-EMEDIUMTYPE, what, true), what,
 			      root);
-	if (flags & OWNED_CHECK) {
-		if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW))
-			return 0;
-		if (S_ISLNK(st.st_mode))
-			return refuse(ctx, -ELOOP, path, row, reason(-ELOOP, what, bpffs), what, root);
-		if (S_ISDIR(st.st_mode) && !(flags & OWNED_TREE))
-			return refuse(ctx, -EISDIR, path, row,
-				      "it is a directory where libbpfman keeps a pin", what, root);
-		return 0;
-	}
-	err = beneath_remove_at(dir_fd, name, flags & OWNED_TREE);
+	err = flags & OWNED_CHECK ? beneath_check_at(dir_fd, name, flags & OWNED_TREE)
+				  : beneath_remove_at(dir_fd, name, flags & OWNED_TREE);
 	if (!err)
 		return 0;
 	if (reason(err, what, bpffs))

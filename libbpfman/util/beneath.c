@@ -134,6 +134,19 @@ int beneath_open(int root_fd, const char *rel, int flags)
 			}
 			return (int)fd;
 		}
+		if (errno == ENOTDIR && (flags & O_DIRECTORY)) {
+			/* A final symlink with O_DIRECTORY|O_NOFOLLOW says
+			 * ENOTDIR: look again without O_DIRECTORY to tell. */
+			struct open_how look = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+						 .resolve = RESOLVE_STRICT };
+			struct stat st;
+			int lfd = (int)syscall(SYS_openat2, root_fd, rel, &look, sizeof(look));
+			bool link = lfd >= 0 && !fstat(lfd, &st) && S_ISLNK(st.st_mode);
+
+			if (lfd >= 0)
+				close(lfd);
+			return link ? -ELOOP : -ENOTDIR;
+		}
 		if (errno != ENOSYS)
 			return -errno;
 		__atomic_store_n(&no_openat2, 1, __ATOMIC_RELAXED);
@@ -141,7 +154,7 @@ int beneath_open(int root_fd, const char *rel, int flags)
 	return beneath_open_walk(root_fd, rel, flags);
 }
 
-static int remove_tree(int parent_fd, const char *name)
+static int remove_tree(int parent_fd, const char *name, bool dry)
 {
 	DIR *dir;
 	struct dirent *de;
@@ -167,17 +180,17 @@ static int remove_tree(int parent_fd, const char *name)
 			continue;
 		}
 		if (S_ISDIR(st.st_mode))
-			err = remove_tree(dirfd(dir), de->d_name);
-		else if (unlinkat(dirfd(dir), de->d_name, 0) && errno != ENOENT)
+			err = remove_tree(dirfd(dir), de->d_name, dry);
+		else if (!dry && unlinkat(dirfd(dir), de->d_name, 0) && errno != ENOENT)
 			err = -errno; /* a symlink inside goes, its target stays */
 	}
 	closedir(dir);
-	if (!err && unlinkat(parent_fd, name, AT_REMOVEDIR) && errno != ENOENT)
+	if (!err && !dry && unlinkat(parent_fd, name, AT_REMOVEDIR) && errno != ENOENT)
 		err = -errno;
 	return err;
 }
 
-int beneath_remove_at(int dir_fd, const char *name, bool tree)
+static int remove_at(int dir_fd, const char *name, bool tree, bool dry)
 {
 	struct stat st;
 
@@ -188,8 +201,18 @@ int beneath_remove_at(int dir_fd, const char *name, bool tree)
 	if (S_ISLNK(st.st_mode))
 		return -ELOOP;
 	if (!S_ISDIR(st.st_mode))
-		return unlinkat(dir_fd, name, 0) && errno != ENOENT ? -errno : 0;
+		return dry ? 0 : unlinkat(dir_fd, name, 0) && errno != ENOENT ? -errno : 0;
 	if (!tree)
 		return -EISDIR;
-	return remove_tree(dir_fd, name);
+	return remove_tree(dir_fd, name, dry);
+}
+
+int beneath_remove_at(int dir_fd, const char *name, bool tree)
+{
+	return remove_at(dir_fd, name, tree, false);
+}
+
+int beneath_check_at(int dir_fd, const char *name, bool tree)
+{
+	return remove_at(dir_fd, name, tree, true);
 }

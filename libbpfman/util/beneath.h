@@ -31,5 +31,8 @@ int beneath_open_walk(int root_fd, const char *rel, int flags);
  * removed, never followed; a tree never descends into another mount
  * (-EXDEV). A missing entry is success. */
 int beneath_remove_at(int dir_fd, const char *name, bool tree);
+/* The same walk, removing nothing: the error beneath_remove_at() would
+ * meet before removing anything (a mount point deep in a tree included). */
+int beneath_check_at(int dir_fd, const char *name, bool tree);
 
 #endif

@@ -13,6 +13,9 @@ user=""
 others=()
 cleanup() {
   [ -n "$user" ] && userdel "$user" 2>/dev/null
+  for m in "$BPFMAN_STATE_DIR/bytecode" "$BPFMAN_BPFFS_ROOT/maps/997" "${others[0]:-/nonexistent}"; do
+    mountpoint -q "$m" 2>/dev/null && umount "$m"
+  done
   for d in "${others[@]}"; do rm -rf "$d"; done
   rm -rf "$sandbox"
   cli_cleanup
@@ -92,6 +95,27 @@ db "UPDATE links SET pin_path = '$sandbox/file' WHERE id = $link"
 refused "link pin_path outside the bpffs root" "links row $link, pin_path" ctl detach "$link"
 refused "unload with that link" "links row $link, pin_path" ctl unload "$id"
 db "UPDATE links SET pin_path = '$lpin' WHERE id = $link"
+
+# A mount inside our directories is never crossed: a tmpfs over the kept
+# bytecode directory, and one where the maps directory should be.
+mnt_victims=$(mktemp -d /tmp/bpfman-mnt-XXXXXX); others+=("$mnt_victims")
+mount -t tmpfs tmpfs "$mnt_victims"
+echo precious >"$mnt_victims/$(basename "$code")"
+mkdir "$mnt_victims/sub"; echo precious >"$mnt_victims/sub/deep"
+mount --bind "$mnt_victims" "$BPFMAN_STATE_DIR/bytecode"
+db "UPDATE programs SET bytecode = '$BPFMAN_STATE_DIR/bytecode/$(basename "$code")' WHERE id = $id"
+refused "kept bytecode on another file system" "another file system" ctl unload "$id"
+umount "$BPFMAN_STATE_DIR/bytecode"
+db "UPDATE programs SET bytecode = '$code' WHERE id = $id"
+mkdir "$BPFMAN_BPFFS_ROOT/maps/997"
+mount --bind "$mnt_victims" "$BPFMAN_BPFFS_ROOT/maps/997"
+db "UPDATE programs SET map_pin_dir = '$BPFMAN_BPFFS_ROOT/maps/997' WHERE id = $id"
+refused "a map directory that is a mount point" "another file system" ctl unload "$id"
+umount "$BPFMAN_BPFFS_ROOT/maps/997"
+rmdir "$BPFMAN_BPFFS_ROOT/maps/997"
+db "UPDATE programs SET map_pin_dir = '$maps' WHERE id = $id"
+[ -f "$mnt_victims/sub/deep" ] || fail "a file behind a mount point was removed"
+umount "$mnt_victims"
 
 # The repair that runs when state is opened: a pending row and a row left
 # mid-unload that name victims. `list` opens state: it must list, warn
