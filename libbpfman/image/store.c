@@ -169,6 +169,11 @@ int store_init(struct bpfman_ctx *ctx, const char *root)
 		if ((err = mkdir_p(d, 0755)))
 			return bpfman_err(ctx, err, "cannot create %s: %s", d, strerror(-err));
 	}
+	/* The shared cache is checked on first use too: it may not have
+	 * existed when the context opened (doc/safety.md). */
+	if (ctx && !strcmp(root, ctx->image_cache_dir) &&
+	    (err = owned_dir_check(ctx, root, "image_cache_dir")))
+		return err;
 	layout = path_of(root, "oci-layout");
 	index = path_of(root, "index.json");
 	if (!layout || !index)
