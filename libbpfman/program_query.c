@@ -41,9 +41,8 @@ enum bpfman_status status_of(struct bpfman_ctx *ctx, bool live, const char *boot
 
 void warn_gone(struct bpfman_ctx *ctx, const char *what, uint64_t id)
 {
-	if (ctx->warned_gone)
+	if (__atomic_exchange_n(&ctx->warned_gone, true, __ATOMIC_RELAXED))
 		return;
-	ctx->warned_gone = true;
 	pr_warn(ctx, "%s %llu is recorded but no longer in the kernel (removed outside libbpfman); its status says 'gone' until a reconcile forgets it",
 		what, (unsigned long long)id);
 }
