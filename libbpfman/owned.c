@@ -57,7 +57,7 @@ static bool shape_matches(const char *rel, const char *shape)
 	return rel[len] && !strchr(rel + len, '/');
 }
 
-static const char *reason(int err, const char *what, bool bpffs)
+static const char *reason(int err, bool bpffs)
 {
 	switch (err) {
 	case -ELOOP:
@@ -69,7 +69,6 @@ static const char *reason(int err, const char *what, bool bpffs)
 	case -EMEDIUMTYPE:
 		return bpffs ? "it is not on a bpf file system" : "it is on an unexpected file system";
 	default:
-		(void)what;
 		return NULL;
 	}
 }
@@ -111,7 +110,7 @@ int owned_remove_under(struct bpfman_ctx *ctx, const char *root, const char *wha
 		return 0; /* no root, nothing beneath it */
 	if (root_fd < 0)
 		return refuse(ctx, root_fd, path, row,
-			      reason(root_fd, what, bpffs) ? reason(root_fd, what, bpffs)
+			      reason(root_fd, bpffs) ? reason(root_fd, bpffs)
 							   : strerror(-root_fd),
 			      what, root);
 	slash = strrchr(rel, '/');
@@ -124,7 +123,7 @@ int owned_remove_under(struct bpfman_ctx *ctx, const char *root, const char *wha
 		if (dir_fd < 0) {
 			*slash = '/';
 			return refuse(ctx, dir_fd, path, row,
-				      reason(dir_fd, what, bpffs) ? reason(dir_fd, what, bpffs)
+				      reason(dir_fd, bpffs) ? reason(dir_fd, bpffs)
 								  : strerror(-dir_fd),
 				      what, root);
 		}
@@ -133,14 +132,14 @@ int owned_remove_under(struct bpfman_ctx *ctx, const char *root, const char *wha
 		dir_fd = TAKE_FD(root_fd);
 	}
 	if (bpffs && (fstatfs(dir_fd, &sfs) || sfs.f_type != BPF_FS_MAGIC))
-		return refuse(ctx, -EMEDIUMTYPE, path, row, reason(-EMEDIUMTYPE, what, true), what,
+		return refuse(ctx, -EMEDIUMTYPE, path, row, reason(-EMEDIUMTYPE, true), what,
 			      root);
 	err = flags & OWNED_CHECK ? beneath_check_at(dir_fd, name, flags & OWNED_TREE)
 				  : beneath_remove_at(dir_fd, name, flags & OWNED_TREE);
 	if (!err)
 		return 0;
-	if (reason(err, what, bpffs))
-		return refuse(ctx, err, path, row, reason(err, what, bpffs), what, root);
+	if (reason(err, bpffs))
+		return refuse(ctx, err, path, row, reason(err, bpffs), what, root);
 	if (err == -EISDIR)
 		return refuse(ctx, err, path, row, "it is a directory where libbpfman keeps a pin",
 			      what, root);
