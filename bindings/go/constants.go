@@ -219,3 +219,20 @@ func Version() string { return C.GoString(C.bpfman_version_string()) }
 
 // VersionNumber is bpfman_version_number ((major<<16)|(minor<<8)|patch).
 func VersionNumber() uint32 { return uint32(C.bpfman_version_number()) }
+
+// Status is enum bpfman_status: whether what the state database records is
+// in the kernel.
+type Status int
+
+const (
+	StatusUnknown      Status = C.BPFMAN_STATUS_UNKNOWN       // not managed by libbpfman
+	StatusInKernel     Status = C.BPFMAN_STATUS_IN_KERNEL     // recorded and in the kernel
+	StatusGone         Status = C.BPFMAN_STATUS_GONE          // removed outside libbpfman in this boot; Reconcile forgets it
+	StatusNeedsRestore Status = C.BPFMAN_STATUS_NEEDS_RESTORE // recorded in an earlier boot; Restore re-creates it
+)
+
+// String is bpfman_status_name ("in-kernel", "gone", "needs-restore",
+// "unknown").
+func (s Status) String() string {
+	return C.GoString(C.bpfman_status_name(C.enum_bpfman_status(s)))
+}

@@ -48,6 +48,9 @@ type Options struct {
 	RuntimeDir    string
 	ImageCacheDir string
 	ConfigPath    string
+	// Accept a StateDir, BpffsRoot or ImageCacheDir owned by another user
+	// or writable by group or others (doc/safety.md); refused otherwise.
+	AllowSharedDirs bool
 	// Log receives messages up to LogLevel; nil for none.
 	Log      LogFunc
 	LogLevel LogLevel
@@ -76,6 +79,7 @@ func New(opts *Options) (*Context, error) {
 		o.runtime_dir = m.str(opts.RuntimeDir)
 		o.image_cache_dir = m.str(opts.ImageCacheDir)
 		o.config_path = m.str(opts.ConfigPath)
+		o.allow_shared_dirs = C.bool(opts.AllowSharedDirs)
 		o.log_level = C.enum_bpfman_log_level(opts.LogLevel)
 		if opts.Log != nil {
 			ctx.log = cgo.NewHandle(opts.Log)

@@ -98,6 +98,7 @@ type Link struct {
 	PinPath      string
 	KernelLinkID uint32 // 0 when the kernel has none
 	Metadata     map[string]string
+	Status       Status // whether it is in the kernel (bpfman_link__status)
 }
 
 func goLink(l *C.struct_bpfman_link) Link {
@@ -119,6 +120,7 @@ func goLink(l *C.struct_bpfman_link) Link {
 		Position:     int32(C.bpfman_link__position(l)),
 		PinPath:      C.GoString(C.bpfman_link__pin_path(l)),
 		KernelLinkID: uint32(C.bpfman_link__kernel_link_id(l)),
+		Status:       Status(C.bpfman_link__status(l)),
 		Metadata: goMap(C.bpfman_link__metadata_cnt(l),
 			func(i C.size_t) *C.char { return C.bpfman_link__metadata_key(l, i) },
 			func(i C.size_t) *C.char { return C.bpfman_link__metadata_value(l, i) }),

@@ -75,6 +75,9 @@ type Program struct {
 	LinkIDs     []uint64
 	Image       string // reference it was loaded from; "" for files
 	ImageDigest string
+	// Whether the record is in the kernel, as found by the get or list
+	// call (bpfman_program__status).
+	Status Status
 
 	// The kernel's view (zero when not loaded).
 	KernelLoaded   bool
@@ -111,6 +114,7 @@ func goProgram(p *C.struct_bpfman_program) Program {
 			func(i C.size_t) *C.char { return C.bpfman_program__metadata_value(p, i) }),
 		Image:          optString(C.bpfman_program__image(p)),
 		ImageDigest:    optString(C.bpfman_program__image_digest(p)),
+		Status:         Status(C.bpfman_program__status(p)),
 		KernelLoaded:   bool(C.bpfman_program__kernel_loaded(p)),
 		KernelName:     C.GoString(C.bpfman_program__kernel_name(p)),
 		KernelType:     uint32(C.bpfman_program__kernel_type(p)),
