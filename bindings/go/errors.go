@@ -126,7 +126,7 @@ func newError(op string, rc int, kind ErrKind, msg string) error {
 		rc = -rc
 	}
 	e := &Error{Op: op, Errno: syscall.Errno(rc), Kind: kind, Message: msg}
-	// The library's sentence is one line ("the kernel refused ...")
+	// The library's sentence is one line ("the verifier rejected ...")
 	// followed by the verifier's log.
 	if kind == ErrKindVerifier {
 		log := ""
