@@ -170,7 +170,8 @@ static int refuse_nothing_shared(struct bpfman_ctx *ctx, struct bpf_object *obj,
 			  str_empty(theirs) ? "none" : theirs);
 }
 
-int load_check_map_owner(struct bpfman_ctx *ctx, const char *elf_path, uint32_t owner_id,
+int load_check_map_owner(struct bpfman_ctx *ctx, const char *elf_path,
+			 const struct prog_request *reqs, size_t cnt, uint32_t owner_id,
 			 const char *dir)
 {
 	struct libbpf_capture cap __attribute__((cleanup(libbpf_capture_end)));
@@ -179,9 +180,10 @@ int load_check_map_owner(struct bpfman_ctx *ctx, const char *elf_path, uint32_t 
 	int err = 1;
 
 	libbpf_capture_begin(&cap, ctx);
-	obj = bpf_object__open_file(elf_path, NULL);
-	if (!obj)
-		return libbpf_open_failed(ctx, &cap, -errno, elf_path);
+	/* Opened as the load will open it (static entry functions adapted). */
+	if ((err = compat_open(ctx, elf_path, reqs, cnt, &cap, &obj)))
+		return err;
+	err = 1;
 	bpf_object__for_each_map(map, obj) {
 		_cleanup_free_ char *pin = NULL;
 
