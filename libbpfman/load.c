@@ -65,10 +65,12 @@ static int setup_ext(struct bpfman_ctx *ctx, struct bpf_program *prog,
 	return bpf_program__set_attach_target(prog, *fd, func);
 }
 
-/* Checks one requested program against the object and prepares it. */
+/* Checks one requested program against the object and prepares it. For
+ * types attached to a kernel function (fentry, fexit, lsm) *ret_target is
+ * the function or hook the section names when the request names none. */
 static int setup_program(struct bpfman_ctx *ctx, struct bpf_object *obj,
 			 const char *path, const struct prog_request *req,
-			 bool *ret_retprobe)
+			 bool *ret_retprobe, char **ret_target)
 {
 	const struct prog_type_desc *desc = prog_type_desc(req->type);
 	struct bpf_program *prog = bpf_object__find_program_by_name(obj, req->func);
@@ -81,27 +83,36 @@ static int setup_program(struct bpfman_ctx *ctx, struct bpf_object *obj,
 				  "function '%s' not found in %s; it has: %s",
 				  req->func, path, names ? names : "?");
 	}
+	/* A retried stage (without a dispatcher) sets it again. */
+	free(*ret_target);
+	*ret_target = NULL;
 	sec = bpf_program__section_name(prog);
 	if (!prog_type_section_fits(desc, sec, ret_retprobe)) {
 		if (bpf_program__type(prog) != BPF_PROG_TYPE_UNSPEC ||
-		    desc->kernel_type == BPF_PROG_TYPE_TRACING)
+		    prog_type_has_btf_target(desc))
 			return bpfman_err(ctx, -EINVAL,
 					  "program '%s' is in ELF section '%s', which does not make it a %s program; load it with the type its section names, or fix the SEC() in its source",
 					  req->func, sec, desc->name);
 		/* A custom section libbpf does not know: trust the caller. */
 		bpf_program__set_type(prog, desc->kernel_type);
 	}
-	if (desc->kernel_type == BPF_PROG_TYPE_TRACING) {
+	if (prog_type_has_btf_target(desc)) {
+		const char *what = desc->kernel_type == BPF_PROG_TYPE_LSM ? "LSM hook" : "kernel function";
+
 		if (req->attach_func) {
+			/* libbpf adds bpf_lsm_ to an LSM hook's name. */
 			int err = bpf_program__set_attach_target(prog, 0, req->attach_func);
 
 			if (err)
-				return bpfman_err(ctx, err, "cannot set attach function '%s' of '%s': %s",
-						  req->attach_func, req->func, strerror(-err));
-		} else if (!strchr(sec, '/')) {
+				return bpfman_err(ctx, err, "cannot set the %s '%s' of '%s': %s; check the name (the kernel's BTF has no such %s, or this kernel lacks CONFIG_BPF_LSM for lsm)",
+						  what, req->attach_func, req->func, strerror(-err), what);
+		} else if (!strchr(sec, '/') || !strchr(sec, '/')[1]) {
 			return bpfman_err(ctx, -EINVAL,
-					  "%s program '%s' needs a kernel function to attach to; write %s:%s:FUNCTION",
-					  desc->name, req->func, desc->name, req->func);
+					  "%s program '%s' needs a %s to attach to; write %s:%s:%s or name it in the section",
+					  desc->name, req->func, what, desc->name, req->func,
+					  desc->kernel_type == BPF_PROG_TYPE_LSM ? "HOOK" : "FUNCTION");
+		} else if (!(*ret_target = strdup(strchr(sec, '/') + 1))) {
+			return -ENOMEM;
 		}
 	}
 	bpf_program__set_autoload(prog, true);
@@ -207,7 +218,7 @@ static int stage_once(struct bpfman_ctx *ctx, const struct load_plan *plan,
 		bpf_program__set_autoload(prog, false);
 	for (size_t i = 0; i < plan->cnt; i++)
 		if ((err = setup_program(ctx, obj, plan->elf_path, &plan->reqs[i],
-					 &res->retprobe[i])))
+					 &res->retprobe[i], &res->target[i])))
 			goto out;
 	if (plan->globals && (err = globals_apply(ctx, obj, plan->globals)))
 		goto out;
@@ -307,8 +318,10 @@ int load_stage(struct bpfman_ctx *ctx, const struct load_plan *plan,
 	res->ids = calloc(plan->cnt, sizeof(*res->ids));
 	res->retprobe = calloc(plan->cnt, sizeof(*res->retprobe));
 	res->dispatched = calloc(plan->cnt, sizeof(*res->dispatched));
+	res->target = calloc(plan->cnt, sizeof(*res->target));
 	res->cnt = plan->cnt;
-	if (!res->token || !res->staging || !res->ids || !res->retprobe || !res->dispatched)
+	if (!res->token || !res->staging || !res->ids || !res->retprobe || !res->dispatched ||
+	    !res->target)
 		return -ENOMEM;
 	/* Record the staging directory before creating it: after a crash,
 	 * reconcile removes whatever it holds. */
@@ -386,5 +399,8 @@ void load_finish(struct bpfman_ctx *ctx, struct load_result *res)
 	free(res->ids);
 	free(res->retprobe);
 	free(res->dispatched);
+	for (size_t i = 0; res->target && i < res->cnt; i++)
+		free(res->target[i]);
+	free(res->target);
 	memset(res, 0, sizeof(*res));
 }
