@@ -108,7 +108,7 @@ static int setup_program(struct bpfman_ctx *ctx, struct bpf_object *obj,
 						  what, req->attach_func, req->func, strerror(-err), what);
 		} else if (!strchr(sec, '/') || !strchr(sec, '/')[1]) {
 			return bpfman_err(ctx, -EINVAL,
-					  "%s program '%s' needs a %s to attach to; write %s:%s:%s or name it in the section",
+					  "%s program '%s' names no %s to attach to; write %s:%s:%s or name it in the section",
 					  desc->name, req->func, what, desc->name, req->func,
 					  desc->kernel_type == BPF_PROG_TYPE_LSM ? "HOOK" : "FUNCTION");
 		} else if (!(*ret_target = strdup(strchr(sec, '/') + 1))) {
