@@ -13,13 +13,14 @@
 #include <bpf/bpf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void bpfman_unload_opts_init(struct bpfman_unload_opts *opts, size_t sz)
 {
 	bpfman_opts_init(opts, sz);
 }
 
-int detach_finish(struct bpfman_ctx *ctx, const struct bpfman_link *l)
+int detach_finish(struct bpfman_ctx *ctx, const struct bpfman_link *l, bool no_wait)
 {
 	_cleanup_close_ int fd = -1;
 	int err;
@@ -30,13 +31,17 @@ int detach_finish(struct bpfman_ctx *ctx, const struct bpfman_link *l)
 		return err;
 	if (!str_empty(l->pin_path)) {
 		/* The kernel drops a link whose last reference was a bpffs pin
-		 * from a deferred context, so the program could still run for a
-		 * moment after unlink. Detach explicitly where the link type
-		 * allows it, and make our own close() the last reference, which
-		 * releases the link before this call returns. */
+		 * from a deferred context (after an RCU grace period, on a
+		 * workqueue), so the program could still run for a moment
+		 * after unlink. Detach explicitly where the link type allows
+		 * it; otherwise, unless the caller chose not to wait, make our
+		 * own close() the last reference: it releases the link, and
+		 * waits for runs in flight, before this call returns. */
 		fd = bpf_obj_get(l->pin_path);
-		if (fd >= 0)
-			bpf_link_detach(fd);
+		if (fd >= 0 && bpf_link_detach(fd) && no_wait) {
+			close(fd);
+			fd = -1;
+		}
 		if ((err = unlink_missing_ok(l->pin_path)))
 			return bpfman_err(ctx, err, "cannot remove link pin %s: %s", l->pin_path,
 					  strerror(-err));
@@ -53,7 +58,7 @@ int unload_finish(struct bpfman_ctx *ctx, const struct bpfman_program *p)
 	if ((err = db_link_all(ctx, p->id, &links, &cnt)))
 		return err;
 	for (size_t i = 0; i < cnt && !err; i++)
-		err = detach_finish(ctx, &links[i]);
+		err = detach_finish(ctx, &links[i], false);
 	db_link_array_free(links, cnt);
 	if (err)
 		return err;

@@ -104,7 +104,7 @@ static int reconcile_links(struct bpfman_ctx *ctx, struct bpfman_report *report)
 		} else {
 			continue;
 		}
-		err = detach_finish(ctx, l);
+		err = detach_finish(ctx, l, false);
 		report_add(ctx, report, BPFMAN_LOG_WARN, BPFMAN_REPORT_LINK, err, l->id, 0, "%s link %" PRIu64 "%s",
 			   verb, l->id, why);
 	}
