@@ -104,8 +104,9 @@ static int setup_program(struct bpfman_ctx *ctx, struct bpf_object *obj,
 			int err = bpf_program__set_attach_target(prog, 0, req->attach_func);
 
 			if (err)
-				return bpfman_err(ctx, err, "cannot set the %s '%s' of '%s': %s; check the name (the kernel's BTF has no such %s, or this kernel lacks CONFIG_BPF_LSM for lsm)",
-						  what, req->attach_func, req->func, strerror(-err), what);
+				return bpfman_err(ctx, err, "cannot set the %s '%s' of '%s': %s; the kernel's BTF has no such %s: check the name%s",
+						  what, req->attach_func, req->func, strerror(-err), what,
+						  desc->kernel_type == BPF_PROG_TYPE_LSM ? " (without bpf_lsm_), and that the kernel has CONFIG_BPF_LSM" : "");
 		} else if (!strchr(sec, '/') || !strchr(sec, '/')[1]) {
 			return bpfman_err(ctx, -EINVAL,
 					  "%s program '%s' names no %s to attach to; write %s:%s:%s or name it in the section",
