@@ -56,10 +56,11 @@ BPFMAN_API int bpfman_program__attach(uint64_t *ret_link_id,
 				      const struct bpfman_attach_opts *opts);
 
 /* Detaches a link and forgets it. When it returns, the kernel has released
- * the link: the program is unhooked and no run of it through this link is
- * still in flight (for perf-event links, tracepoint/kprobe/uprobe, the kernel
- * waits an RCU tasks-trace grace period for that: tens of ms, more under
- * load). Same as bpfman_link__detach_opts() with NULL opts. */
+ * the link: the program is unhooked, so no event after the return runs it
+ * through this link. For perf-event links (tracepoint, kprobe, uprobe) the
+ * kernel has also waited until no run is in flight, an RCU tasks-trace
+ * grace period: tens of ms, more under load. Same as
+ * bpfman_link__detach_opts() with NULL opts. */
 BPFMAN_API int bpfman_link__detach(struct bpfman_ctx *ctx, uint64_t link_id);
 
 struct bpfman_detach_opts {

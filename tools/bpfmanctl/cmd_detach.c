@@ -15,7 +15,7 @@ static const struct opt detach_opts[] = {
 	  "Return without waiting for the kernel to release a "
 	  "tracepoint, kprobe, uprobe, fentry, fexit or lsm link: "
 	  "the program may still run for a few ms after the return. "
-	  "Default: wait until it is unhooked and no run is in flight."),
+	  "Default: wait until the kernel has unhooked it."),
 	OPT_OUTPUT_ENTRY('o'),
 	OPT_HELP_ENTRY,
 	OPT_END,
