@@ -35,8 +35,10 @@ int detach_finish(struct bpfman_ctx *ctx, const struct bpfman_link *l, bool no_w
 		 * workqueue), so the program could still run for a moment
 		 * after unlink. Detach explicitly where the link type allows
 		 * it; otherwise, unless the caller chose not to wait, make our
-		 * own close() the last reference: it releases the link, and
-		 * waits for runs in flight, before this call returns. */
+		 * own close() the last reference: it releases the link (for a
+		 * perf-event link also waiting for runs in flight) before this
+		 * call returns (doc/architecture.md, "Detach and when a
+		 * program stops"). */
 		fd = bpf_obj_get(l->pin_path);
 		if (fd >= 0 && bpf_link_detach(fd) && no_wait) {
 			close(fd);
