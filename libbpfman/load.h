@@ -43,6 +43,9 @@ struct load_result {
 	uint32_t *ids;
 	bool *retprobe;
 	bool *dispatched; /* loaded as EXT for a dispatcher */
+	/* fentry/fexit/lsm: the function or hook the section named, where
+	 * the request named none; NULL otherwise. */
+	char **target;
 	bool maps_pinned; /* staging/maps holds this load's own maps */
 };
 
