@@ -27,6 +27,7 @@ const (
 	ProgramTypeFentry     ProgramType = C.BPFMAN_PROG_TYPE_FENTRY
 	ProgramTypeFexit      ProgramType = C.BPFMAN_PROG_TYPE_FEXIT
 	ProgramTypeTCX        ProgramType = C.BPFMAN_PROG_TYPE_TCX
+	ProgramTypeLSM        ProgramType = C.BPFMAN_PROG_TYPE_LSM // attached to the hook named at load
 )
 
 // String is bpfman_program_type_name ("xdp", "tc", ...).

@@ -50,10 +50,36 @@ func (ctx *Context) Attach(progID uint32, opts AttachOptions) (uint64, error) {
 	return uint64(id), err
 }
 
-// Detach removes a link (bpfman_link__detach).
+// Detach removes a link (bpfman_link__detach). It returns once the kernel
+// has released the link: the program is unhooked.
 func (ctx *Context) Detach(linkID uint64) error {
 	return ctx.do("bpfman_link__detach", func(c *C.struct_bpfman_ctx) C.int {
 		return C.bpfman_link__detach(c, C.uint64_t(linkID))
+	})
+}
+
+// DetachOptions are struct bpfman_detach_opts.
+type DetachOptions struct {
+	// Return without waiting for the kernel to release the link: its pin
+	// and record are gone at the return, but a tracepoint, kprobe, uprobe,
+	// fentry, fexit or lsm link keeps running the program until the kernel
+	// releases it from its deferred context (milliseconds), as bpfman
+	// does. XDP, TCX, TC and dispatcher links are detached before the
+	// return either way.
+	NoWait bool
+}
+
+// DetachWith removes a link with options (bpfman_link__detach_opts); nil
+// opts is Detach: it returns once the kernel has released the link and, for
+// perf-event links, no run is in flight.
+func (ctx *Context) DetachWith(linkID uint64, opts *DetachOptions) error {
+	var o C.struct_bpfman_detach_opts
+	C.bpfman_detach_opts_init(&o, C.sizeof_struct_bpfman_detach_opts)
+	if opts != nil {
+		o.no_wait = C.bool(opts.NoWait)
+	}
+	return ctx.do("bpfman_link__detach_opts", func(c *C.struct_bpfman_ctx) C.int {
+		return C.bpfman_link__detach_opts(c, C.uint64_t(linkID), &o)
 	})
 }
 

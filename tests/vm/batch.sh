@@ -44,7 +44,7 @@ run python bindings/python/tests/run.sh "$builddir"
 go_kernel_tests() {
   [ -x "$builddir/bindings/go/bpfman.test" ] || { echo "$builddir/bindings/go/bpfman.test is missing: run the go meson suite on the host first"; return 1; }
   (cd bindings/go && "$builddir/bindings/go/bpfman.test" -test.v -test.count=1 \
-    -test.run 'Tracepoint|Kprobe|Fentry|XDP|TC|Goroutines|Errors')
+    -test.run 'Tracepoint|Kprobe|Fentry|XDP|TC|Goroutines|Errors|LSM|Detach')
 }
 run go-binding go_kernel_tests
 run go-xdp-counter bindings/go/examples/xdp-counter/demo.sh "$builddir"
