@@ -81,21 +81,28 @@ static int prepare_dirs(struct bpfman_ctx *ctx)
 	return 0;
 }
 
-int bpfman_ctx_new(struct bpfman_ctx **ret_ctx, const struct bpfman_ctx_opts *opts)
+/* Opens a context; on failure hands the dying context's sentence to
+ * *ret_errmsg (NULL when even that allocation failed). No thread-local
+ * state is touched, so callers that hop threads between calls (Go) get
+ * the sentence of their own failure. */
+static int ctx_open(struct bpfman_ctx **ret_ctx, char **ret_errmsg,
+		    const struct bpfman_ctx_opts *opts)
 {
 	struct bpfman_ctx *ctx;
 	int err;
 
-	if (!ret_ctx)
-		return bpfman_err(NULL, -EINVAL, "bpfman_ctx_new: ret_ctx is NULL");
-	if (!OPTS_VALID(NULL, opts, bpfman_ctx_opts))
-		return -EINVAL;
-
+	*ret_errmsg = NULL;
 	ctx = calloc(1, sizeof(*ctx));
-	if (!ctx)
-		return bpfman_err(NULL, -ENOMEM, "out of memory");
+	if (!ctx) {
+		*ret_errmsg = strdup("out of memory");
+		return -ENOMEM;
+	}
 	ctx->lock_fd = -1;
 	ctx->errmsg = strdup("");
+	if (!OPTS_VALID(ctx, opts, bpfman_ctx_opts)) {
+		err = -EINVAL;
+		goto fail;
+	}
 	ctx->log_fn = OPTS_GET(opts, log_fn, NULL);
 	ctx->log_user_data = OPTS_GET(opts, log_user_data, NULL);
 	ctx->log_level = OPTS_GET(opts, log_level, BPFMAN_LOG_ERROR);
@@ -136,9 +143,51 @@ int bpfman_ctx_new(struct bpfman_ctx **ret_ctx, const struct bpfman_ctx_opts *op
 	*ret_ctx = ctx;
 	return 0;
 fail:
-	/* The context dies here; move its sentence to the per-thread slot. */
-	bpfman_err(NULL, err, "%s", bpfman_errmsg(ctx));
+	/* The context dies here; its sentence moves to the caller. */
+	if (str_empty(ctx->errmsg))
+		bpfman_err(ctx, err, "cannot open the context: %s", strerror(-err));
+	*ret_errmsg = ctx->errmsg;
+	ctx->errmsg = NULL;
 	bpfman_ctx_free(ctx);
+	errno = -err;
+	return err;
+}
+
+int bpfman_ctx_new_err(struct bpfman_ctx **ret_ctx, char **ret_errmsg,
+		       const struct bpfman_ctx_opts *opts)
+{
+	char *msg = NULL;
+	int err;
+
+	if (ret_errmsg)
+		*ret_errmsg = NULL;
+	if (!ret_ctx) {
+		if (ret_errmsg)
+			*ret_errmsg = strdup("bpfman_ctx_new_err: ret_ctx is NULL");
+		errno = EINVAL;
+		return -EINVAL;
+	}
+	err = ctx_open(ret_ctx, &msg, opts);
+	if (err && ret_errmsg)
+		*ret_errmsg = msg;
+	else
+		free(msg);
+	if (err)
+		errno = -err;
+	return err;
+}
+
+int bpfman_ctx_new(struct bpfman_ctx **ret_ctx, const struct bpfman_ctx_opts *opts)
+{
+	_cleanup_free_ char *msg = NULL;
+	int err;
+
+	if (!ret_ctx)
+		return bpfman_err(NULL, -EINVAL, "bpfman_ctx_new: ret_ctx is NULL");
+	err = ctx_open(ret_ctx, &msg, opts);
+	if (err)
+		/* C callers read it with bpfman_errmsg(NULL) on this thread. */
+		bpfman_err(NULL, err, "%s", msg ? msg : "out of memory");
 	return err;
 }
 

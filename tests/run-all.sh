@@ -3,7 +3,8 @@
 # and runs every tier:
 #   unit   no privileges (check), ABI checks
 #   host   this machine's kernel (root), plus the image, registry and
-#          signature tests against real servers on 127.0.0.1
+#          signature tests against real servers on 127.0.0.1, and the Go
+#          binding's suite
 #   asan   unit + host again under AddressSanitizer/UBSan, plus ~15 s of
 #          libFuzzer per parser (clang only)
 #   vm     every kernel-level test inside Debian 6.1 and 6.12 under qemu,
@@ -60,7 +61,8 @@ if ! build build; then echo "build failed"; echo "0 passed, 1 failed"; exit 1; f
 note "unit tier"
 meson_suite unit build unit
 note "host tier (kernel $(uname -r))"
-meson_suite host build host registry sign
+# go: the Go binding (go vet, go test -race; also builds its VM binaries)
+meson_suite host build host registry sign go
 
 note "sanitizer build (clang, ASan+UBSan): unit and host tiers"
 if CC=clang build build-asan -Db_sanitize=address,undefined -Db_lundef=false; then
@@ -71,6 +73,19 @@ if CC=clang build build-asan -Db_sanitize=address,undefined -Db_lundef=false; th
   unset UBSAN_OPTIONS ASAN_OPTIONS
 else
   tally asan-build 1 0 1 0
+fi
+
+note "thread sanitizer (clang, TSan): the threading contract of doc/abi.md"
+# Only the threads test and the object it loads are built: the contract is
+# what it checks, and a whole TSan build would cost minutes of CI.
+[ -f build-tsan/build.ninja ] && tsan_setup=(--reconfigure) || tsan_setup=()
+if CC=clang meson setup "${tsan_setup[@]}" build-tsan -Db_sanitize=thread -Db_lundef=false >/dev/null &&
+   ninja -C build-tsan tests/host/test-threads tests/bpf/tracepoint_counter.bpf.o >/dev/null; then
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 build-tsan/tests/host/test-threads
+  rc=$?
+  tally tsan "$rc" $((rc == 0)) $((rc != 0)) 0
+else
+  tally tsan-build 1 0 1 0
 fi
 
 # Debian's 6.12 has panicked inside the emulated CPU a few times in ~50

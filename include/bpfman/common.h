@@ -86,12 +86,21 @@ BPFMAN_API void bpfman_ctx_opts_init(struct bpfman_ctx_opts *opts, size_t sz);
  * bpfman_errmsg(NULL) says why. opts may be NULL for all defaults. */
 BPFMAN_API int bpfman_ctx_new(struct bpfman_ctx **ret_ctx,
 			      const struct bpfman_ctx_opts *opts);
+/* bpfman_ctx_new() for callers that cannot rely on per-thread state (Go,
+ * whose goroutines may change OS thread between calls, or daemons): on
+ * failure *ret_errmsg receives the sentence, allocated, to be released with
+ * free(3) (NULL only when out of memory); on success it is set to NULL.
+ * ret_errmsg may be NULL. Never touches bpfman_errmsg(NULL). */
+BPFMAN_API int bpfman_ctx_new_err(struct bpfman_ctx **ret_ctx, char **ret_errmsg,
+				  const struct bpfman_ctx_opts *opts);
 /* NULL-safe. */
 BPFMAN_API void bpfman_ctx_free(struct bpfman_ctx *ctx);
 
 /* The sentence describing the last failure on ctx (or, with ctx NULL, the
  * last failure of bpfman_ctx_new on this thread). Never NULL; empty when
- * nothing has failed. Valid until the next call on the same ctx. */
+ * nothing has failed. Valid until the next call on the same ctx. A context
+ * is used by one thread at a time, any thread (doc/abi.md, Threads): read
+ * the sentence before another thread may call on the context. */
 BPFMAN_API const char *bpfman_errmsg(const struct bpfman_ctx *ctx);
 
 /* Changes the log callback and level of an open context. */

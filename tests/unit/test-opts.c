@@ -96,6 +96,32 @@ START_TEST(relative_path_rejected)
 }
 END_TEST
 
+START_TEST(ctx_new_err_returns_sentence)
+{
+	BPFMAN_OPTS(bpfman_ctx_opts, bad, .state_dir = "relative/dir");
+	BPFMAN_OPTS(bpfman_ctx_opts, other, .bpffs_root = "also/relative");
+	struct bpfman_ctx *ctx = NULL;
+	char *msg = (char *)"untouched";
+
+	/* Leave a different sentence in this thread's slot: the new call
+	 * must neither read nor overwrite it. */
+	ck_assert_int_eq(bpfman_ctx_new(&ctx, &other), -EINVAL);
+	ck_assert_int_eq(bpfman_ctx_new_err(&ctx, &msg, &bad), -EINVAL);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_ptr_null(ctx);
+	ck_assert_ptr_nonnull(msg);
+	ck_assert_ptr_nonnull(strstr(msg, "state_dir 'relative/dir' is not an absolute path"));
+	ck_assert_ptr_nonnull(strstr(bpfman_errmsg(NULL), "also/relative"));
+	free(msg);
+
+	ck_assert_int_eq(bpfman_ctx_new_err(NULL, &msg, NULL), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(msg, "ret_ctx is NULL"));
+	free(msg);
+	/* The sentence is optional. */
+	ck_assert_int_eq(bpfman_ctx_new_err(&ctx, NULL, &bad), -EINVAL);
+}
+END_TEST
+
 START_TEST(versions_agree)
 {
 	ck_assert_uint_eq(bpfman_version_number(), BPFMAN_VERSION_NUMBER);
@@ -116,6 +142,7 @@ int main(void)
 	tcase_add_test(tc, older_caller_reads_defaults);
 	tcase_add_test(tc, macro_and_init_agree);
 	tcase_add_test(tc, relative_path_rejected);
+	tcase_add_test(tc, ctx_new_err_returns_sentence);
 	tcase_add_test(tc, versions_agree);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -31,6 +31,15 @@ run smoke tests/vm/smoke.sh
 run seed-demo scripts/seed-demo.sh
 run compat tests/cli/test-compat.sh
 run image-compat tests/image/test-image-compat.sh
+# The Go binding's kernel tests and its example (both built on the host by
+# the go meson suite: the VM cannot build Go).
+go_kernel_tests() {
+  [ -x "$builddir/bindings/go/bpfman.test" ] || { echo "$builddir/bindings/go/bpfman.test is missing: run the go meson suite on the host first"; return 1; }
+  (cd bindings/go && "$builddir/bindings/go/bpfman.test" -test.v -test.count=1 \
+    -test.run 'Tracepoint|Kprobe|Fentry|XDP|TC|Goroutines|Errors')
+}
+run go-binding go_kernel_tests
+run go-xdp-counter bindings/go/examples/xdp-counter/demo.sh "$builddir"
 
 [ $fail -eq 0 ] || echo "failed in VM $BPFMAN_VM_KERNEL: ${failed[*]}"
 echo "vm-batch: $pass passed, $fail failed"
