@@ -12,5 +12,6 @@
 #include "proceed_on.h"
 #include "image.h"
 #include "signature.h"
+#include "apply.h"
 
 #endif /* BPFMAN_BPFMAN_H */

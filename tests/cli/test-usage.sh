@@ -27,7 +27,7 @@ for cmd in "" "load" "load file" "attach" "attach 1 xdp" "attach 1 tc" \
 	"get link" "restore" "reconcile" "load image" "image" "image pull" \
 	"image inspect" "image list" "image rm" "image prune" "image build" \
 	"image push" "image verify" "image sign" "load-from-file" \
-	"load-from-image"; do
+	"load-from-image" "apply" "diff" "delete" "get applied"; do
 	# shellcheck disable=SC2086 # word splitting of $cmd is intended
 	"$bin" $cmd --help >"$tmp/help" 2>&1 || bad "'$cmd --help' exit $?"
 	grep -q '^Examples:' "$tmp/help" || bad "'$cmd --help' has no example"
@@ -52,6 +52,9 @@ usage --nosuchoption list programs
 usage -o xml list programs
 usage list programs -o xml
 usage load
+usage apply
+usage diff --node-label novalue -f x.yaml
+usage get applied a b
 usage load file --programs tracepoint:f
 usage load file -p x
 usage load file -p x --programs f

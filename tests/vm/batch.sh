@@ -40,6 +40,7 @@ go_kernel_tests() {
 }
 run go-binding go_kernel_tests
 run go-xdp-counter bindings/go/examples/xdp-counter/demo.sh "$builddir"
+run apply tests/apply/test-apply-vm.sh
 
 [ $fail -eq 0 ] || echo "failed in VM $BPFMAN_VM_KERNEL: ${failed[*]}"
 echo "vm-batch: $pass passed, $fail failed"

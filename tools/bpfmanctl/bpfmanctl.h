@@ -58,6 +58,10 @@ int cmd_reconcile(int argc, char **argv, struct ctl_global *g);
 int cmd_image(int argc, char **argv, struct ctl_global *g);
 int cmd_load_from_file(int argc, char **argv, struct ctl_global *g);
 int cmd_load_from_image(int argc, char **argv, struct ctl_global *g);
+/* cmd_apply.c: apply, diff, delete -f (declarative, doc/apply.md). */
+int cmd_apply(int argc, char **argv, struct ctl_global *g);
+int cmd_diff(int argc, char **argv, struct ctl_global *g);
+int cmd_delete(int argc, char **argv, struct ctl_global *g);
 
 /* main.c: opens a context from the global options; on failure prints the
  * library's sentence and returns the exit code, else 0. */

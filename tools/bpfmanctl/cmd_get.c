@@ -8,6 +8,7 @@
 
 #include "args.h"
 #include "output.h"
+#include "cmd_apply.h"
 
 static const struct opt get_opts[] = {
 	OPT_OUTPUT_ENTRY('o'),
@@ -17,7 +18,7 @@ static const struct opt get_opts[] = {
 
 static const struct cmd_spec get_spec = {
 	.name = "get",
-	.usage = "program PROGRAM_ID | link LINK_ID",
+	.usage = "program PROGRAM_ID | link LINK_ID | applied [KIND[/NAME]]",
 	.summary =
 		"Show one program or link in detail.\n"
 		"\n"
@@ -25,7 +26,8 @@ static const struct cmd_spec get_spec = {
 		"  program ID  Our record of the program (\"Bpfman State\") and the\n"
 		"              kernel's view (\"Kernel State\"). Programs bpfman does not\n"
 		"              manage are shown from the kernel alone.\n"
-		"  link ID     A link: its hook, position, kernel link and metadata.",
+		"  link ID     A link: its hook, position, kernel link and metadata.\n"
+		"  applied     What apply -f made true here (get applied --help).",
 	.opts = get_opts,
 	.examples = "bpfmanctl get program 4321\nbpfmanctl -o json get link 7",
 };
@@ -107,8 +109,11 @@ int cmd_get(int argc, char **argv, struct ctl_global *g)
 {
 	struct get_cfg cfg = { 0 };
 	struct bpfman_ctx *ctx;
-	int ret = parse_get(&cfg, argc, argv, g);
+	int ret;
 
+	if (argc >= 2 && !strcmp(argv[1], "applied"))
+		return cmd_get_applied(argc - 1, argv + 1, g);
+	ret = parse_get(&cfg, argc, argv, g);
 	if (ret)
 		return ret;
 	ret = ctl_open(&ctx, g);

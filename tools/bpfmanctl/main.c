@@ -68,6 +68,8 @@ static const struct cmd_spec global_spec = {
 		"  reconcile     Repair what a crash left half done.\n"
 		"  image         Pull, inspect, list, remove, prune, build and push\n"
 		"                bytecode images.\n"
+		"  apply -f      Make bpfman.io/v1alpha1 documents (XdpProgram, ...) true\n"
+		"                on this host; diff -f shows the plan, delete -f removes.\n"
 		"  help COMMAND  Same as COMMAND --help.\n"
 		"  load-from-file, load-from-image\n"
 		"                bpfman's older one-step grammar: load and attach.\n"
@@ -101,6 +103,9 @@ static const struct command commands[] = {
 	{ "image", cmd_image },
 	{ "load-from-file", cmd_load_from_file },
 	{ "load-from-image", cmd_load_from_image },
+	{ "apply", cmd_apply },
+	{ "diff", cmd_diff },
+	{ "delete", cmd_delete },
 	{ NULL, NULL },
 };
 
