@@ -62,7 +62,7 @@ note "unit tier"
 meson_suite unit build unit
 note "host tier (kernel $(uname -r))"
 # go: the Go binding (go vet, go test -race; also builds its VM binaries)
-meson_suite host build host registry sign go
+meson_suite host build host registry sign go k8s
 
 note "sanitizer build (clang, ASan+UBSan): unit and host tiers"
 if CC=clang build build-asan -Db_sanitize=address,undefined -Db_lundef=false; then
