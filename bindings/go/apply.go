@@ -66,8 +66,9 @@ type ApplyResult struct {
 	Actions  []ApplyAction
 	Entries  []ApplyEntry
 	Failures int
-	// Rendered is bpfman_apply_result__render() as YAML.
-	Rendered string
+	// BpfPrograms is bpfman_apply_result__render() as JSON: an array of
+	// the seed's BpfProgram objects, one per entry.
+	BpfPrograms string
 }
 
 // Manifest is parsed documents (struct bpfman_manifest).
@@ -203,10 +204,10 @@ func copyApplyResult(r *C.struct_bpfman_apply_result) (*ApplyResult, error) {
 		out.Entries = append(out.Entries, e)
 	}
 	var text *C.char
-	if rc := C.bpfman_apply_result__render(&text, r, C.BPFMAN_RENDER_YAML); rc < 0 {
+	if rc := C.bpfman_apply_result__render(&text, r, C.BPFMAN_RENDER_JSON); rc < 0 {
 		return nil, newError("bpfman_apply_result__render", int(rc), "could not render the status")
 	}
-	out.Rendered = C.GoString(text)
+	out.BpfPrograms = C.GoString(text)
 	C.free(unsafe.Pointer(text))
 	return out, nil
 }

@@ -50,56 +50,56 @@ func init() {
 	)
 }
 
-func (in *XdpProgram) DeepCopy() *XdpProgram            { return deepCopy(in) }
+func (in *XdpProgram) DeepCopy() *XdpProgram          { return deepCopy(in) }
 func (in *XdpProgram) DeepCopyObject() runtime.Object { return deepCopy(in) }
 
-func (in *XdpProgramList) DeepCopy() *XdpProgramList            { return deepCopy(in) }
+func (in *XdpProgramList) DeepCopy() *XdpProgramList      { return deepCopy(in) }
 func (in *XdpProgramList) DeepCopyObject() runtime.Object { return deepCopy(in) }
 
-func (in *TcProgram) DeepCopy() *TcProgram            { return deepCopy(in) }
+func (in *TcProgram) DeepCopy() *TcProgram           { return deepCopy(in) }
 func (in *TcProgram) DeepCopyObject() runtime.Object { return deepCopy(in) }
 
-func (in *TcProgramList) DeepCopy() *TcProgramList            { return deepCopy(in) }
+func (in *TcProgramList) DeepCopy() *TcProgramList       { return deepCopy(in) }
 func (in *TcProgramList) DeepCopyObject() runtime.Object { return deepCopy(in) }
 
-func (in *TcxProgram) DeepCopy() *TcxProgram            { return deepCopy(in) }
+func (in *TcxProgram) DeepCopy() *TcxProgram          { return deepCopy(in) }
 func (in *TcxProgram) DeepCopyObject() runtime.Object { return deepCopy(in) }
 
-func (in *TcxProgramList) DeepCopy() *TcxProgramList            { return deepCopy(in) }
+func (in *TcxProgramList) DeepCopy() *TcxProgramList      { return deepCopy(in) }
 func (in *TcxProgramList) DeepCopyObject() runtime.Object { return deepCopy(in) }
 
-func (in *TracepointProgram) DeepCopy() *TracepointProgram            { return deepCopy(in) }
+func (in *TracepointProgram) DeepCopy() *TracepointProgram   { return deepCopy(in) }
 func (in *TracepointProgram) DeepCopyObject() runtime.Object { return deepCopy(in) }
 
-func (in *TracepointProgramList) DeepCopy() *TracepointProgramList            { return deepCopy(in) }
-func (in *TracepointProgramList) DeepCopyObject() runtime.Object { return deepCopy(in) }
+func (in *TracepointProgramList) DeepCopy() *TracepointProgramList { return deepCopy(in) }
+func (in *TracepointProgramList) DeepCopyObject() runtime.Object   { return deepCopy(in) }
 
-func (in *KprobeProgram) DeepCopy() *KprobeProgram            { return deepCopy(in) }
+func (in *KprobeProgram) DeepCopy() *KprobeProgram       { return deepCopy(in) }
 func (in *KprobeProgram) DeepCopyObject() runtime.Object { return deepCopy(in) }
 
-func (in *KprobeProgramList) DeepCopy() *KprobeProgramList            { return deepCopy(in) }
+func (in *KprobeProgramList) DeepCopy() *KprobeProgramList   { return deepCopy(in) }
 func (in *KprobeProgramList) DeepCopyObject() runtime.Object { return deepCopy(in) }
 
-func (in *UprobeProgram) DeepCopy() *UprobeProgram            { return deepCopy(in) }
+func (in *UprobeProgram) DeepCopy() *UprobeProgram       { return deepCopy(in) }
 func (in *UprobeProgram) DeepCopyObject() runtime.Object { return deepCopy(in) }
 
-func (in *UprobeProgramList) DeepCopy() *UprobeProgramList            { return deepCopy(in) }
+func (in *UprobeProgramList) DeepCopy() *UprobeProgramList   { return deepCopy(in) }
 func (in *UprobeProgramList) DeepCopyObject() runtime.Object { return deepCopy(in) }
 
-func (in *FentryProgram) DeepCopy() *FentryProgram            { return deepCopy(in) }
+func (in *FentryProgram) DeepCopy() *FentryProgram       { return deepCopy(in) }
 func (in *FentryProgram) DeepCopyObject() runtime.Object { return deepCopy(in) }
 
-func (in *FentryProgramList) DeepCopy() *FentryProgramList            { return deepCopy(in) }
+func (in *FentryProgramList) DeepCopy() *FentryProgramList   { return deepCopy(in) }
 func (in *FentryProgramList) DeepCopyObject() runtime.Object { return deepCopy(in) }
 
-func (in *FexitProgram) DeepCopy() *FexitProgram            { return deepCopy(in) }
+func (in *FexitProgram) DeepCopy() *FexitProgram        { return deepCopy(in) }
 func (in *FexitProgram) DeepCopyObject() runtime.Object { return deepCopy(in) }
 
-func (in *FexitProgramList) DeepCopy() *FexitProgramList            { return deepCopy(in) }
+func (in *FexitProgramList) DeepCopy() *FexitProgramList    { return deepCopy(in) }
 func (in *FexitProgramList) DeepCopyObject() runtime.Object { return deepCopy(in) }
 
-func (in *BpfProgram) DeepCopy() *BpfProgram            { return deepCopy(in) }
+func (in *BpfProgram) DeepCopy() *BpfProgram          { return deepCopy(in) }
 func (in *BpfProgram) DeepCopyObject() runtime.Object { return deepCopy(in) }
 
-func (in *BpfProgramList) DeepCopy() *BpfProgramList            { return deepCopy(in) }
+func (in *BpfProgramList) DeepCopy() *BpfProgramList      { return deepCopy(in) }
 func (in *BpfProgramList) DeepCopyObject() runtime.Object { return deepCopy(in) }

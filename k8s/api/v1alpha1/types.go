@@ -100,11 +100,11 @@ type KprobeProgramSpec struct {
 
 type UprobeProgramSpec struct {
 	BpfProgramCommon `json:",inline"`
-	FunctionName     string                 `json:"func_name,omitempty"`
-	Offset           uint64                 `json:"offset,omitempty"`
-	Target           string                 `json:"target"`
-	RetProbe         bool                   `json:"retprobe,omitempty"`
-	Pid              *int32                 `json:"pid,omitempty"`
+	FunctionName     string                `json:"func_name,omitempty"`
+	Offset           uint64                `json:"offset,omitempty"`
+	Target           string                `json:"target"`
+	RetProbe         bool                  `json:"retprobe,omitempty"`
+	Pid              *int32                `json:"pid,omitempty"`
 	Containers       *apiextensionsv1.JSON `json:"containers,omitempty"`
 }
 
