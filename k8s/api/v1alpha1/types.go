@@ -12,6 +12,10 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
+// ProgramKinds are the *Program kinds (all cluster-scoped).
+var ProgramKinds = []string{"XdpProgram", "TcProgram", "TcxProgram", "TracepointProgram",
+	"KprobeProgram", "UprobeProgram", "FentryProgram", "FexitProgram"}
+
 // ImagePullSecret names a Secret holding registry credentials.
 type ImagePullSecret struct {
 	Name      string `json:"name"`

@@ -34,8 +34,7 @@ import (
 )
 
 // Kinds are the *Program kinds the agent applies.
-var Kinds = []string{"XdpProgram", "TcProgram", "TcxProgram", "TracepointProgram",
-	"KprobeProgram", "UprobeProgram", "FentryProgram", "FexitProgram"}
+var Kinds = v1alpha1.ProgramKinds
 
 const (
 	labelOwner = "bpfman.io/ownedByProgram"
