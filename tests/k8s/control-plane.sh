@@ -5,16 +5,19 @@
 # the cached binaries of tests/k8s/get-kube.sh.
 #   control-plane.sh start DIR   # ready when it returns; DIR/kubeconfig
 #   control-plane.sh stop DIR    # kills what start started (pid files)
+#   control-plane.sh restart-apiserver DIR  # kube-apiserver only, same port
 # Ports are free ones picked at start and kept in DIR/ports. Logs are in
 # DIR/*.log. The admin token is in DIR/tokens.csv (system:masters).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-cmd=${1:?usage: control-plane.sh start|stop DIR}
-dir=${2:?usage: control-plane.sh start|stop DIR}
+cmd=${1:?usage: control-plane.sh start|stop|restart-apiserver DIR}
+dir=${2:?usage: control-plane.sh start|stop|restart-apiserver DIR}
+kube=
+etcd_port= peer_port= api_port= kcm_port=
 
-stop() {
-  local p
-  for f in kcm apiserver etcd; do
+stop() {  # WHICH...: kcm apiserver etcd
+  local p f
+  for f in "$@"; do
     [ -f "$dir/$f.pid" ] || continue
     p=$(cat "$dir/$f.pid")
     kill "$p" 2>/dev/null || true
@@ -38,9 +41,19 @@ wait_ready() {  # URL WHAT PIDFILE
   return 1
 }
 
+start_apiserver() {
+  "$kube/kube-apiserver" --etcd-servers "http://127.0.0.1:$etcd_port" \
+    --bind-address 127.0.0.1 --secure-port "$api_port" --cert-dir "$dir/certs" \
+    --service-account-issuer https://kubernetes.default.svc \
+    --service-account-key-file "$dir/sa.pub" --service-account-signing-key-file "$dir/sa.key" \
+    --token-auth-file "$dir/tokens.csv" --authorization-mode RBAC \
+    --endpoint-reconciler-type=none --service-cluster-ip-range 10.96.0.0/16 \
+    --advertise-address 127.0.0.1 >>"$dir/apiserver.log" 2>&1 &
+  echo $! >"$dir/apiserver.pid"
+  wait_ready "https://127.0.0.1:$api_port/readyz" apiserver "$dir/apiserver.pid"
+}
+
 start() {
-  local kube etcd_port peer_port api_port kcm_port
-  kube=$("$here/get-kube.sh")
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
   [ -f "$dir/sa.key" ] || {
@@ -63,15 +76,6 @@ start() {
     >>"$dir/etcd.log" 2>&1 &
   echo $! >"$dir/etcd.pid"
 
-  "$kube/kube-apiserver" --etcd-servers "http://127.0.0.1:$etcd_port" \
-    --bind-address 127.0.0.1 --secure-port "$api_port" --cert-dir "$dir/certs" \
-    --service-account-issuer https://kubernetes.default.svc \
-    --service-account-key-file "$dir/sa.pub" --service-account-signing-key-file "$dir/sa.key" \
-    --token-auth-file "$dir/tokens.csv" --authorization-mode RBAC \
-    --endpoint-reconciler-type=none --service-cluster-ip-range 10.96.0.0/16 \
-    --advertise-address 127.0.0.1 >>"$dir/apiserver.log" 2>&1 &
-  echo $! >"$dir/apiserver.pid"
-
   cat >"$dir/kubeconfig" <<KC
 apiVersion: v1
 kind: Config
@@ -89,7 +93,7 @@ contexts:
   context: {cluster: test, user: admin}
 current-context: test
 KC
-  wait_ready "https://127.0.0.1:$api_port/readyz" apiserver "$dir/apiserver.pid"
+  start_apiserver
 
   # Garbage collection of owned objects needs the controller manager.
   "$kube/kube-controller-manager" --kubeconfig "$dir/kubeconfig" \
@@ -102,7 +106,15 @@ KC
 }
 
 case $cmd in
-  start) start ;;
-  stop) stop ;;
-  *) echo "usage: control-plane.sh start|stop DIR" >&2; exit 2 ;;
+  start)
+    kube=$("$here/get-kube.sh")
+    start ;;
+  stop) stop kcm apiserver etcd ;;
+  restart-apiserver)
+    kube=$("$here/get-kube.sh")
+    dir=$(cd "$dir" && pwd)
+    read -r etcd_port peer_port api_port kcm_port <"$dir/ports"
+    stop apiserver
+    start_apiserver ;;
+  *) echo "usage: control-plane.sh start|stop|restart-apiserver DIR" >&2; exit 2 ;;
 esac
