@@ -41,16 +41,36 @@ metadata:
   labels: {role: $2, kubernetes.io/hostname: node-$1}
 Y
 }
+# use_rbac: from now on the agent and the operator run as their service
+# accounts with k8s/config/rbac (least privilege), not as cluster admin.
+agent_kc= operator_kc=
+use_rbac() {
+  k create namespace bpfman >/dev/null
+  k apply -f "$srcdir/k8s/config/rbac/" >/dev/null
+  local who server
+  server=$(k config view -o jsonpath='{.clusters[0].cluster.server}')
+  for who in agent operator; do
+    cat >"$k8s_work/$who.kubeconfig" <<KC
+apiVersion: v1
+kind: Config
+clusters: [{name: test, cluster: {server: "$server", insecure-skip-tls-verify: true}}]
+users: [{name: $who, user: {token: "$(k -n bpfman create token "bpfman-$who" --duration 2h)"}}]
+contexts: [{name: test, context: {cluster: test, user: $who}}]
+current-context: test
+KC
+  done
+  agent_kc=$k8s_work/agent.kubeconfig operator_kc=$k8s_work/operator.kubeconfig
+}
 start_agent() {  # NAME: the agent of node-NAME
   nodes+=("$1")
-  "$bin/bpfman-agent" --kubeconfig "$k8s_work/cp/kubeconfig" --node-name "node-$1" \
+  "$bin/bpfman-agent" --kubeconfig "${agent_kc:-$k8s_work/cp/kubeconfig}" --node-name "node-$1" \
     --state-dir "$k8s_work/state-$1" --bpffs-root "$(root_of "$1")" \
     --runtime-dir "$k8s_work/run-$1" --image-cache-dir "$k8s_work/cache-$1" \
     >>"$k8s_work/agent-$1.log" 2>&1 &
   pids+=($!)
 }
 start_operator() {
-  "$bin/bpfman-operator" --kubeconfig "$k8s_work/cp/kubeconfig" >>"$k8s_work/operator.log" 2>&1 &
+  "$bin/bpfman-operator" --kubeconfig "${operator_kc:-$k8s_work/cp/kubeconfig}" >>"$k8s_work/operator.log" 2>&1 &
   pids+=($!)
 }
 # wait_for WHAT CMD...: up to 30 s for CMD to succeed; fails if a process died.

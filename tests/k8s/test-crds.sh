@@ -110,4 +110,11 @@ Y
 out=$(k apply -f "$k8s_work/nofn.yaml" 2>&1) && fail "missing function name accepted"
 echo "$out" | grep -qF 'spec.bpffunctionname must be set' || fail "missing function name: $out"
 echo "ok: missing function name refused"
+echo "== the deployment manifests (kubectl apply -k k8s/config) pass the API server's validation"
+# (a dry run creates nothing, so the namespace the objects live in first)
+k create namespace bpfman >/dev/null
+out=$(k apply -k "$srcdir/k8s/config" --dry-run=server 2>&1) || fail "apply -k k8s/config: $out"
+echo "$out" | grep -q "daemonset.apps/bpfman-agent created (server dry run)" || fail "no agent DaemonSet in: $out"
+echo "$out" | grep -q "deployment.apps/bpfman-operator created (server dry run)" || fail "no operator Deployment in: $out"
+echo "ok: apply -k k8s/config (server dry run)"
 echo "PASS: CRDs"

@@ -4,7 +4,8 @@
 # reported, then ReconcileSuccess; an object failing on a node is
 # ReconcileError naming that node; kubectl delete waits (operator
 # finalizer) until the program is off every node: when it returns nothing
-# is left in any kernel or in the API.
+# is left in any kernel or in the API. The agents and the operator run as
+# their service accounts with k8s/config/rbac (least privilege).
 #   test-operator.sh BUILDDIR SRCDIR
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -15,6 +16,7 @@ k8s_start
 obj=$builddir/tests/bpf/globals.bpf.o
 node_object a a
 node_object b b
+use_rbac
 start_operator
 
 echo "== no agent yet: NotYetLoaded, finalizer set"
