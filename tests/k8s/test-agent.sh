@@ -5,14 +5,16 @@
 # loaded there only; each node publishes its BpfProgram with the seed's
 # labels, owner reference, finalizer and condition (Loaded / NotSelected),
 # the map pin paths are real; a priority-free change (a second tracepoint)
-# is applied in place; kubectl delete takes the program off the node and
-# the BpfPrograms away.
+# is applied in place; each node's BpfNodeInventory lists every kernel
+# program (ours with their owner, and one loaded by bpftool); kubectl delete
+# takes the program off the node and the BpfPrograms away.
 #   test-agent.sh BUILDDIR SRCDIR
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$here/nodes.sh"
 nodes_init "${1:?usage: test-agent.sh BUILDDIR SRCDIR}"
-trap nodes_cleanup EXIT
+foreign=/sys/fs/bpf/bpfman-test-k8s-$$-foreign
+trap 'rm -f "$foreign"; nodes_cleanup' EXIT
 k8s_start
 for n in a b; do
   node_object "$n" "$n"
@@ -55,6 +57,16 @@ wait_for "$on_a2 removed" gone bpfprogram "$on_a2"
 bpftool prog show id "$id" >/dev/null || fail "program $id went with a removed tracepoint"
 echo "ok: attach point added and removed in place"
 
+echo "== every kernel program of a node is in its BpfNodeInventory, ours or not"
+bpftool prog load "$builddir/tests/bpf/xdp_pass.bpf.o" "$foreign"
+fid=$(bpftool prog show pinned "$foreign" -j | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+inv() {  # NODE ID: the inventory entry of program ID as managed/owner
+  k get bpfnodeinventory "node-$1" -o json | python3 -c '
+import json,sys
+for p in json.load(sys.stdin)["status"]["programs"]:
+    if p["id"] == int(sys.argv[1]): print("%s/%s" % (p.get("managed", False), p.get("owner", "")))' "$2"
+}
+
 echo "== node-b's labels change: it is selected too"
 k label node node-b role=a --overwrite >/dev/null
 on_b=tp-counter-node-b-syscalls-sys-enter-getpid
@@ -64,6 +76,14 @@ expect_eq "$(nprogs b)" 1 "programs on node-b"
 idb=$(k get bpfprogram "$on_b" -o jsonpath='{.metadata.annotations.bpfman\.io/ProgramId}')
 [ "$idb" != "$id" ] || fail "node-b reports node-a's program"
 echo "ok: node-b loaded its own program ($idb)"
+# (refreshed after every pass; node-b's relabelling made both agents pass)
+inv_is() { [ "$(inv "$1" "$2")" = "$3" ]; }
+wait_for "node-a's inventory entry of its program" inv_is a "$id" True/TracepointProgram/tp-counter
+wait_for "node-a's inventory entry of program $fid (not bpfman's)" inv_is a "$fid" False/
+wait_for "node-b's inventory entry of its program" inv_is b "$idb" True/TracepointProgram/tp-counter
+k get bpfnodeinventories
+rm -f "$foreign"
+echo "ok: inventories list our programs with their owner and foreign ones"
 
 echo "== kubectl delete takes it off every node"
 k delete tracepointprogram tp-counter

@@ -47,6 +47,7 @@ func init() {
 		&FentryProgram{}, &FentryProgramList{},
 		&FexitProgram{}, &FexitProgramList{},
 		&BpfProgram{}, &BpfProgramList{},
+		&BpfNodeInventory{}, &BpfNodeInventoryList{},
 	)
 }
 
@@ -103,3 +104,8 @@ func (in *BpfProgram) DeepCopyObject() runtime.Object { return deepCopy(in) }
 
 func (in *BpfProgramList) DeepCopy() *BpfProgramList      { return deepCopy(in) }
 func (in *BpfProgramList) DeepCopyObject() runtime.Object { return deepCopy(in) }
+
+func (in *BpfNodeInventory) DeepCopy() *BpfNodeInventory         { return deepCopy(in) }
+func (in *BpfNodeInventory) DeepCopyObject() runtime.Object      { return deepCopy(in) }
+func (in *BpfNodeInventoryList) DeepCopy() *BpfNodeInventoryList { return deepCopy(in) }
+func (in *BpfNodeInventoryList) DeepCopyObject() runtime.Object  { return deepCopy(in) }

@@ -245,3 +245,38 @@ type BpfProgramList struct {
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []BpfProgram `json:"items"`
 }
+
+// InventoryProgram is one kernel program on a node, bpfman's or not.
+type InventoryProgram struct {
+	ID       int64   `json:"id"`
+	Name     string  `json:"name,omitempty"`
+	Type     string  `json:"type,omitempty"`
+	Tag      string  `json:"tag,omitempty"`
+	Managed  bool    `json:"managed,omitempty"`
+	Owner    string  `json:"owner,omitempty"` // bpfman.io/owner: Kind/name
+	LoadedAt string  `json:"loadedAt,omitempty"`
+	MapIDs   []int64 `json:"mapIDs,omitempty"`
+}
+
+// BpfNodeInventoryStatus lists every kernel program of the node.
+type BpfNodeInventoryStatus struct {
+	Programs []InventoryProgram `json:"programs,omitempty"`
+	Count    int                `json:"count"`
+	Managed  int                `json:"managed"`
+	Updated  *metav1.Time       `json:"updated,omitempty"`
+}
+
+// BpfNodeInventory (name = node name) is written by the node's agent: the
+// seed's "reports all of the eBPF programs running on all of the nodes".
+// It is this project's kind; bpfman-operator has none.
+type BpfNodeInventory struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+	Status            BpfNodeInventoryStatus `json:"status,omitempty"`
+}
+
+type BpfNodeInventoryList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []BpfNodeInventory `json:"items"`
+}

@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 )
 
@@ -85,6 +86,9 @@ func run(node, labelText string, opts *bpfman.Options) error {
 	}
 	a := &agent.Agent{Client: mgr.GetClient(), Bpfman: bc, Node: node, Labels: labels}
 	if err := a.SetupWithManager(mgr); err != nil {
+		return err
+	}
+	if err := mgr.Add(manager.RunnableFunc(a.RunInventory)); err != nil {
 		return err
 	}
 	return mgr.Start(ctrl.SetupSignalHandler())

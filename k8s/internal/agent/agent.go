@@ -14,7 +14,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+	"sync"
+	"time"
 
 	bpfman "github.com/libbpfman/libbpfman/bindings/go"
 	v1alpha1 "github.com/libbpfman/libbpfman/k8s/api/v1alpha1"
@@ -55,6 +58,8 @@ type Agent struct {
 	Node   string
 	// Labels are used when the node has no Node object (simulated nodes).
 	Labels map[string]string
+
+	invMu sync.Mutex
 }
 
 // the single work item: every event leads to one full pass over the node,
@@ -243,7 +248,10 @@ func (a *Agent) Reconcile(ctx context.Context, _ reconcile.Request) (reconcile.R
 			return reconcile.Result{}, err
 		}
 	}
-	return reconcile.Result{}, a.prune(ctx, want)
+	if err := a.prune(ctx, want); err != nil {
+		return reconcile.Result{}, err
+	}
+	return reconcile.Result{}, a.inventory(ctx)
 }
 
 func (a *Agent) delete(ctx context.Context, docs []string) error {
@@ -364,4 +372,73 @@ func jsonEqual(a, b interface{}) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return string(x) == string(y)
+}
+
+// InventoryInterval is how often the node's BpfNodeInventory is refreshed
+// besides after every pass (programs loaded by others raise no event). An
+// unchanged inventory is not written: at rest this reads only the cache.
+var InventoryInterval = 30 * time.Second
+
+// RunInventory refreshes the inventory until ctx ends (a manager Runnable).
+func (a *Agent) RunInventory(ctx context.Context) error {
+	t := time.NewTicker(InventoryInterval)
+	defer t.Stop()
+	for {
+		if err := a.inventory(ctx); err != nil {
+			log.FromContext(ctx).Error(err, "inventory")
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// inventory writes every kernel program of the node (bpfman_list with all)
+// into the BpfNodeInventory named after the node.
+func (a *Agent) inventory(ctx context.Context) error {
+	a.invMu.Lock()
+	defer a.invMu.Unlock()
+	progs, err := a.Bpfman.Programs(&bpfman.ListOptions{All: true})
+	if err != nil {
+		return err
+	}
+	st := v1alpha1.BpfNodeInventoryStatus{Programs: []v1alpha1.InventoryProgram{}}
+	for _, p := range progs {
+		ip := v1alpha1.InventoryProgram{ID: int64(p.ID), Name: p.KernelName, Type: p.KernelTypeName,
+			Tag: p.Tag, Managed: p.Managed, Owner: p.Metadata["bpfman.io/owner"]}
+		if !p.LoadedAt.IsZero() {
+			ip.LoadedAt = p.LoadedAt.UTC().Format(time.RFC3339)
+		}
+		for _, m := range p.MapIDs {
+			ip.MapIDs = append(ip.MapIDs, int64(m))
+		}
+		if p.Managed {
+			st.Managed++
+		}
+		st.Programs = append(st.Programs, ip)
+	}
+	sort.Slice(st.Programs, func(i, j int) bool { return st.Programs[i].ID < st.Programs[j].ID })
+	st.Count = len(st.Programs)
+
+	var cur v1alpha1.BpfNodeInventory
+	err = a.Client.Get(ctx, types.NamespacedName{Name: a.Node}, &cur)
+	if apierrors.IsNotFound(err) {
+		cur = v1alpha1.BpfNodeInventory{ObjectMeta: metav1.ObjectMeta{Name: a.Node,
+			Labels: map[string]string{labelNode: a.Node}}}
+		if err := a.Client.Create(ctx, &cur); err != nil {
+			return err
+		}
+	} else if err != nil {
+		return err
+	}
+	st.Updated = cur.Status.Updated
+	if jsonEqual(cur.Status, st) {
+		return nil
+	}
+	now := metav1.Now()
+	st.Updated = &now
+	cur.Status = st
+	return a.Client.Status().Update(ctx, &cur)
 }
