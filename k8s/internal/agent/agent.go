@@ -199,6 +199,16 @@ func (a *Agent) Reconcile(ctx context.Context, _ reconcile.Request) (reconcile.R
 			return reconcile.Result{}, err
 		}
 	}
+	// Kept documents of objects that are gone and ran nothing here (not
+	// selected, failed) are not needed any more.
+	if files, err := filepath.Glob(filepath.Join(filepath.Dir(a.docPath("x", "y")), "*.json")); err == nil {
+		for _, f := range files {
+			key := strings.Replace(strings.TrimSuffix(filepath.Base(f), ".json"), "_", "/", 1)
+			if live[key] == nil {
+				_ = os.Remove(f)
+			}
+		}
+	}
 
 	var result *bpfman.ApplyResult
 	if len(docs) > 0 {
