@@ -4,8 +4,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$(cd "$here/../.." && pwd)
 fail() { echo "FAIL: $*" >&2; exit 1; }
 expect_eq() { [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"; }
-k8s_work=$(mktemp -d /tmp/bpfman-k8s-XXXXXX)
+# get-kube.sh first: when it fails there is no temp dir to leak (the
+# test's trap is set right after sourcing this).
 kube=$("$here/get-kube.sh")
+k8s_work=$(mktemp -d /tmp/bpfman-k8s-XXXXXX)
 k() { "$kube/kubectl" --kubeconfig "$k8s_work/cp/kubeconfig" "$@"; }
 k8s_cleanup() {
   "$here/control-plane.sh" stop "$k8s_work/cp" || true
