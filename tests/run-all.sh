@@ -62,8 +62,9 @@ note "unit tier"
 meson_suite unit build unit
 note "host tier (kernel $(uname -r))"
 # python, go: the bindings (pytest on an installed wheel; go vet, go test -race,
-# which also builds the Go binaries the VM batch runs)
-meson_suite host build host registry sign python go
+# which also builds the Go binaries the VM batch runs); k8s: the operator and
+# agents against a real kube-apiserver and etcd (tests/k8s/get-kube.sh, cached)
+meson_suite host build host registry sign python go k8s
 
 note "sanitizer build (clang, ASan+UBSan): unit and host tiers"
 if CC=clang build build-asan -Db_sanitize=address,undefined -Db_lundef=false; then

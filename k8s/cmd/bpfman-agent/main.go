@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+
+// bpfman-agent makes one node match the cluster's *Program objects through
+// the library's apply engine (doc/kubernetes.md).
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	bpfman "github.com/libbpfman/libbpfman/bindings/go"
+	v1alpha1 "github.com/libbpfman/libbpfman/k8s/api/v1alpha1"
+	"github.com/libbpfman/libbpfman/k8s/internal/agent"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+)
+
+func env(name string) string { return os.Getenv(name) }
+
+func main() {
+	// --kubeconfig is controller-runtime's flag (default: $KUBECONFIG, then
+	// the in-cluster config).
+	node := flag.String("node-name", env("NODE_NAME"), "this node's name [env NODE_NAME]")
+	labels := flag.String("node-labels", "", "k=v,... labels to use when the node has no Node object (simulated nodes)")
+	stateDir := flag.String("state-dir", env("BPFMAN_STATE_DIR"), "state database [env BPFMAN_STATE_DIR; default /var/lib/bpfman]")
+	bpffs := flag.String("bpffs-root", env("BPFMAN_BPFFS_ROOT"), "bpffs pin root [env BPFMAN_BPFFS_ROOT; default /sys/fs/bpf/bpfman]")
+	runtimeDir := flag.String("runtime-dir", env("BPFMAN_RUNTIME_DIR"), "runtime dir [env BPFMAN_RUNTIME_DIR; default /run/bpfman]")
+	cacheDir := flag.String("image-cache-dir", env("BPFMAN_IMAGE_CACHE_DIR"), "image cache [env BPFMAN_IMAGE_CACHE_DIR; default /var/cache/bpfman]")
+	config := flag.String("config", "", "library config file (default /etc/bpfman/bpfman.yaml)")
+	zopts := zap.Options{}
+	zopts.BindFlags(flag.CommandLine)
+	flag.Parse()
+	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zopts)))
+	if err := run(*node, *labels, &bpfman.Options{StateDir: *stateDir, BpffsRoot: *bpffs,
+		RuntimeDir: *runtimeDir, ImageCacheDir: *cacheDir, ConfigPath: *config}); err != nil {
+		fmt.Fprintln(os.Stderr, "bpfman-agent:", err)
+		os.Exit(1)
+	}
+}
+
+func run(node, labelText string, opts *bpfman.Options) error {
+	if node == "" {
+		return fmt.Errorf("no node name: pass --node-name or set NODE_NAME")
+	}
+	var labels map[string]string
+	if labelText != "" {
+		labels = map[string]string{}
+		for _, kv := range strings.Split(labelText, ",") {
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok || k == "" {
+				return fmt.Errorf("--node-labels: %q is not key=value", kv)
+			}
+			labels[k] = v
+		}
+	}
+	cfg, err := ctrl.GetConfig()
+	if err != nil {
+		return err
+	}
+	bc, err := bpfman.New(opts)
+	if err != nil {
+		return err
+	}
+	defer bc.Close()
+
+	scheme := runtime.NewScheme()
+	if err := v1alpha1.AddToScheme(scheme); err != nil {
+		return err
+	}
+	if err := corev1.AddToScheme(scheme); err != nil {
+		return err
+	}
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                 scheme,
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+	})
+	if err != nil {
+		return err
+	}
+	a := &agent.Agent{Client: mgr.GetClient(), Bpfman: bc, Node: node, Labels: labels}
+	if err := a.SetupWithManager(mgr); err != nil {
+		return err
+	}
+	if err := mgr.Add(manager.RunnableFunc(a.RunInventory)); err != nil {
+		return err
+	}
+	return mgr.Start(ctrl.SetupSignalHandler())
+}
