@@ -97,7 +97,7 @@ func (ctx *Context) ParseManifestFile(path string) (*Manifest, error) {
 func (ctx *Context) manifest(op string, add func(*C.struct_bpfman_manifest, *C.struct_bpfman_ctx, *cmem) C.int) (*Manifest, error) {
 	var m *C.struct_bpfman_manifest
 	if rc := C.bpfman_manifest__new(&m); rc < 0 {
-		return nil, newError("bpfman_manifest__new", int(rc), "out of memory")
+		return nil, newError("bpfman_manifest__new", int(rc), ErrKindOther, "out of memory")
 	}
 	var cm cmem
 	defer cm.free()
@@ -205,7 +205,7 @@ func copyApplyResult(r *C.struct_bpfman_apply_result) (*ApplyResult, error) {
 	}
 	var text *C.char
 	if rc := C.bpfman_apply_result__render(&text, r, C.BPFMAN_RENDER_JSON); rc < 0 {
-		return nil, newError("bpfman_apply_result__render", int(rc), "could not render the status")
+		return nil, newError("bpfman_apply_result__render", int(rc), ErrKindOther, "could not render the status")
 	}
 	out.BpfPrograms = C.GoString(text)
 	C.free(unsafe.Pointer(text))

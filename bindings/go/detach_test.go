@@ -107,7 +107,21 @@ func TestDetachNoWait(t *testing.T) {
 		}
 		time.Sleep(time.Millisecond)
 	}
-	t.Logf("kernel released link %d %v after the no_wait detach was called", l.KernelLinkID, time.Since(start))
+	t.Logf("kernel link %d unlisted %v after the no_wait detach was called", l.KernelLinkID, time.Since(start))
+	// The kernel frees the ID before it unhooks the program: wait until
+	// getpid no longer counts, within the same 5 s.
+	for {
+		c := counter(t, &p)
+		getpids(10)
+		if counter(t, &p) == c {
+			break
+		}
+		if time.Since(start) > 5*time.Second {
+			t.Fatalf("the program still runs 5 s after a no_wait detach")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Logf("program stopped %v after the no_wait detach was called", time.Since(start))
 	assertFrozen(t, &p, "no_wait detach, once the kernel released the link")
 	if err := ctx.DetachWith(l.ID, &bpfman.DetachOptions{NoWait: true}); !errors.Is(err, bpfman.ErrNotFound) {
 		t.Errorf("second detach: %v", err)
