@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 
-from ._lib import has, lib
+from ._lib import lib
 
 
 class ProgramType(enum.IntEnum):
@@ -40,8 +40,8 @@ class ProgramType(enum.IntEnum):
 
 class ErrorKind(enum.IntEnum):
     """enum bpfman_errkind (BPFMAN_ERRKIND_*): what kind of failure an error
-    was, as the library classifies it (when the loaded library has
-    bpfman_errkind(); see BpfmanError.kind)."""
+    was, as the library classifies it (bpfman_errkind(); see
+    BpfmanError.kind)."""
 
     NONE = 0
     OTHER = 1
@@ -59,10 +59,9 @@ class ErrorKind(enum.IntEnum):
     @property
     def bpfman_name(self) -> str | None:
         """The library's stable name ("verifier", "image-refused", ...):
-        bpfman_errkind_name(); None with a library without error kinds."""
-        if not has("bpfman_errkind_name"):
-            return None
-        return str(lib.bpfman_errkind_name(int(self)).decode())
+        bpfman_errkind_name()."""
+        s = lib.bpfman_errkind_name(int(self))
+        return s.decode() if s is not None else None
 
 
 class Direction(enum.IntEnum):
@@ -119,6 +118,66 @@ class SignFormat(enum.IntEnum):
     BOTH = 0
     LEGACY = 1
     BUNDLE = 2
+
+
+class ApplyOutcome(enum.IntEnum):
+    """enum bpfman_apply_outcome (BPFMAN_APPLY_UNCHANGED ... NOT_FOUND): what
+    an apply, plan or delete did (or would do) to one object."""
+
+    UNCHANGED = 0
+    CREATED = 1
+    CONFIGURED = 2
+    DELETED = 3
+    FAILED = 4
+    NOT_SELECTED = 5
+    NOT_FOUND = 6
+
+    @property
+    def bpfman_name(self) -> str | None:
+        """"unchanged", "created", ..., "not selected": bpfman_apply_outcome_name()."""
+        s = lib.bpfman_apply_outcome_name(int(self))
+        return s.decode() if s is not None else None
+
+
+class ApplyVerb(enum.IntEnum):
+    """enum bpfman_apply_verb (BPFMAN_APPLY_LOAD ... KEEP): one action of an
+    apply or delete."""
+
+    LOAD = 1
+    ATTACH = 2
+    UPDATE = 3
+    DETACH = 4
+    UNLOAD = 5
+    KEEP = 6
+
+    @property
+    def bpfman_name(self) -> str | None:
+        """"load", "attach", ..., "keep": bpfman_apply_verb_name()."""
+        s = lib.bpfman_apply_verb_name(int(self))
+        return s.decode() if s is not None else None
+
+
+class RenderFormat(enum.IntEnum):
+    """enum bpfman_render_format (BPFMAN_RENDER_*)."""
+
+    YAML = 0
+    JSON = 1
+
+
+class Role(enum.IntEnum):
+    """enum bpfman_role (BPFMAN_ROLE_*): what an identity may do; each role
+    includes the ones below it."""
+
+    NONE = 0
+    READ = 1
+    OPERATE = 2
+    ADMIN = 3
+
+    @property
+    def bpfman_name(self) -> str | None:
+        """"none", "read", "operate", "admin": bpfman_role_name()."""
+        s = lib.bpfman_role_name(int(self))
+        return s.decode() if s is not None else None
 
 
 _DISPATCHER_RETURN = 1 << 31  # BPFMAN_PROCEED_ON_DISPATCHER_RETURN
