@@ -3,6 +3,7 @@
  * ID names the pin; a crash before the final commit leaves a row reconcile
  * rolls back. */
 #include "internal.h"
+#include "owned.h"
 #include "db.h"
 #include "lock.h"
 #include "paths.h"
@@ -122,7 +123,7 @@ int bpfman_program__attach(uint64_t *ret_link_id, struct bpfman_ctx *ctx,
 	if (err) {
 		/* Nothing half done: no pin, no row. */
 		if (link.pin_path)
-			unlink_missing_ok(link.pin_path);
+			owned_remove(ctx, OWNED_BPFFS, link.pin_path, "links/", 0, NULL);
 		db_link_delete(ctx, link.id);
 		goto out;
 	}
@@ -149,6 +150,8 @@ int bpfman_link__detach(struct bpfman_ctx *ctx, uint64_t link_id)
 				  (unsigned long long)link_id);
 	if (err)
 		return err;
+	if ((err = detach_check(ctx, &link)))
+		goto out;
 	free(link.state);
 	link.state = strdup(ROW_DETACHING);
 	if (!link.state || (err = db_link_update(ctx, &link))) {

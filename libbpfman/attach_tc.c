@@ -11,6 +11,7 @@
  * holds a pin of the program: it marks the link as plain (as a pinned
  * XDP link does) and as attached in this boot. */
 #include "internal.h"
+#include "owned.h"
 #include "attach_net.h"
 #include "chain_ops.h"
 #include "db.h"
@@ -77,8 +78,8 @@ static int tc_plain_attach(struct bpfman_ctx *ctx, struct attach_req *req)
 	    !(err = tc_netns_pin_dir(ctx, pin_dir, sizeof(pin_dir))))
 		err = tc_plain_install(ctx, pin_dir, ifindex, tc_direction(l), req->prog_fd, &busy);
 	/* restore re-attaches a link whose filter went while its pin stayed. */
-	if (!err)
-		unlink_missing_ok(l->pin_path);
+	if (!err && (err = owned_remove(ctx, OWNED_BPFFS, l->pin_path, "links/", 0, NULL)))
+		tc_plain_remove(ctx, pin_dir, ifindex, tc_direction(l), req->prog->id);
 	if (!err && bpf_obj_pin(req->prog_fd, l->pin_path)) {
 		err = -errno;
 		tc_plain_remove(ctx, pin_dir, ifindex, tc_direction(l), req->prog->id);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "internal.h"
+#include "owned.h"
 #include "bytecode.h"
 #include "db.h"
 #include "paths.h"
@@ -107,7 +108,7 @@ int bytecode_keep(struct bpfman_ctx *ctx, const char *path, char **ret_kept)
 		if (lseek(in, 0, SEEK_SET) < 0 || (err = copy_fd(in, out)) ||
 		    fsync(out) < 0 || rename(tmp, kept) < 0) {
 			err = err ? err : -errno;
-			unlink(tmp);
+			owned_remove(ctx, OWNED_STATE, tmp, "bytecode/", 0, NULL);
 			return bpfman_err(ctx, err, "cannot keep a copy of %s in %s: %s",
 					  path, dir, strerror(-err));
 		}
@@ -116,12 +117,14 @@ int bytecode_keep(struct bpfman_ctx *ctx, const char *path, char **ret_kept)
 	return 0;
 }
 
-void bytecode_release(struct bpfman_ctx *ctx, const char *kept, unsigned int except_prog)
+int bytecode_release(struct bpfman_ctx *ctx, const char *kept, unsigned int except_prog,
+		     const char *row)
 {
 	int users = 1;
 
 	if (str_empty(kept))
-		return;
+		return 0;
 	if (db_prog_count_bytecode_users(ctx, kept, except_prog, &users) == 0 && users == 0)
-		unlink(kept);
+		return owned_remove(ctx, OWNED_STATE, kept, "bytecode/", 0, row);
+	return 0;
 }

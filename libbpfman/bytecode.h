@@ -12,7 +12,9 @@ int bytecode_check_elf(struct bpfman_ctx *ctx, const char *path);
 /* Copies path into <state_dir>/bytecode/<sha256>.o (atomically, once) and
  * returns that path. */
 int bytecode_keep(struct bpfman_ctx *ctx, const char *path, char **ret_kept);
-/* Removes a kept copy no program refers to any more. */
-void bytecode_release(struct bpfman_ctx *ctx, const char *kept, unsigned int except_prog);
+/* Removes a kept copy no program refers to any more; `row` names the row
+ * that named it (owned.h), NULL for a copy just made. */
+int bytecode_release(struct bpfman_ctx *ctx, const char *kept, unsigned int except_prog,
+		     const char *row);
 
 #endif

@@ -4,6 +4,8 @@
 #include "config.h"
 #include "db.h"
 #include "lock.h"
+#include "owned.h"
+#include "owner_claim.h"
 #include "reconcile.h"
 #include "util/fsutil.h"
 
@@ -78,6 +80,8 @@ static int prepare_dirs(struct bpfman_ctx *ctx)
 	if (err)
 		return bpfman_err(ctx, err, "cannot create state directory %s: %s",
 				  ctx->state_dir, strerror(-err));
+	if ((err = owned_dir_check(ctx, ctx->state_dir, "state_dir")))
+		return err;
 	err = mkdir_p(ctx->runtime_dir, 0755);
 	if (err)
 		return bpfman_err(ctx, err, "cannot create runtime directory %s: %s",
@@ -99,7 +103,15 @@ static int prepare_dirs(struct bpfman_ctx *ctx)
 	if (err)
 		return bpfman_err(ctx, err, "cannot create bpffs directory %s: %s",
 				  ctx->bpffs_root, strerror(-err));
-	return 0;
+	if ((err = owned_dir_check(ctx, ctx->bpffs_root, "bpffs_root")))
+		return err;
+	if (!is_bpffs(ctx->bpffs_root))
+		return bpfman_err(ctx, -ENOTSUP,
+				  "bpffs_root %s is not on a bpf file system; mount one with 'mount -t bpf bpf /sys/fs/bpf' or choose another bpffs_root",
+				  ctx->bpffs_root);
+	/* The image cache is created on first use (image/store.c checks it
+	 * then); one that exists already is checked now. */
+	return owned_dir_check(ctx, ctx->image_cache_dir, "image_cache_dir");
 }
 
 /* Opens a context; on failure hands the dying context's sentence to
@@ -128,6 +140,7 @@ static int ctx_open(struct bpfman_ctx **ret_ctx, char **ret_errmsg,
 	ctx->log_fn = OPTS_GET(opts, log_fn, NULL);
 	ctx->log_user_data = OPTS_GET(opts, log_user_data, NULL);
 	ctx->log_level = OPTS_GET(opts, log_level, BPFMAN_LOG_ERROR);
+	ctx->allow_shared_dirs = OPTS_GET(opts, allow_shared_dirs, false);
 
 	if ((err = dup_path(ctx, &ctx->state_dir, OPTS_GET(opts, state_dir, NULL),
 			    DEFAULT_STATE_DIR, "state_dir")) ||
@@ -154,6 +167,9 @@ static int ctx_open(struct bpfman_ctx **ret_ctx, char **ret_errmsg,
 	if (err)
 		goto fail;
 	err = bpfman_db_open(ctx);
+	if (err)
+		goto fail;
+	err = owner_claim(ctx);
 	if (err)
 		goto fail;
 	err = bpfman_reconcile_on_open(ctx);

@@ -5,12 +5,14 @@
 #include "db.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 
 /* Changing the schema: bump SCHEMA_VERSION below and teach migrate() to
- * bring older databases there (schema_is_current() trusts the version). */
+ * bring older databases there (schema_check() trusts the version; a higher one is refused). */
 static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS meta ("
 	"  key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -100,21 +102,81 @@ static int migrate(struct bpfman_ctx *ctx)
 
 #define SCHEMA_VERSION "3"
 
-static bool schema_is_current(struct bpfman_ctx *ctx)
+static char *col_text(sqlite3_stmt *s, int i);
+
+/* 1: current, 0: older or a new database (create or migrate), else a
+ * negative errno: a version this library does not know (newer), refused
+ * before anything is written. */
+static int schema_check(struct bpfman_ctx *ctx)
 {
 	sqlite3_stmt *st = NULL;
-	bool current = false;
+	_cleanup_free_ char *v = NULL;
+	char *end = NULL;
+	long n;
 
 	if (sqlite3_prepare_v2(ctx->db, "SELECT value FROM meta WHERE key = 'schema_version';",
 			       -1, &st, NULL) != SQLITE_OK)
-		return false; /* a new database: no meta table yet */
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const unsigned char *v = sqlite3_column_text(st, 0);
+		return 0; /* a new database: no meta table yet */
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = col_text(st, 0);
+	sqlite3_finalize(st);
+	if (!v)
+		return 0;
+	if (!strcmp(v, SCHEMA_VERSION))
+		return 1;
+	n = strtol(v, &end, 10);
+	if (*end || end == v || n > strtol(SCHEMA_VERSION, NULL, 10))
+		return bpfman_err(ctx, -EPROTONOSUPPORT,
+				  "state database %s has schema version %s, which this libbpfman (schema %s) does not know: a newer libbpfman wrote it; use that version, or give another state_dir (nothing was changed)",
+				  ctx->db_path, v, SCHEMA_VERSION);
+	return 0;
+}
 
-		current = v && !strcmp((const char *)v, SCHEMA_VERSION);
+/* The state directory's identity: a random UUID made once, with the
+ * database (owner_claim.h). */
+static int identity_read(struct bpfman_ctx *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(ctx->db, "SELECT value FROM meta WHERE key = 'identity';", -1, &st,
+			       NULL) != SQLITE_OK)
+		return db_error(ctx, "reading the identity");
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+		snprintf(ctx->identity, sizeof(ctx->identity), "%s",
+			 (const char *)sqlite3_column_text(st, 0));
+		found = 1;
 	}
 	sqlite3_finalize(st);
-	return current;
+	return found;
+}
+
+static int identity_ensure(struct bpfman_ctx *ctx)
+{
+	unsigned char r[16];
+	char sql[160];
+	int err = identity_read(ctx);
+
+	if (err)
+		return err < 0 ? err : 0;
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		return bpfman_err(ctx, -errno, "getrandom failed: %s", strerror(errno));
+	r[6] = (r[6] & 0x0f) | 0x40; /* version 4 */
+	r[8] = (r[8] & 0x3f) | 0x80; /* variant 1 */
+	snprintf(sql, sizeof(sql),
+		 "INSERT OR IGNORE INTO meta(key, value) VALUES ('identity', "
+		 "'%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x');",
+		 r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
+		 r[13], r[14], r[15]);
+	/* Concurrent first openers take turns; the first one's UUID stays. */
+	if ((err = exec(ctx, "BEGIN IMMEDIATE;")))
+		return err;
+	if ((err = exec(ctx, sql)) || (err = exec(ctx, "COMMIT;"))) {
+		db_rollback(ctx);
+		return err;
+	}
+	err = identity_read(ctx);
+	return err == 1 ? 0 : err < 0 ? err : bpfman_err(ctx, -EIO, "state database %s: no identity after writing one", ctx->db_path);
 }
 
 int bpfman_db_open(struct bpfman_ctx *ctx)
@@ -153,8 +215,10 @@ int bpfman_db_open(struct bpfman_ctx *ctx)
 	/* A database at the current schema needs no write transaction to
 	 * check it: the version row is written in the transaction that
 	 * creates or migrates the tables. */
-	if (schema_is_current(ctx))
-		return 0;
+	if ((err = schema_check(ctx)) < 0)
+		return err;
+	if (err == 1)
+		return identity_ensure(ctx);
 	/* Schema creation races with other processes opening a new database;
 	 * IMMEDIATE makes them take turns. */
 	if ((err = exec(ctx, "BEGIN IMMEDIATE;")))
@@ -169,7 +233,7 @@ int bpfman_db_open(struct bpfman_ctx *ctx)
 		db_rollback(ctx);
 		return err;
 	}
-	return 0;
+	return identity_ensure(ctx);
 }
 
 void bpfman_db_close(struct bpfman_ctx *ctx)

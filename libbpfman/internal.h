@@ -41,6 +41,14 @@ struct bpfman_ctx {
 	/* The kernel refused an extension (freplace) load: XDP and TC
 	 * programs load as their plain types for the rest of this context. */
 	bool ext_refused;
+	/* bpfman_ctx_opts.allow_shared_dirs (owned.h) */
+	bool allow_shared_dirs;
+	/* The state directory's identity (meta row 'identity', a random
+	 * UUID made with the database); it claims the bpffs root. */
+	char identity[40];
+	/* Programs or links of this boot found gone from the kernel by the
+	 * last list/get: warned about once per context. */
+	bool warned_gone;
 };
 
 /* Records why an operation failed (printf-style) and returns -abs(err) so

@@ -5,6 +5,7 @@
 #include "kernel_info.h"
 #include "program_query.h"
 #include "prog_types.h"
+#include "chain_ops.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +15,16 @@ static void link_refresh(struct bpfman_ctx *ctx, struct bpfman_link *l)
 {
 	const struct prog_type_desc *desc = prog_type_desc(l->type);
 
+	bool live;
+
 	l->kernel_link_id = kernel_link_id_of_pin(l->pin_path);
 	if (desc && desc->position)
 		l->position = desc->position(ctx, l);
+	/* A chained link's place was just read; only others need a look. */
+	live = chain_link(l) ? l->position >= 0 : link_is_live(ctx, l);
+	l->status = status_of(ctx, live, l->boot_id);
+	if (l->status == BPFMAN_STATUS_GONE)
+		warn_gone(ctx, "link", l->id);
 }
 
 int bpfman_link__get(struct bpfman_link **ret_link, struct bpfman_ctx *ctx,
@@ -139,6 +147,7 @@ const char *bpfman_link__netns(const struct bpfman_link *l) { return str_or_empt
 int32_t bpfman_link__position(const struct bpfman_link *l) { return l->position; }
 const char *bpfman_link__pin_path(const struct bpfman_link *l) { return str_or_empty(l->pin_path); }
 uint32_t bpfman_link__kernel_link_id(const struct bpfman_link *l) { return l->kernel_link_id; }
+enum bpfman_status bpfman_link__status(const struct bpfman_link *l) { return l->status; }
 size_t bpfman_link__metadata_cnt(const struct bpfman_link *l) { return l->metadata.cnt; }
 
 const char *bpfman_link__metadata_key(const struct bpfman_link *l, size_t i)

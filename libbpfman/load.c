@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "internal.h"
+#include "owned.h"
 #include "load.h"
 #include "compat_load.h"
 #include "db.h"
@@ -401,7 +402,8 @@ int load_publish(struct bpfman_ctx *ctx, struct load_result *res)
 			return bpfman_err(ctx, err, "cannot create %s: %s", root, strerror(-err));
 		/* A leftover from an earlier program with the same ID (IDs are
 		 * reused after a reboot) would make rename fail. */
-		rm_rf(to);
+		if ((err = owned_remove(ctx, OWNED_BPFFS, to, "maps/", OWNED_TREE, NULL)))
+			return err;
 		if (rename(from, to))
 			return bpfman_err(ctx, -errno, "cannot move %s to %s: %s", from, to,
 					  strerror(errno));
@@ -415,27 +417,26 @@ void load_unpublish(struct bpfman_ctx *ctx, struct load_result *res)
 		_cleanup_free_ char *pin = path_prog_pin(ctx, res->ids[i]);
 
 		if (pin && res->ids[i])
-			unlink_missing_ok(pin);
+			owned_remove(ctx, OWNED_BPFFS, pin, "prog_", 0, NULL);
 	}
 	if (res->maps_pinned && res->cnt) {
 		_cleanup_free_ char *dir = path_map_dir(ctx, res->ids[0]);
 
 		if (dir)
-			rm_rf(dir);
+			owned_remove(ctx, OWNED_BPFFS, dir, "maps/", OWNED_TREE, NULL);
 	}
 }
 
 void load_drop_staging(struct bpfman_ctx *ctx, struct load_result *res)
 {
-	(void)ctx;
 	if (res->staging)
-		rm_rf(res->staging);
+		owned_remove(ctx, OWNED_BPFFS, res->staging, "staging/", OWNED_TREE, NULL);
 }
 
 void load_finish(struct bpfman_ctx *ctx, struct load_result *res)
 {
 	if (res->staging)
-		rm_rf(res->staging);
+		owned_remove(ctx, OWNED_BPFFS, res->staging, "staging/", OWNED_TREE, NULL);
 	if (res->token)
 		db_pending_delete(ctx, res->token);
 	free(res->token);

@@ -73,6 +73,7 @@ struct bpfman_program {
 	size_t link_ids_cnt;
 	int64_t seq;
 	struct kernel_prog_info kernel;
+	enum bpfman_status status; /* set by get/list (program_query.c) */
 };
 
 struct bpfman_link {
@@ -95,6 +96,7 @@ struct bpfman_link {
 	char *pin_path;
 	char *boot_id;
 	uint32_t kernel_link_id;
+	enum bpfman_status status; /* set by get/list (link_query.c) */
 	struct kv_list metadata;
 };
 

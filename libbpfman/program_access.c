@@ -97,3 +97,19 @@ bool bpfman_program__jited(const struct bpfman_program *p) { return p->kernel.by
 uint32_t bpfman_program__bytes_memlock(const struct bpfman_program *p) { return p->kernel.bytes_memlock; }
 uint32_t bpfman_program__verified_insns(const struct bpfman_program *p) { return p->kernel.verified_insns; }
 bool bpfman_program__kernel_loaded(const struct bpfman_program *p) { return p->kernel.loaded; }
+enum bpfman_status bpfman_program__status(const struct bpfman_program *p) { return p->status; }
+
+const char *bpfman_status_name(enum bpfman_status s)
+{
+	switch (s) {
+	case BPFMAN_STATUS_IN_KERNEL:
+		return "in-kernel";
+	case BPFMAN_STATUS_GONE:
+		return "gone";
+	case BPFMAN_STATUS_NEEDS_RESTORE:
+		return "needs-restore";
+	case BPFMAN_STATUS_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}

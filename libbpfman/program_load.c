@@ -239,7 +239,7 @@ int program_load_elf(struct bpfman_program ***ret_progs, size_t *ret_cnt,
 	}
 	if (err) {
 		load_finish(ctx, &res);
-		bytecode_release(ctx, in.kept, 0);
+		bytecode_release(ctx, in.kept, 0, NULL);
 		goto out;
 	}
 

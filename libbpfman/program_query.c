@@ -31,6 +31,29 @@ void program_fill_kernel(struct bpfman_program *p)
 	close(fd);
 }
 
+enum bpfman_status status_of(struct bpfman_ctx *ctx, bool live, const char *boot_id)
+{
+	if (live)
+		return BPFMAN_STATUS_IN_KERNEL;
+	return boot_id && !strcmp(boot_id, ctx->boot_id) ? BPFMAN_STATUS_GONE
+							 : BPFMAN_STATUS_NEEDS_RESTORE;
+}
+
+void warn_gone(struct bpfman_ctx *ctx, const char *what, uint64_t id)
+{
+	if (__atomic_exchange_n(&ctx->warned_gone, true, __ATOMIC_RELAXED))
+		return;
+	pr_warn(ctx, "%s %llu is recorded but no longer in the kernel (removed outside libbpfman); its status says 'gone' until a reconcile forgets it",
+		what, (unsigned long long)id);
+}
+
+static void program_status(struct bpfman_ctx *ctx, struct bpfman_program *p)
+{
+	p->status = status_of(ctx, p->kernel.loaded, p->boot_id);
+	if (p->status == BPFMAN_STATUS_GONE)
+		warn_gone(ctx, "program", p->id);
+}
+
 static int fill_links(struct bpfman_ctx *ctx, struct bpfman_program *p)
 {
 	struct bpfman_link *links = NULL;
@@ -94,6 +117,7 @@ int bpfman_program__get(struct bpfman_program **ret_prog, struct bpfman_ctx *ctx
 	if (err)
 		return err;
 	program_fill_kernel(p);
+	program_status(ctx, p);
 	if ((err = fill_links(ctx, p))) {
 		program_clear(p);
 		return err;
@@ -215,6 +239,7 @@ int bpfman_program__list(struct bpfman_program ***ret_progs, size_t *ret_cnt,
 			}
 		}
 		program_fill_kernel(p);
+		program_status(ctx, p);
 		if (kt_name && (!p->kernel.loaded || p->kernel.type != (uint32_t)kt)) {
 			program_clear(p);
 			free(p);

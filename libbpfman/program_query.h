@@ -15,4 +15,10 @@ int validate_metadata(struct bpfman_ctx *ctx, const struct bpfman_kv *md, size_t
 /* Whether list selectors (metadata pairs, application) match. */
 bool metadata_matches(const struct kv_list *have, const struct bpfman_list_opts *opts);
 
+/* The status of a recorded object that is (live) or is not in the kernel,
+ * and a warning, once per context, that something recorded in this boot
+ * is gone from the kernel. */
+enum bpfman_status status_of(struct bpfman_ctx *ctx, bool live, const char *boot_id);
+void warn_gone(struct bpfman_ctx *ctx, const char *what, uint64_t id);
+
 #endif

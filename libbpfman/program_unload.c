@@ -2,6 +2,7 @@
 /* Unload: mark, take apart, forget. Marking first means a crash midway
  * leaves a row reconcile knows to finish. */
 #include "internal.h"
+#include "owned.h"
 #include "bytecode.h"
 #include "attach_net.h"
 #include "chain_ops.h"
@@ -19,11 +20,32 @@ void bpfman_unload_opts_init(struct bpfman_unload_opts *opts, size_t sz)
 	bpfman_opts_init(opts, sz);
 }
 
+static char *link_row(const struct bpfman_link *l)
+{
+	return str_printf("links row %llu, pin_path", (unsigned long long)l->id);
+}
+
+int detach_check(struct bpfman_ctx *ctx, const struct bpfman_link *l)
+{
+	_cleanup_free_ char *row = link_row(l);
+
+	if (!row)
+		return -ENOMEM;
+	return owned_remove(ctx, OWNED_BPFFS, l->pin_path, "links/", OWNED_CHECK, row);
+}
+
 int detach_finish(struct bpfman_ctx *ctx, const struct bpfman_link *l)
 {
+	_cleanup_free_ char *row = link_row(l);
 	_cleanup_close_ int fd = -1;
 	int err;
 
+	if (!row)
+		return -ENOMEM;
+	/* A pin the row names outside our links directory is refused before
+	 * anything is taken apart. */
+	if ((err = detach_check(ctx, l)))
+		return err;
 	if (chain_link(l) && (err = chain_detach(ctx, l)))
 		return err;
 	if (tc_plain_link(l) && (err = tc_plain_detach(ctx, l)))
@@ -37,19 +59,56 @@ int detach_finish(struct bpfman_ctx *ctx, const struct bpfman_link *l)
 		fd = bpf_obj_get(l->pin_path);
 		if (fd >= 0)
 			bpf_link_detach(fd);
-		if ((err = unlink_missing_ok(l->pin_path)))
-			return bpfman_err(ctx, err, "cannot remove link pin %s: %s", l->pin_path,
-					  strerror(-err));
+		if ((err = owned_remove(ctx, OWNED_BPFFS, l->pin_path, "links/", 0, row)))
+			return err;
 	}
 	return db_link_delete(ctx, l->id);
 }
 
+static char *prog_row(const struct bpfman_program *p, const char *column)
+{
+	return str_printf("programs row %d, %s", (int32_t)p->id, column);
+}
+
+int unload_check(struct bpfman_ctx *ctx, const struct bpfman_program *p)
+{
+	_cleanup_free_ char *pin_row = prog_row(p, "pin_path");
+	_cleanup_free_ char *maps_row = prog_row(p, "map_pin_dir");
+	_cleanup_free_ char *code_row = prog_row(p, "bytecode");
+	struct bpfman_link *links = NULL;
+	size_t cnt = 0;
+	int err;
+
+	if (!pin_row || !maps_row || !code_row)
+		return -ENOMEM;
+	if ((err = owned_remove(ctx, OWNED_BPFFS, p->pin_path, "prog_", OWNED_CHECK, pin_row)) ||
+	    (err = owned_remove(ctx, OWNED_BPFFS, p->map_pin_dir, "maps/", OWNED_CHECK | OWNED_TREE,
+				maps_row)) ||
+	    (err = owned_remove(ctx, OWNED_STATE, p->bytecode, "bytecode/", OWNED_CHECK, code_row)))
+		return err;
+	if ((err = db_link_all(ctx, p->id, &links, &cnt)))
+		return err;
+	for (size_t i = 0; i < cnt && !err; i++)
+		err = detach_check(ctx, &links[i]);
+	db_link_array_free(links, cnt);
+	return err;
+}
+
 int unload_finish(struct bpfman_ctx *ctx, const struct bpfman_program *p)
 {
+	_cleanup_free_ char *pin_row = prog_row(p, "pin_path");
+	_cleanup_free_ char *maps_row = prog_row(p, "map_pin_dir");
+	_cleanup_free_ char *code_row = prog_row(p, "bytecode");
 	struct bpfman_link *links = NULL;
 	size_t cnt = 0;
 	int users = 1, err;
 
+	if (!pin_row || !maps_row || !code_row)
+		return -ENOMEM;
+	/* Every path the rows name is checked before anything is taken
+	 * apart, so a refusal leaves the program whole. */
+	if ((err = unload_check(ctx, p)))
+		return err;
 	if ((err = db_link_all(ctx, p->id, &links, &cnt)))
 		return err;
 	for (size_t i = 0; i < cnt && !err; i++)
@@ -57,16 +116,15 @@ int unload_finish(struct bpfman_ctx *ctx, const struct bpfman_program *p)
 	db_link_array_free(links, cnt);
 	if (err)
 		return err;
-	if (!str_empty(p->pin_path) && (err = unlink_missing_ok(p->pin_path)))
-		return bpfman_err(ctx, err, "cannot remove program pin %s: %s", p->pin_path,
-				  strerror(-err));
+	if ((err = owned_remove(ctx, OWNED_BPFFS, p->pin_path, "prog_", 0, pin_row)))
+		return err;
 	if (!str_empty(p->map_pin_dir) &&
-	    !db_prog_count_map_users(ctx, p->map_pin_dir, p->id, &users) && users == 0)
-		rm_rf(p->map_pin_dir);
+	    !db_prog_count_map_users(ctx, p->map_pin_dir, p->id, &users) && users == 0 &&
+	    (err = owned_remove(ctx, OWNED_BPFFS, p->map_pin_dir, "maps/", OWNED_TREE, maps_row)))
+		return err;
 	if ((err = db_prog_delete(ctx, p->id)))
 		return err;
-	bytecode_release(ctx, p->bytecode, p->id);
-	return 0;
+	return bytecode_release(ctx, p->bytecode, p->id, code_row);
 }
 
 static int dependants(struct bpfman_ctx *ctx, uint32_t id, char **ret_list)
@@ -124,7 +182,9 @@ int bpfman_program__unload(struct bpfman_ctx *ctx, uint32_t prog_id,
 				 prog_id, users);
 		goto out;
 	}
-	if ((err = db_prog_set_state(ctx, prog_id, ROW_UNLOADING)))
+	/* Refused paths refuse the unload before the row is marked. */
+	if ((err = unload_check(ctx, &p)) ||
+	    (err = db_prog_set_state(ctx, prog_id, ROW_UNLOADING)))
 		goto out;
 	if ((err = db_begin(ctx)))
 		goto out;

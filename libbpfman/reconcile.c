@@ -7,6 +7,8 @@
  *  - a pin under our root that no row names is removed.
  * Everything done is reported and logged at WARN. */
 #include "internal.h"
+#include "owned.h"
+#include "owner_claim.h"
 #include "chain_ops.h"
 #include "db.h"
 #include "lock.h"
@@ -30,10 +32,19 @@ static int clean_pending(struct bpfman_ctx *ctx, struct bpfman_report *report)
 	if (err)
 		return err;
 	for (size_t i = 0; i < cnt; i++) {
-		rm_rf(dirs[i]);
+		_cleanup_free_ char *row = str_printf("pending row %s, dir", tokens[i]);
+		int rc = row ? owned_remove(ctx, OWNED_BPFFS, dirs[i], "staging/", OWNED_TREE, row)
+			     : -ENOMEM;
+
+		/* A row naming something not ours is dropped, and what it
+		 * names left alone: the sweep below removes real leftovers. */
 		db_pending_delete(ctx, tokens[i]);
-		report_add(ctx, report, BPFMAN_LOG_WARN, BPFMAN_REPORT_PIN, 0, 0, 0,
-			   "removed %s left by an interrupted load", dirs[i]);
+		if (rc)
+			report_add(ctx, report, BPFMAN_LOG_WARN, BPFMAN_REPORT_PIN, rc, 0, 0,
+				   "%s", bpfman_errmsg(ctx));
+		else
+			report_add(ctx, report, BPFMAN_LOG_WARN, BPFMAN_REPORT_PIN, 0, 0, 0,
+				   "removed %s left by an interrupted load", dirs[i]);
 		free(dirs[i]);
 		free(tokens[i]);
 	}
@@ -63,10 +74,15 @@ static int reconcile_programs(struct bpfman_ctx *ctx, struct bpfman_report *repo
 			continue;
 		db_prog_set_state(ctx, p->id, ROW_UNLOADING);
 		err = unload_finish(ctx, p);
-		report_add(ctx, report, BPFMAN_LOG_WARN, BPFMAN_REPORT_PROGRAM, err, p->id, 0,
-			   "%s program %u%s", interrupted ? "finished unloading" : "forgot",
-			   p->id, interrupted ? ", interrupted earlier" :
-			   ": it was recorded but its pin is gone from bpffs");
+		if (err)
+			report_add(ctx, report, BPFMAN_LOG_WARN, BPFMAN_REPORT_PROGRAM, err, p->id, 0,
+				   "cannot %s program %u: %s", interrupted ? "finish unloading" : "forget",
+				   p->id, bpfman_errmsg(ctx));
+		else
+			report_add(ctx, report, BPFMAN_LOG_WARN, BPFMAN_REPORT_PROGRAM, 0, p->id, 0,
+				   "%s program %u%s", interrupted ? "finished unloading" : "forgot",
+				   p->id, interrupted ? ", interrupted earlier" :
+				   ": it was recorded but its pin is gone from bpffs");
 	}
 	db_prog_array_free(rows, cnt);
 	return 0;
@@ -105,24 +121,37 @@ static int reconcile_links(struct bpfman_ctx *ctx, struct bpfman_report *report)
 			continue;
 		}
 		err = detach_finish(ctx, l);
-		report_add(ctx, report, BPFMAN_LOG_WARN, BPFMAN_REPORT_LINK, err, l->id, 0, "%s link %" PRIu64 "%s",
-			   verb, l->id, why);
+		if (err)
+			report_add(ctx, report, BPFMAN_LOG_WARN, BPFMAN_REPORT_LINK, err, l->id, 0,
+				   "link %" PRIu64 " not %s: %s", l->id, verb, bpfman_errmsg(ctx));
+		else
+			report_add(ctx, report, BPFMAN_LOG_WARN, BPFMAN_REPORT_LINK, 0, l->id, 0,
+				   "%s link %" PRIu64 "%s", verb, l->id, why);
 	}
 	db_link_array_free(rows, cnt);
 	return 0;
 }
 
-/* Names in dir that no row accounts for are removed. */
+/* Names in dir that no row accounts for are removed: only beneath our
+ * claimed root (or state directory), only in the shape libbpfman gives
+ * them, never through a symbolic link (owned.h). */
 static void sweep_dir(struct bpfman_ctx *ctx, struct bpfman_report *report,
+		      enum owned_root root, const char *shape, unsigned int flags,
 		      const char *dir, const char *prefix,
 		      bool (*known)(struct bpfman_ctx *, const char *path, void *),
 		      void *data, enum bpfman_report_kind kind)
 {
-	DIR *d = opendir(dir);
+	DIR *d = owned_opendir(ctx, root, dir);
 	struct dirent *de;
 
-	if (!d)
+	if (!d) {
+		if (errno != ENOENT)
+			report_add(ctx, report, BPFMAN_LOG_WARN, kind, -errno, 0, 0,
+				   "left %s alone: %s", dir,
+				   errno == ELOOP ? "a symbolic link is in its way, and libbpfman never follows one"
+						  : strerror(errno));
 		return;
+	}
 	while ((de = readdir(d))) {
 		_cleanup_free_ char *path = NULL;
 
@@ -133,8 +162,13 @@ static void sweep_dir(struct bpfman_ctx *ctx, struct bpfman_report *report,
 		path = str_printf("%s/%s", dir, de->d_name);
 		if (!path || known(ctx, path, data))
 			continue;
-		rm_rf(path);
-		report_add(ctx, report, BPFMAN_LOG_WARN, kind, 0, 0, 0, "removed %s: no record refers to it", path);
+		if (owned_remove(ctx, root, path, shape, flags, NULL))
+			report_add(ctx, report, BPFMAN_LOG_WARN, kind, -EXDEV, 0, 0,
+				   "left %s alone: no record refers to it, but %s", path,
+				   bpfman_errmsg(ctx));
+		else
+			report_add(ctx, report, BPFMAN_LOG_WARN, kind, 0, 0, 0,
+				   "removed %s: no record refers to it", path);
 	}
 	closedir(d);
 }
@@ -217,12 +251,17 @@ static int sweep_pins(struct bpfman_ctx *ctx, struct bpfman_report *report)
 	qsort(map_dirs.paths, map_dirs.cnt, sizeof(char *), cmp_str);
 	qsort(link_pins.paths, link_pins.cnt, sizeof(char *), cmp_str);
 
-	sweep_dir(ctx, report, ctx->bpffs_root, "prog_", known_path, &prog_pins, BPFMAN_REPORT_PIN);
-	sweep_dir(ctx, report, maps, NULL, known_path, &map_dirs, BPFMAN_REPORT_MAP);
-	sweep_dir(ctx, report, links_dir, NULL, known_path, &link_pins, BPFMAN_REPORT_PIN);
+	sweep_dir(ctx, report, OWNED_BPFFS, "prog_", 0, ctx->bpffs_root, "prog_", known_path,
+		  &prog_pins, BPFMAN_REPORT_PIN);
+	sweep_dir(ctx, report, OWNED_BPFFS, "maps/", OWNED_TREE, maps, NULL, known_path, &map_dirs,
+		  BPFMAN_REPORT_MAP);
+	sweep_dir(ctx, report, OWNED_BPFFS, "links/", 0, links_dir, NULL, known_path, &link_pins,
+		  BPFMAN_REPORT_PIN);
 	/* Pending loads were cleaned above, so anything staged is stale. */
-	sweep_dir(ctx, report, staging, NULL, known_nothing, NULL, BPFMAN_REPORT_PIN);
-	sweep_dir(ctx, NULL, bytecode, NULL, known_bytecode, NULL, BPFMAN_REPORT_PIN);
+	sweep_dir(ctx, report, OWNED_BPFFS, "staging/", OWNED_TREE, staging, NULL, known_nothing,
+		  NULL, BPFMAN_REPORT_PIN);
+	sweep_dir(ctx, NULL, OWNED_STATE, "bytecode/", 0, bytecode, NULL, known_bytecode, NULL,
+		  BPFMAN_REPORT_PIN);
 out:
 	free(prog_pins.paths);
 	free(map_dirs.paths);

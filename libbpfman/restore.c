@@ -8,6 +8,7 @@
  * equal the old ID of a row not restored yet. Rows to restore are first
  * renumbered to their negated IDs, which no kernel program has. */
 #include "internal.h"
+#include "owned.h"
 #include "attach.h"
 #include "chain_ops.h"
 #include "db.h"
@@ -194,7 +195,7 @@ static void restore_links(struct bpfman_ctx *ctx, struct bpfman_report *report)
 			err = (l->pin_path || on_chain) && l->boot_id ? link_attach_kernel(ctx, &p, l)
 								      : -ENOMEM;
 			if (!err && (err = db_link_update(ctx, l)) && l->pin_path)
-				unlink_missing_ok(l->pin_path);
+				owned_remove(ctx, OWNED_BPFFS, l->pin_path, "links/", 0, NULL);
 		}
 		if (err)
 			report_add(ctx, report, BPFMAN_LOG_INFO, BPFMAN_REPORT_LINK, err, l->id, 0,

@@ -13,6 +13,7 @@
  * parent, which other filters exist) is read with small rtnetlink dumps
  * here. */
 #include "internal.h"
+#include "owned.h"
 #include "kernel_info.h"
 #include "tc_dispatcher.h"
 #include "libbpf_glue.h"
@@ -371,9 +372,9 @@ static void remove_old_dirs(struct bpfman_ctx *ctx, const char *pin_dir, int ifi
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", pin_dir, de->d_name) >= (int)sizeof(path))
 			continue;
-		if ((err = rm_rf(path)))
+		if ((err = owned_remove(ctx, OWNED_BPFFS, path, NULL, OWNED_TREE, NULL)))
 			pr_warn(ctx, "cannot remove the old TC dispatcher pins %s: %s", path,
-				strerror(-err));
+				bpfman_errmsg(ctx));
 	}
 	closedir(d);
 }
@@ -572,7 +573,7 @@ static int remove_chain(struct bpfman_ctx *ctx, const char *pin_dir, int ifindex
 			dispatcher_ifname(ifindex, &b), strerror(-err));
 		return 0;
 	}
-	rmdir(marker);
+	owned_remove(ctx, OWNED_BPFFS, marker, NULL, OWNED_TREE, NULL);
 	return 0;
 }
 
@@ -692,7 +693,7 @@ int tc_dispatcher_install(struct bpfman_ctx *ctx, const char *pin_dir, int ifind
 	if (!kind[0]) {
 		/* A marker without a clsact is left over from a device that
 		 * went away: forget it. */
-		rmdir(marker);
+		owned_remove(ctx, OWNED_BPFFS, marker, NULL, OWNED_TREE, NULL);
 		if (cnt == 0) {
 			remove_old_dirs(ctx, pin_dir, ifindex, direction, 0);
 			return 0;
@@ -771,10 +772,10 @@ fail:
 	if (created) {
 		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
 		bpf_tc_hook_destroy(&hook);
-		rmdir(marker);
+		owned_remove(ctx, OWNED_BPFFS, marker, NULL, OWNED_TREE, NULL);
 	}
 	slot_links_close(&links);
-	rm_rf(dir);
+	owned_remove(ctx, OWNED_BPFFS, dir, NULL, OWNED_TREE, NULL);
 	return err;
 }
 
@@ -823,7 +824,7 @@ int tc_plain_install(struct bpfman_ctx *ctx, const char *pin_dir, int ifindex, i
 	if ((err = check_qdisc(ctx, ifindex, kind)))
 		return err;
 	if (!kind[0])
-		rmdir(marker); /* left from a device that went away */
+		owned_remove(ctx, OWNED_BPFFS, marker, NULL, OWNED_TREE, NULL); /* left from a device that went away */
 	else if ((err = hook_state_slot(ctx, ifindex, direction, &disp_id, &foreign, &others,
 					&slot_id)))
 		return err;
@@ -867,7 +868,7 @@ fail:
 	if (created) {
 		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
 		bpf_tc_hook_destroy(&hook);
-		rmdir(marker);
+		owned_remove(ctx, OWNED_BPFFS, marker, NULL, OWNED_TREE, NULL);
 	}
 	return err;
 }

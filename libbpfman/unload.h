@@ -12,6 +12,11 @@ struct bpfman_ctx;
  * bytecode, deletes rows. The row must already be in state unloading. */
 int unload_finish(struct bpfman_ctx *ctx, const struct bpfman_program *p);
 /* Requires the lock. Unpins the link and deletes its row. */
+/* Checks, changing nothing, that every path the rows name (a program's
+ * pin, maps, kept bytecode and its links' pins; a link's pin) is libbpfman's
+ * to remove (owned.h); the refusal's sentence names the row. */
+int unload_check(struct bpfman_ctx *ctx, const struct bpfman_program *p);
+int detach_check(struct bpfman_ctx *ctx, const struct bpfman_link *l);
 int detach_finish(struct bpfman_ctx *ctx, const struct bpfman_link *l);
 
 #endif

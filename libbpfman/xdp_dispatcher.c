@@ -20,6 +20,7 @@
  * A failure in 2-5 closes what was made and removes the new pins: the
  * interface still runs the old chain. */
 #include "internal.h"
+#include "owned.h"
 #include "xdp_dispatcher.h"
 #include "libbpf_glue.h"
 #include "util/fsutil.h"
@@ -516,6 +517,8 @@ static int pin_fd(struct bpfman_ctx *ctx, int fd, const char *path)
 	return 0;
 }
 
+static int remove_dir(struct bpfman_ctx *ctx, const char *dir);
+
 /* Pins links and programs in libxdp's layout; on failure removes dir. */
 static int slots_pin(struct bpfman_ctx *ctx, const char *dir, const struct chain_prog *progs,
 		     const int *link_fds, size_t cnt)
@@ -533,16 +536,29 @@ static int slots_pin(struct bpfman_ctx *ctx, const char *dir, const struct chain
 			err = pin_fd(ctx, progs[i].prog_fd, prog_pin);
 	}
 	if (err)
-		rm_rf(dir);
+		remove_dir(ctx, dir);
 	return err;
+}
+
+/* dir is <libxdp's directory>/dispatch-<ifindex>-<id> (dispatch_dir). */
+static int remove_dir(struct bpfman_ctx *ctx, const char *dir)
+{
+	char root[PATH_MAX];
+	const char *slash = strrchr(dir, '/');
+
+	if (!slash || (size_t)(slash - dir) >= sizeof(root))
+		return -EINVAL;
+	memcpy(root, dir, (size_t)(slash - dir));
+	root[slash - dir] = '\0';
+	return owned_remove_under(ctx, root, "libxdp directory", true, dir, "dispatch-", OWNED_TREE,
+				  NULL);
 }
 
 static void remove_pins(struct bpfman_ctx *ctx, const char *dir)
 {
-	int err = rm_rf(dir);
-
-	if (err)
-		pr_warn(ctx, "cannot remove the old XDP dispatcher pins %s: %s", dir, strerror(-err));
+	if (remove_dir(ctx, dir))
+		pr_warn(ctx, "cannot remove the old XDP dispatcher pins %s: %s", dir,
+			bpfman_errmsg(ctx));
 }
 
 /* The interface's program changed between our look and our swap. */
@@ -767,7 +783,7 @@ int xdp_dispatcher_install_if(struct bpfman_ctx *ctx, int ifindex, uint32_t mode
 	if ((err = slots_pin(ctx, dir, progs, link_fds, cnt)))
 		goto out;
 	if ((err = swap_in(ctx, ifindex, disp_fd, mode, &cur, &used_mode))) {
-		rm_rf(dir);
+		remove_dir(ctx, dir);
 		goto out;
 	}
 	if (cur.id)

@@ -99,7 +99,7 @@ watch_count "$counter" rising
 step "5. clean up"
 run "$ctl" unload "$pass"
 run "$ctl" unload "$counter"
-left=$(find "$BPFMAN_BPFFS_ROOT" -mindepth 1 -not -type d | wc -l)
+left=$(find "$BPFMAN_BPFFS_ROOT" -mindepth 1 -not -type d -not -path "$BPFMAN_BPFFS_ROOT/owner" | wc -l)
 xdp=$(ip netns exec "$ns" ip -o link show dev "$peer_if" | grep -c xdp || true)
 echo "pins left: $left, XDP programs on $peer_if: $xdp"
 [ "$left" = 0 ] && [ "$xdp" = 0 ]

@@ -11,6 +11,7 @@
 #ifndef BPFMAN_COMMON_H
 #define BPFMAN_COMMON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -77,6 +78,11 @@ struct bpfman_ctx_opts {
 	/* Messages above this level are not passed to log_fn; default WARN
 	 * (zero means ERROR, so set it explicitly). */
 	enum bpfman_log_level log_level;
+	/* Accept a state_dir, bpffs_root or image_cache_dir owned by another
+	 * user or writable by group or others (doc/safety.md). Off by
+	 * default: such a directory is refused. Symbolic links are never
+	 * followed either way. */
+	bool allow_shared_dirs;
 	size_t : 0;
 };
 

@@ -106,6 +106,8 @@ BPFMAN_API const char *bpfman_link__pin_path(const struct bpfman_link *link);
 /* Kernel link ID right now; 0 when the kernel has none (perf-event links on
  * old kernels, or before restore). */
 BPFMAN_API uint32_t bpfman_link__kernel_link_id(const struct bpfman_link *link);
+/* Whether the link is in the kernel now (program.h, enum bpfman_status). */
+BPFMAN_API enum bpfman_status bpfman_link__status(const struct bpfman_link *link);
 BPFMAN_API size_t bpfman_link__metadata_cnt(const struct bpfman_link *link);
 BPFMAN_API const char *bpfman_link__metadata_key(const struct bpfman_link *link, size_t i);
 BPFMAN_API const char *bpfman_link__metadata_value(const struct bpfman_link *link, size_t i);

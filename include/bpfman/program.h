@@ -191,6 +191,22 @@ BPFMAN_API uint32_t bpfman_program__verified_insns(const struct bpfman_program *
  * waiting for bpfman_restore() after a reboot). */
 BPFMAN_API bool bpfman_program__kernel_loaded(const struct bpfman_program *prog);
 
+/* Whether what the state database records is in the kernel, as found by
+ * the get or list call that returned the handle. */
+enum bpfman_status {
+	BPFMAN_STATUS_UNKNOWN = 0,	 /* not managed by libbpfman (list all) */
+	BPFMAN_STATUS_IN_KERNEL = 1,	 /* recorded and in the kernel */
+	/* Recorded in this boot but no longer in the kernel: something
+	 * outside libbpfman removed it (its pin or the kernel object).
+	 * bpfman_reconcile() forgets it. */
+	BPFMAN_STATUS_GONE = 2,
+	/* Recorded in an earlier boot: bpfman_restore() re-creates it. */
+	BPFMAN_STATUS_NEEDS_RESTORE = 3,
+};
+/* "in-kernel", "gone", "needs-restore", "unknown". */
+BPFMAN_API const char *bpfman_status_name(enum bpfman_status status);
+BPFMAN_API enum bpfman_status bpfman_program__status(const struct bpfman_program *prog);
+
 #ifdef __cplusplus
 }
 #endif

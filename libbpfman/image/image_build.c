@@ -5,6 +5,7 @@
  * the platform manifests by digest, then the top manifest or index by tag,
  * so a registry never holds a manifest whose blobs are missing. */
 #include "internal.h"
+#include "owned.h"
 #include "image/build.h"
 #include "image/digest.h"
 #include "image/image_config.h"
@@ -20,11 +21,19 @@
 
 #define LAYER_BLOB_MAX_SIZE ((size_t)LAYER_ELF_MAX_SIZE * 2)
 
-static void rm_tmp_layoutp(char **dir)
+/* The temporary layout is <runtime_dir>/image-build-XXXXXX; removing it
+ * needs the context, so the cleanup variable carries both. */
+struct tmp_layout {
+	struct bpfman_ctx *ctx;
+	char *dir;
+};
+
+static void rm_tmp_layoutp(struct tmp_layout *t)
 {
-	if (*dir) {
-		rm_rf(*dir);
-		free(*dir);
+	if (t->dir) {
+		owned_remove_under(t->ctx, t->ctx->runtime_dir, "runtime directory", false, t->dir,
+				   "image-build-", OWNED_TREE, NULL);
+		free(t->dir);
 	}
 }
 
@@ -90,7 +99,7 @@ int bpfman_image__build(char **ret_digest, struct bpfman_ctx *ctx,
 {
 	_cleanup_(descriptor_clearp) struct descriptor top = { 0 };
 	_cleanup_(image_ref_clearp) struct image_ref ref = { 0 };
-	_cleanup_(rm_tmp_layoutp) char *tmp_layout = NULL;
+	_cleanup_(rm_tmp_layoutp) struct tmp_layout tmp = { .ctx = ctx };
 	const struct bpfman_registry_opts *reg;
 	const char *const *objects, *const *platforms;
 	const char *layout, *push;
@@ -134,13 +143,13 @@ int bpfman_image__build(char **ret_digest, struct bpfman_ctx *ctx,
 			return bpfman_err(ctx, err ? err : -errno,
 					  "cannot create a temporary layout under %s: %s; check the runtime directory",
 					  ctx->runtime_dir, strerror(err ? -err : errno));
-		layout = tmp_layout = TAKE_PTR(tmpl);
+		layout = tmp.dir = TAKE_PTR(tmpl);
 	}
 	if ((err = image_build_into(ctx, layout, objects, platforms, cnt,
 				    OPTS_GET(opts, labels, NULL), OPTS_GET(opts, labels_cnt, 0),
 				    &top)))
 		return err;
-	if (!tmp_layout) {
+	if (!tmp.dir) {
 		/* As skopeo names it: oci:DIR:TAG with TAG the push reference's
 		 * tag, else "latest". */
 		const char *name = ref.tag ? ref.tag : "latest";

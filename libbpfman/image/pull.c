@@ -5,6 +5,7 @@
  * what to fetch under the pull policy and in which order, so that nothing
  * is tagged before all of it is in place. */
 #include "internal.h"
+#include "owned.h"
 #include "image/digest.h"
 #include "image/elf_info.h"
 #include "image/layer.h"
@@ -91,7 +92,7 @@ static int write_elf(struct bpfman_ctx *ctx, const char *path, const void *elf, 
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd >= 0 && fchmod(fd, 0644)) {
 		err = -errno;
-		unlink(tmp);
+		owned_remove(ctx, OWNED_CACHE, tmp, "tmp/", 0, NULL);
 		return bpfman_err(ctx, err, "cannot set the mode of %s: %s", tmp, strerror(-err));
 	}
 	if (fd < 0)
@@ -102,7 +103,7 @@ static int write_elf(struct bpfman_ctx *ctx, const char *path, const void *elf, 
 
 		if (n < 0) {
 			err = -errno;
-			unlink(tmp);
+			owned_remove(ctx, OWNED_CACHE, tmp, "tmp/", 0, NULL);
 			return bpfman_err(ctx, err, "cannot write %s: %s", tmp, strerror(-err));
 		}
 		p += n;
@@ -110,7 +111,7 @@ static int write_elf(struct bpfman_ctx *ctx, const char *path, const void *elf, 
 	}
 	if (fsync(fd) || rename(tmp, path)) {
 		err = -errno;
-		unlink(tmp);
+		owned_remove(ctx, OWNED_CACHE, tmp, "tmp/", 0, NULL);
 		return bpfman_err(ctx, err, "cannot put the extracted bytecode at %s: %s", path,
 				  strerror(-err));
 	}

@@ -17,6 +17,7 @@
  * from first blob to tag); store_prune holds it exclusive, so it never
  * deletes a blob a pull has written but not yet tagged. */
 #include "internal.h"
+#include "owned.h"
 #include "image/digest.h"
 #include "image/store.h"
 #include "util/fsutil.h"
@@ -109,7 +110,7 @@ static int write_atomic(struct bpfman_ctx *ctx, const char *root, const char *re
 	if (!err && rename(tmp, dst) < 0)
 		err = -errno;
 	if (err) {
-		unlink(tmp);
+		owned_remove_under(ctx, root, "image layout", false, tmp, "tmp/", 0, NULL);
 		return bpfman_err(ctx, err, "cannot write %s: %s", dst, strerror(-err));
 	}
 	fsync_dir(root);
@@ -197,6 +198,11 @@ int store_init(struct bpfman_ctx *ctx, const char *root)
 		if ((err = mkdir_p(d, 0755)))
 			return bpfman_err(ctx, err, "cannot create %s: %s", d, strerror(-err));
 	}
+	/* The shared cache is checked on first use too: it may not have
+	 * existed when the context opened (doc/safety.md). */
+	if (ctx && !strcmp(root, ctx->image_cache_dir) &&
+	    (err = owned_dir_check(ctx, root, "image_cache_dir")))
+		return err;
 	layout = path_of(root, "oci-layout");
 	index = path_of(root, "index.json");
 	if (!layout || !index)
@@ -231,7 +237,7 @@ void store_blob_abort(struct blob_writer *w)
 	if (w->fd >= 0)
 		close(w->fd);
 	if (w->tmp)
-		unlink(w->tmp);
+		owned_remove_under(NULL, w->root, "image layout", false, w->tmp, "tmp/", 0, NULL);
 	store_release(w->hold_fd);
 	free(w->tmp);
 	free(w->root);
@@ -749,9 +755,11 @@ static int mark(struct bpfman_ctx *ctx, const char *root, const struct descripto
 	return err;
 }
 
-static int remove_unused(struct bpfman_ctx *ctx, const char *dir, const struct digest_set *live,
-			 const char *suffix, size_t *ret_cnt, uint64_t *ret_bytes)
+static int remove_unused(struct bpfman_ctx *ctx, const char *root, const char *dir,
+			 const struct digest_set *live, const char *suffix, size_t *ret_cnt,
+			 uint64_t *ret_bytes)
 {
+	const char *shape = !strcmp(suffix, ".o") ? "bytecode/" : "blobs/sha256/";
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	char digest[DIGEST_STR_SIZE];
@@ -770,11 +778,16 @@ static int remove_unused(struct bpfman_ctx *ctx, const char *dir, const struct d
 			continue;
 		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
-		if (unlinkat(dirfd(d), de->d_name, 0) < 0) {
-			int err = -errno;
+		{
+			_cleanup_free_ char *path = str_printf("%s/%s", dir, de->d_name);
+			int err = path ? owned_remove_under(ctx, root, "image cache", false, path, shape,
+							    0, NULL)
+				       : -ENOMEM;
 
-			closedir(d);
-			return bpfman_err(ctx, err, "cannot remove %s/%s: %s", dir, de->d_name, strerror(-err));
+			if (err) {
+				closedir(d);
+				return err;
+			}
 		}
 		*ret_cnt += 1;
 		*ret_bytes += (uint64_t)st.st_size;
@@ -785,7 +798,7 @@ static int remove_unused(struct bpfman_ctx *ctx, const char *dir, const struct d
 
 /* Leftovers of killed writers: under the exclusive use lock nobody is
  * writing, so everything in tmp/ is garbage. */
-static void remove_tmp(const char *root)
+static void remove_tmp(struct bpfman_ctx *ctx, const char *root)
 {
 	_cleanup_free_ char *dir = path_of(root, "tmp");
 	DIR *d = dir ? opendir(dir) : NULL;
@@ -793,9 +806,15 @@ static void remove_tmp(const char *root)
 
 	if (!d)
 		return;
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			unlinkat(dirfd(d), de->d_name, 0);
+	while ((de = readdir(d))) {
+		_cleanup_free_ char *path = NULL;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		path = str_printf("%s/%s", dir, de->d_name);
+		if (path)
+			owned_remove_under(ctx, root, "image cache", false, path, "tmp/", 0, NULL);
+	}
 	closedir(d);
 }
 
@@ -832,14 +851,14 @@ int store_prune(struct bpfman_ctx *ctx, const char *root,
 	if (!err && (!blobs || !bytecode))
 		err = -ENOMEM;
 	if (!err)
-		err = remove_unused(ctx, blobs, &live, "", &cnt, &bytes);
+		err = remove_unused(ctx, root, blobs, &live, "", &cnt, &bytes);
 	if (!err) {
 		size_t ignored = 0;
 
-		err = remove_unused(ctx, bytecode, &live, ".o", &ignored, &bytes);
+		err = remove_unused(ctx, root, bytecode, &live, ".o", &ignored, &bytes);
 	}
 	if (!err)
-		remove_tmp(root);
+		remove_tmp(ctx, root);
 	free(live.d);
 	if (err)
 		return err;

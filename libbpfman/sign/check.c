@@ -8,6 +8,7 @@
 #include "../image/digest.h"
 
 #include "../internal.h"
+#include "../owned.h"
 #include "../util/fsutil.h"
 #include "check.h"
 
@@ -67,7 +68,7 @@ void sign_cache_record(struct bpfman_ctx *ctx, const char *digest,
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
 	    rename(tmp, p)) {
-		unlink(tmp);
+		owned_remove(ctx, OWNED_CACHE, tmp, "verified/", 0, NULL);
 		goto fail;
 	}
 	return;

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "../internal.h"
+#include "../owned.h"
 #include "../dlopen_libs.h"
 #include "../image/http.h"
 #include "../image/reference.h"
@@ -332,6 +333,7 @@ int gpg_find(struct bpfman_ctx *ctx, const struct sign_trust *t,
 	}
 out:
 	sym_gpgme_release(g);
-	rm_rf(home);
+	owned_remove_under(ctx, "/tmp", "temporary directory", false, home, "bpfman-gpg-", OWNED_TREE,
+			   NULL);
 	return err;
 }

@@ -77,20 +77,6 @@ int rm_rf(const char *path)
 	return rm_rf_at(AT_FDCWD, path);
 }
 
-int unlink_missing_ok(const char *path)
-{
-	if (unlink(path) < 0 && errno != ENOENT)
-		return -errno;
-	return 0;
-}
-
-int rmdir_if_empty(const char *path)
-{
-	if (rmdir(path) < 0 && errno != ENOENT && errno != ENOTEMPTY && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 bool path_exists(const char *path)
 {
 	return access(path, F_OK) == 0;

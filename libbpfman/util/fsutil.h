@@ -10,12 +10,10 @@
 int mkdir_p(const char *path, mode_t mode);
 /* True when path is on a bpf file system. */
 bool is_bpffs(const char *path);
-/* Removes a directory tree (pins are plain files to unlink). Missing is ok. */
+/* Removes a directory tree (pins are plain files to unlink). Missing is ok.
+ * For tests only: the library removes nothing except through
+ * owned_remove() (owned.h), which checks where a path leads first. */
 int rm_rf(const char *path);
-/* unlink() that treats a missing file as success. */
-int unlink_missing_ok(const char *path);
-/* rmdir() that treats missing or not-empty as success. */
-int rmdir_if_empty(const char *path);
 bool path_exists(const char *path);
 
 #endif

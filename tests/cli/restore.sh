@@ -29,6 +29,10 @@ check)
   "$BPFMANCTL" get program "$old_id" -o json | json_get kernel.loaded | grep -qx False ||
     "$BPFMANCTL" get program "$old_id" -o json | json_get kernel.loaded | grep -qx false ||
     fail "program should be recorded but not loaded after reboot"
+  expect_eq "$("$BPFMANCTL" get program "$old_id" -o json | json_get status)" needs-restore \
+    "status of a program of the earlier boot"
+  expect_eq "$("$BPFMANCTL" get link "$link" -o json | json_get status)" needs-restore \
+    "status of a link of the earlier boot"
   "$BPFMANCTL" restore
   new_id=$("$BPFMANCTL" list programs --program-type tracepoint -o json | json_ids)
   [ -n "$new_id" ] || fail "nothing restored"
@@ -42,6 +46,7 @@ check)
   "$BPFMANCTL" unload "$new_xid"
   expect_eq "$("$BPFMANCTL" get program "$new_id" -o json | json_get metadata.keep)" me "metadata kept"
   expect_eq "$("$BPFMANCTL" get link "$link" -o json | json_get program_id)" "$new_id" "same link id"
+  expect_eq "$("$BPFMANCTL" get link "$link" -o json | json_get status)" in-kernel "link status after restore"
   before=$(counter_of "$new_id")
   trigger_getpid 10
   [ "$(counter_of "$new_id")" -ge $((before + 10)) ] || fail "restored program does not count"

@@ -150,11 +150,14 @@ c.commit()' "$@"
 }
 old=$work/v2state
 mkdir -p "$old"
-BPFMAN_STATE_DIR=$old "$BPFMANCTL" list programs >/dev/null
+# A state directory of its own claims a bpffs root of its own (doc/safety.md).
+old_root=$BPFMAN_BPFFS_ROOT-v2
+trap 'rm -rf "$old_root"; image_cleanup' EXIT
+BPFMAN_STATE_DIR=$old BPFMAN_BPFFS_ROOT=$old_root "$BPFMANCTL" list programs >/dev/null
 sql "$old/state.db" "ALTER TABLE programs DROP COLUMN image;
   ALTER TABLE programs DROP COLUMN image_digest;
   UPDATE meta SET value = '2' WHERE key = 'schema_version';"
-BPFMAN_STATE_DIR=$old "$BPFMANCTL" list programs >/dev/null
+BPFMAN_STATE_DIR=$old BPFMAN_BPFFS_ROOT=$old_root "$BPFMANCTL" list programs >/dev/null
 expect_eq "$(sql "$old/state.db" "SELECT value FROM meta WHERE key = 'schema_version'")" 3 \
   "schema version after migration"
 sql "$old/state.db" "SELECT image, image_digest FROM programs" >/dev/null ||

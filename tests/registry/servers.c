@@ -204,8 +204,12 @@ void env_close(struct test_env *e)
 	char cmd[PATH_MAX + 32];
 	const char *bpffs = e->ctx ? bpfman_ctx_bpffs_root(e->ctx) : NULL;
 
-	if (bpffs)
+	if (bpffs) {
+		/* The root holds only the state directory's claim by now. */
+		snprintf(cmd, sizeof(cmd), "%s/owner", bpffs);
+		unlink(cmd);
 		rmdir(bpffs);
+	}
 	bpfman_ctx_free(e->ctx);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", e->dir);
 	if (system(cmd))

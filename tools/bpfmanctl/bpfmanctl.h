@@ -43,6 +43,7 @@ struct ctl_global {
 	const char *config_path;
 	enum ctl_output output;
 	int verbose;
+	bool allow_shared_dirs; /* --allow-shared-dirs, BPFMAN_ALLOW_SHARED_DIRS */
 };
 
 /* A command's entry point: argv[0] is the command's own name. */

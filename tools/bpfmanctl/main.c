@@ -23,6 +23,7 @@ enum {
 	KEY_IMAGE_CACHE_DIR,
 	KEY_CONFIG,
 	KEY_VERSION,
+	KEY_ALLOW_SHARED_DIRS,
 };
 
 static const struct opt global_opts[] = {
@@ -39,6 +40,10 @@ static const struct opt global_opts[] = {
 	  "default /var/cache/bpfman]."),
 	OPT("config", KEY_CONFIG, OPT_ARG_ONE, "FILE",
 	  "Config file [default /etc/bpfman/bpfman.yaml]."),
+	OPT("allow-shared-dirs", KEY_ALLOW_SHARED_DIRS, OPT_ARG_NONE, NULL,
+	  "Accept a state dir, bpffs root or image cache owned by another user "
+	  "or writable by group/others (refused by default; doc/safety.md) "
+	  "[env BPFMAN_ALLOW_SHARED_DIRS=1]."),
 	OPT_OUTPUT_ENTRY('o'),
 	OPT("verbose", 'v', OPT_ARG_NONE, NULL,
 	  "More library messages on stderr: -v info, -vv debug "
@@ -130,6 +135,9 @@ static int global_opt(void *cfg, int key, const char *arg)
 		break;
 	case KEY_CONFIG:
 		g->config_path = arg;
+		break;
+	case KEY_ALLOW_SHARED_DIRS:
+		g->allow_shared_dirs = true;
 		break;
 	case 'v':
 		g->verbose++;
@@ -237,6 +245,7 @@ int ctl_open(struct bpfman_ctx **ret_ctx, const struct ctl_global *g)
 		    .runtime_dir = g->runtime_dir,
 		    .image_cache_dir = g->image_cache_dir,
 		    .config_path = g->config_path,
+		    .allow_shared_dirs = g->allow_shared_dirs,
 		    .log_fn = log_to_stderr,
 		    .log_level = level > BPFMAN_LOG_DEBUG ? BPFMAN_LOG_DEBUG
 							  : (enum bpfman_log_level)level);
@@ -281,6 +290,8 @@ int main(int argc, char **argv)
 		.bpffs_root = env_or_null("BPFMAN_BPFFS_ROOT"),
 		.runtime_dir = env_or_null("BPFMAN_RUNTIME_DIR"),
 		.image_cache_dir = env_or_null("BPFMAN_IMAGE_CACHE_DIR"),
+		.allow_shared_dirs = env_or_null("BPFMAN_ALLOW_SHARED_DIRS") &&
+				     strcmp(getenv("BPFMAN_ALLOW_SHARED_DIRS"), "0"),
 	};
 	int next = 0, err;
 

@@ -37,6 +37,7 @@ static const struct label program_labels[] = {
 	{ "name", "BPF Function" },
 	{ "type", "Program Type" },
 	{ "managed", "Managed" },
+	{ "status", "Status" },
 	{ "retprobe", "Retprobe" },
 	{ "attach_func", "Attach Function" },
 	{ "path", "Path" },
@@ -87,6 +88,7 @@ static const struct label link_labels[] = {
 	{ "proceed_on", "Proceed On" },
 	{ "netns", "Network Namespace" },
 	{ "kernel_link_id", "Kernel Link ID" },
+	{ "status", "Status" },
 	{ "pin_path", "Pin Path" },
 	{ "metadata", "Metadata" },
 	{ NULL, NULL },
@@ -322,9 +324,9 @@ void print_program_list(const struct ctl_global *g,
 			struct bpfman_program *const *progs, size_t cnt,
 			bool show_managed)
 {
-	struct table t = { .cols = show_managed ? 6 : 5 };
+	struct table t = { .cols = show_managed ? 7 : 6 };
 	const char *head[] = { "Program ID", "Application", "Type",
-			       "Function Name", "Links", "Managed" };
+			       "Function Name", "Links", "Status", "Managed" };
 
 	if (g->output != CTL_OUTPUT_TABLE) {
 		json_t *all = json_array();
@@ -340,7 +342,7 @@ void print_program_list(const struct ctl_global *g,
 		const struct bpfman_program *p = progs[i];
 		char id[24], links[128];
 		const char *name = bpfman_program__name(p);
-		const char *row[6];
+		const char *row[7];
 
 		snprintf(id, sizeof(id), "%u", bpfman_program__id(p));
 		table_links(links, sizeof(links), p);
@@ -349,7 +351,8 @@ void print_program_list(const struct ctl_global *g,
 		row[2] = table_type(p);
 		row[3] = *name ? name : bpfman_program__kernel_name(p);
 		row[4] = links;
-		row[5] = bpfman_program__managed(p) ? "yes" : "no";
+		row[5] = bpfman_program__managed(p) ? bpfman_status_name(bpfman_program__status(p)) : "";
+		row[6] = bpfman_program__managed(p) ? "yes" : "no";
 		table_add(&t, row);
 	}
 	table_print_free(&t);
@@ -402,8 +405,8 @@ static void attachment_text(char *buf, size_t size, const json_t *l)
 void print_link_list(const struct ctl_global *g,
 		     struct bpfman_link *const *links, size_t cnt)
 {
-	struct table t = { .cols = 4 };
-	const char *head[] = { "Link ID", "Program ID", "Type", "Attachment" };
+	struct table t = { .cols = 5 };
+	const char *head[] = { "Link ID", "Program ID", "Type", "Attachment", "Status" };
 	json_t *all = json_array();
 
 	for (size_t i = 0; i < cnt; i++)
@@ -417,7 +420,7 @@ void print_link_list(const struct ctl_global *g,
 	for (size_t i = 0; i < cnt; i++) {
 		json_t *l = json_array_get(all, i);
 		char id[24], prog[24], attach[512];
-		const char *row[4] = { id, prog, shown_type(l), attach };
+		const char *row[5] = { id, prog, shown_type(l), attach, str_or(l, "status", "") };
 
 		snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT,
 			 json_integer_value(json_object_get(l, "id")));

@@ -123,6 +123,8 @@ json_t *model_program(const struct bpfman_program *p)
 	set(o, "name", str_or_null(bpfman_program__name(p)));
 	set(o, "type", str_or_null(bpfman_program_type_name(type)));
 	set(o, "managed", json_boolean(bpfman_program__managed(p)));
+	set(o, "status", bpfman_program__managed(p) ?
+			 json_string(bpfman_status_name(bpfman_program__status(p))) : json_null());
 	set(o, "retprobe", json_boolean(bpfman_program__retprobe(p)));
 	set(o, "attach_func", str_or_null(bpfman_program__attach_func(p)));
 	set(o, "path", str_or_null(bpfman_program__path(p)));
@@ -225,6 +227,7 @@ json_t *model_link(const struct bpfman_link *l)
 	lset(o, t, "netns", str_or_null(bpfman_link__netns(l)));
 	lset(o, t, "position", pos >= 0 ? json_integer(pos) : json_null());
 	lset(o, t, "kernel_link_id", uint_or_null(bpfman_link__kernel_link_id(l)));
+	lset(o, t, "status", json_string(bpfman_status_name(bpfman_link__status(l))));
 	lset(o, t, "pin_path", str_or_null(bpfman_link__pin_path(l)));
 	lset(o, t, "metadata", meta);
 	return o;

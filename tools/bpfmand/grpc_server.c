@@ -45,13 +45,37 @@ void grpc_call_error(struct grpc_call *call, enum grpc_status status,
 	call->resp_len = 0;
 }
 
+/* The status code for a library failure: its kind (bpfman_errkind) where
+ * the kind says more than errno (a verifier rejection is EACCES like a
+ * missing privilege), else its errno. */
+static enum grpc_status grpc_status_from_failure(int kind, int err)
+{
+	switch (kind) {
+	case BPFMAN_ERRKIND_VERIFIER:
+	case BPFMAN_ERRKIND_BAD_OBJECT:
+		return GRPC_INVALID_ARGUMENT; /* the caller's program is at fault */
+	case BPFMAN_ERRKIND_NOT_FOUND:
+		return GRPC_NOT_FOUND;
+	case BPFMAN_ERRKIND_PERMISSION:
+		return GRPC_PERMISSION_DENIED;
+	case BPFMAN_ERRKIND_IMAGE_REFUSED: /* policy, digests, hostile layers */
+	case BPFMAN_ERRKIND_UNSUPPORTED:   /* this kernel cannot do it */
+	case BPFMAN_ERRKIND_AUTH:          /* the registry refused our credentials */
+		return GRPC_FAILED_PRECONDITION;
+	case BPFMAN_ERRKIND_REGISTRY:
+		return GRPC_UNAVAILABLE;
+	default: /* INVALID, BUSY, OTHER: errno tells more (E2BIG: chain full) */
+		return grpc_status_from_errno(err);
+	}
+}
+
 void grpc_call_fail(struct grpc_call *call, int err)
 {
 	const char *msg = bpfman_errmsg(call->srv->ctx);
 
 	if (!msg || !*msg)
 		msg = strerror(err < 0 ? -err : err);
-	grpc_call_error(call, grpc_status_from_errno(err), "%s", msg);
+	grpc_call_error(call, grpc_status_from_failure(bpfman_errkind(call->srv->ctx), err), "%s", msg);
 }
 
 const struct grpc_method *grpc_find_method(const struct server *srv,
