@@ -12,7 +12,7 @@ from ._lib import LibraryError, WRITTEN_FOR, lib
 from ._lib import has as _has
 from .context import Context, Progress
 from .enums import (
-    ApplyOutcome, ApplyVerb, RenderFormat, Role, Direction, ErrorKind, LogLevel, ProgramType, PullPolicy, ReportKind, SignFormat,
+    ApplyOutcome, ApplyVerb, RenderFormat, Role, Status, Direction, ErrorKind, LogLevel, ProgramType, PullPolicy, ReportKind, SignFormat,
     TcProceedOn, XdpProceedOn, proceed_on_bit, proceed_on_default, proceed_on_name,
     proceed_on_names, proceed_on_valid,
 )
@@ -45,7 +45,7 @@ def version_number() -> int:
 
 __all__ = [
     "ApplyAction", "ApplyEntry", "ApplyObject", "ApplyOutcome", "ApplyResult", "ApplySecret",
-    "ApplyVerb", "ManifestDocument", "RenderFormat", "Role",
+    "ApplyVerb", "ManifestDocument", "RenderFormat", "Role", "Status",
     "AuthError", "BadObjectError", "ErrorKind", "ImageRefusedError", "RegistryError",
     "HAVE_ERROR_KINDS", "BpfmanError", "BusyError", "Chain", "ChainSlot", "Context", "Direction", "Image",
     "ImageMap", "ImageProgram", "InvalidError", "LibraryError", "Link", "LogLevel",

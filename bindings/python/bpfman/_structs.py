@@ -57,6 +57,7 @@ class ctx_opts(Structure):
         ("log_fn", LOG_FN),
         ("log_user_data", c_void_p),
         ("log_level", c_enum),
+        ("allow_shared_dirs", c_bool),
     ]
 
 

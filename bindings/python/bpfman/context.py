@@ -106,7 +106,9 @@ class Context:
     (/var/lib/bpfman, /sys/fs/bpf/bpfman, /run/bpfman, /var/cache/bpfman,
     /etc/bpfman/bpfman.yaml). The library's messages go to the Python
     logger ``logger`` (default ``logging.getLogger("bpfman")``) when at or
-    below ``log_level``.
+    below ``log_level``. ``allow_shared_dirs`` accepts a state, bpffs or
+    cache directory owned by another user or writable by group or others,
+    which is refused by default (doc/safety.md).
 
     A Context may be shared by threads: its calls run one at a time.
     """
@@ -117,7 +119,8 @@ class Context:
                  image_cache_dir: Optional[PathLike] = None,
                  config_path: Optional[PathLike] = None,
                  log_level: LogLevel = LogLevel.WARN,
-                 logger: Optional[logging.Logger] = None) -> None:
+                 logger: Optional[logging.Logger] = None,
+                 allow_shared_dirs: bool = False) -> None:
         self._lock = threading.RLock()
         self._logger = logger or logging.getLogger("bpfman")
         self._log_cb = S.LOG_FN(self._log)
@@ -129,6 +132,7 @@ class Context:
         opts.config_path = _b(config_path)
         opts.log_fn = self._log_cb
         opts.log_level = int(log_level)
+        opts.allow_shared_dirs = allow_shared_dirs
         h = c_void_p()
         err = lib.bpfman_ctx_new(byref(h), byref(opts))
         if err < 0:

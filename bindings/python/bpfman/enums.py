@@ -38,6 +38,23 @@ class ProgramType(enum.IntEnum):
         return cls(lib.bpfman_program_type_from_name(name.encode()))
 
 
+class Status(enum.IntEnum):
+    """enum bpfman_status (BPFMAN_STATUS_*): whether what the state database
+    records is in the kernel, as found by the get or list call
+    (Program.status, Link.status)."""
+
+    UNKNOWN = 0  # not managed by libbpfman (list_programs(all=True))
+    IN_KERNEL = 1
+    GONE = 2  # removed behind libbpfman's back; reconcile() forgets it
+    NEEDS_RESTORE = 3  # recorded in an earlier boot; restore() re-creates it
+
+    @property
+    def bpfman_name(self) -> str | None:
+        """"in-kernel", "gone", "needs-restore", "unknown": bpfman_status_name()."""
+        s = lib.bpfman_status_name(int(self))
+        return s.decode() if s is not None else None
+
+
 class ErrorKind(enum.IntEnum):
     """enum bpfman_errkind (BPFMAN_ERRKIND_*): what kind of failure an error
     was, as the library classifies it (bpfman_errkind(); see

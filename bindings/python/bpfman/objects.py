@@ -9,7 +9,7 @@ from typing import Any, Callable, Optional
 
 from ._lib import c_free, lib
 from .errors import error_for
-from .enums import ApplyOutcome, ApplyVerb, Direction, ProgramType, RenderFormat, ReportKind
+from .enums import ApplyOutcome, ApplyVerb, Direction, ProgramType, RenderFormat, ReportKind, Status
 
 
 def _s(b: Optional[bytes]) -> str:
@@ -60,6 +60,7 @@ class Program:
     kernel_loaded: bool
     image: Optional[str]
     image_digest: Optional[str]
+    status: Status
 
     @classmethod
     def _from_handle(cls, h: Any) -> Program:
@@ -104,6 +105,7 @@ class Program:
             kernel_loaded=lib.bpfman_program__kernel_loaded(h),
             image=_opt(lib.bpfman_program__image(h)),
             image_digest=_opt(lib.bpfman_program__image_digest(h)),
+            status=Status(lib.bpfman_program__status(h)),
         )
 
 
@@ -130,6 +132,7 @@ class Link:
     pin_path: str
     kernel_link_id: int
     metadata: dict[str, str]
+    status: Status
 
     @classmethod
     def _from_handle(cls, h: Any) -> Link:
@@ -154,6 +157,7 @@ class Link:
             metadata=_pairs(h, lib.bpfman_link__metadata_cnt,
                             lib.bpfman_link__metadata_key,
                             lib.bpfman_link__metadata_value),
+            status=Status(lib.bpfman_link__status(h)),
         )
 
 

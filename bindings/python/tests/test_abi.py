@@ -115,6 +115,7 @@ ENUMS: dict[str, tuple[str, type[enum.IntEnum]]] = {
     "bpfman_apply_verb": ("BPFMAN_APPLY_", bpfman.ApplyVerb),
     "bpfman_render_format": ("BPFMAN_RENDER_", bpfman.RenderFormat),
     "bpfman_role": ("BPFMAN_ROLE_", bpfman.Role),
+    "bpfman_status": ("BPFMAN_STATUS_", bpfman.Status),
 }
 # Proceed-on macros, by prefix.
 FLAGS: dict[str, type[enum.IntFlag]] = {

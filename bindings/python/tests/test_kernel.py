@@ -239,3 +239,33 @@ def test_one_context_from_several_threads(ctx: bpfman.Context) -> None:
         assert wrong == []
     finally:
         ctx.unload(prog.id)
+
+
+def test_status_of_programs_and_links(ctx: bpfman.Context) -> None:
+    S = bpfman.Status
+    assert S.GONE.bpfman_name == "gone" and S.IN_KERNEL.bpfman_name == "in-kernel"
+    prog = _load_counter(ctx)
+    link = ctx.attach(prog.id, tracepoint="syscalls/sys_enter_getpid")
+    assert ctx.get_program(prog.id).status is S.IN_KERNEL and link.status is S.IN_KERNEL
+    assert [lk.status for lk in ctx.list_links()] == [S.IN_KERNEL]
+    assert {p.status for p in ctx.list_programs(all=True) if not p.managed} <= {S.UNKNOWN}
+    ctx.detach(link.id)
+    # Removed behind libbpfman's back (its pin, the only reference): gone
+    # until a reconcile forgets it.
+    os.unlink(prog.pin_path)
+    assert ctx.get_program(prog.id).status is S.GONE
+    report = ctx.reconcile()
+    assert [(i.kind, i.old_id) for i in report.items] == [(bpfman.ReportKind.PROGRAM, prog.id)]
+    assert ctx.list_programs() == []
+
+
+def test_shared_dirs_refused_unless_allowed(sandbox: Sandbox) -> None:
+    state = Path(sandbox.kwargs["state_dir"])
+    state.mkdir(mode=0o700)
+    state.chmod(0o777)
+    with pytest.raises(bpfman.BpfmanError) as e:
+        sandbox.context()
+    assert "writable by others" in str(e.value) and "allow_shared_dirs" in str(e.value)
+    assert e.value.function == "bpfman_ctx_new"
+    with sandbox.context(allow_shared_dirs=True) as ctx:
+        assert ctx.list_programs() == []
