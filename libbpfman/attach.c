@@ -134,12 +134,25 @@ out:
 	return err;
 }
 
+void bpfman_detach_opts_init(struct bpfman_detach_opts *opts, size_t sz)
+{
+	bpfman_opts_init(opts, sz);
+}
+
 int bpfman_link__detach(struct bpfman_ctx *ctx, uint64_t link_id)
+{
+	return bpfman_link__detach_opts(ctx, link_id, NULL);
+}
+
+int bpfman_link__detach_opts(struct bpfman_ctx *ctx, uint64_t link_id,
+			     const struct bpfman_detach_opts *opts)
 {
 	_cleanup_(bpfman_unlockp) struct bpfman_ctx *locked = NULL;
 	struct bpfman_link link = { 0 };
 	int err;
 
+	if (!OPTS_VALID(ctx, opts, bpfman_detach_opts))
+		return -EINVAL;
 	if ((err = bpfman_lock(ctx)))
 		return err;
 	locked = ctx;
@@ -158,7 +171,7 @@ int bpfman_link__detach(struct bpfman_ctx *ctx, uint64_t link_id)
 		err = err ? err : -ENOMEM;
 		goto out;
 	}
-	err = detach_finish(ctx, &link);
+	err = detach_finish(ctx, &link, OPTS_GET(opts, no_wait, false));
 out:
 	link_clear(&link);
 	return err;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-/* fentry / fexit: the target function was fixed at load time; attaching
- * only creates the tracing link. */
+/* fentry / fexit (and lsm, whose attach is the same): the target function
+ * was fixed at load time; attaching only creates the tracing link. */
 #include "internal.h"
 #include "prog_types.h"
 

@@ -99,8 +99,7 @@ int compat_settle_type(struct bpfman_ctx *ctx, struct bpf_program *prog,
 	/* libbpf does not know the section. The declaration decides, unless
 	 * the section's prefix names another type ("xdp/x" declared tc). */
 	other = fits ? desc : claimed_by(sec);
-	if ((other && other->kernel_type != desc->kernel_type) ||
-	    desc->kernel_type == BPF_PROG_TYPE_TRACING)
+	if ((other && other->kernel_type != desc->kernel_type) || prog_type_has_btf_target(desc))
 		goto refuse;
 	bpf_program__set_type(prog, desc->kernel_type);
 	bpf_program__set_expected_attach_type(prog, default_attach_type(desc->kernel_type));

@@ -60,16 +60,21 @@ static int scan(struct bpfman_ctx *ctx, const char *path, int fd, Elf_Cmd cmd,
 
 	memset(s, 0, sizeof(*s));
 	s->e = elf_begin(fd, cmd, NULL);
-	if (!s->e || elf_kind(s->e) != ELF_K_ELF || elf_getshdrstrndx(s->e, &s->shstrndx))
-		return bpfman_err(ctx, -EINVAL, "%s is not an ELF object: %s", path,
-				  elf_errmsg(-1));
+	if (!s->e || elf_kind(s->e) != ELF_K_ELF || elf_getshdrstrndx(s->e, &s->shstrndx)) {
+		int e = elf_errno();
+
+		return bpfman_err_kind(ctx, BPFMAN_ERRKIND_BAD_OBJECT, -ENOEXEC,
+				       "%s is not a valid BPF ELF object: %s", path,
+				       e ? elf_errmsg(e) : "its ELF header or section table is malformed or truncated");
+	}
 	while ((scn = elf_nextscn(s->e, scn))) {
 		GElf_Shdr sh;
 		const char *name;
 
 		if (!gelf_getshdr(scn, &sh))
-			return bpfman_err(ctx, -EINVAL, "%s: bad section header: %s", path,
-					  elf_errmsg(-1));
+			return bpfman_err_kind(ctx, BPFMAN_ERRKIND_BAD_OBJECT, -ENOEXEC,
+					       "%s is not a valid BPF ELF object: bad section header: %s",
+					       path, elf_errmsg(-1));
 		name = elf_strptr(s->e, s->shstrndx, sh.sh_name);
 		if (name && !strcmp(name, "maps"))
 			return bpfman_err(ctx, -ENOTSUP,

@@ -69,10 +69,12 @@ static int setup_ext(struct bpfman_ctx *ctx, struct bpf_program *prog,
 	return bpf_program__set_attach_target(prog, *fd, func);
 }
 
-/* Checks one requested program against the object and prepares it. */
+/* Checks one requested program against the object and prepares it. For
+ * types attached to a kernel function (fentry, fexit, lsm) *ret_target is
+ * the function or hook the section names when the request names none. */
 static int setup_program(struct bpfman_ctx *ctx, struct bpf_object *obj,
 			 const char *path, const struct prog_request *req,
-			 bool *ret_retprobe)
+			 bool *ret_retprobe, char **ret_target)
 {
 	const struct prog_type_desc *desc = prog_type_desc(req->type);
 	struct bpf_program *prog = bpf_object__find_program_by_name(obj, req->func);
@@ -86,20 +88,30 @@ static int setup_program(struct bpfman_ctx *ctx, struct bpf_object *obj,
 				  "function '%s' not found in %s; it has: %s",
 				  req->func, path, names ? names : "?");
 	}
+	/* A retried stage (without a dispatcher) sets it again. */
+	free(*ret_target);
+	*ret_target = NULL;
 	sec = bpf_program__section_name(prog);
 	if ((err = compat_settle_type(ctx, prog, desc, req->func, ret_retprobe)))
 		return err;
-	if (desc->kernel_type == BPF_PROG_TYPE_TRACING) {
+	if (prog_type_has_btf_target(desc)) {
+		const char *what = desc->kernel_type == BPF_PROG_TYPE_LSM ? "LSM hook" : "kernel function";
+
 		if (req->attach_func) {
+			/* libbpf adds bpf_lsm_ to an LSM hook's name. */
 			err = bpf_program__set_attach_target(prog, 0, req->attach_func);
 
 			if (err)
-				return bpfman_err(ctx, err, "cannot set attach function '%s' of '%s': %s",
-						  req->attach_func, req->func, strerror(-err));
-		} else if (!strchr(sec, '/')) {
+				return bpfman_err(ctx, err, "cannot set the %s '%s' of '%s': %s; the kernel's BTF has no such %s: check the name%s",
+						  what, req->attach_func, req->func, strerror(-err), what,
+						  desc->kernel_type == BPF_PROG_TYPE_LSM ? " (without bpf_lsm_), and that the kernel has CONFIG_BPF_LSM" : "");
+		} else if (!strchr(sec, '/') || !strchr(sec, '/')[1]) {
 			return bpfman_err(ctx, -EINVAL,
-					  "%s program '%s' needs a kernel function to attach to; write %s:%s:FUNCTION",
-					  desc->name, req->func, desc->name, req->func);
+					  "%s program '%s' names no %s to attach to; write %s:%s:%s or name it in the section",
+					  desc->name, req->func, what, desc->name, req->func,
+					  desc->kernel_type == BPF_PROG_TYPE_LSM ? "HOOK" : "FUNCTION");
+		} else if (!(*ret_target = strdup(strchr(sec, '/') + 1))) {
+			return -ENOMEM;
 		}
 	}
 	bpf_program__set_autoload(prog, true);
@@ -170,7 +182,8 @@ static int refuse_nothing_shared(struct bpfman_ctx *ctx, struct bpf_object *obj,
 			  str_empty(theirs) ? "none" : theirs);
 }
 
-int load_check_map_owner(struct bpfman_ctx *ctx, const char *elf_path, uint32_t owner_id,
+int load_check_map_owner(struct bpfman_ctx *ctx, const char *elf_path,
+			 const struct prog_request *reqs, size_t cnt, uint32_t owner_id,
 			 const char *dir)
 {
 	struct libbpf_capture cap __attribute__((cleanup(libbpf_capture_end)));
@@ -179,9 +192,10 @@ int load_check_map_owner(struct bpfman_ctx *ctx, const char *elf_path, uint32_t 
 	int err = 1;
 
 	libbpf_capture_begin(&cap, ctx);
-	obj = bpf_object__open_file(elf_path, NULL);
-	if (!obj)
-		return libbpf_open_failed(ctx, &cap, -errno, elf_path);
+	/* Opened as the load will open it (static entry functions adapted). */
+	if ((err = compat_open(ctx, elf_path, reqs, cnt, &cap, &obj)))
+		return err;
+	err = 1;
 	bpf_object__for_each_map(map, obj) {
 		_cleanup_free_ char *pin = NULL;
 
@@ -264,7 +278,7 @@ static int stage_once(struct bpfman_ctx *ctx, const struct load_plan *plan,
 		bpf_program__set_autoload(prog, false);
 	for (size_t i = 0; i < plan->cnt; i++)
 		if ((err = setup_program(ctx, obj, plan->elf_path, &plan->reqs[i],
-					 &res->retprobe[i])))
+					 &res->retprobe[i], &res->target[i])))
 			goto out;
 	if (plan->globals && (err = globals_apply(ctx, obj, plan->globals)))
 		goto out;
@@ -365,8 +379,10 @@ int load_stage(struct bpfman_ctx *ctx, const struct load_plan *plan,
 	res->ids = calloc(plan->cnt, sizeof(*res->ids));
 	res->retprobe = calloc(plan->cnt, sizeof(*res->retprobe));
 	res->dispatched = calloc(plan->cnt, sizeof(*res->dispatched));
+	res->target = calloc(plan->cnt, sizeof(*res->target));
 	res->cnt = plan->cnt;
-	if (!res->token || !res->staging || !res->ids || !res->retprobe || !res->dispatched)
+	if (!res->token || !res->staging || !res->ids || !res->retprobe || !res->dispatched ||
+	    !res->target)
 		return -ENOMEM;
 	/* Record the staging directory before creating it: after a crash,
 	 * reconcile removes whatever it holds. */
@@ -444,5 +460,8 @@ void load_finish(struct bpfman_ctx *ctx, struct load_result *res)
 	free(res->ids);
 	free(res->retprobe);
 	free(res->dispatched);
+	for (size_t i = 0; res->target && i < res->cnt; i++)
+		free(res->target[i]);
+	free(res->target);
 	memset(res, 0, sizeof(*res));
 }

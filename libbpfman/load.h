@@ -32,7 +32,8 @@ struct load_plan {
 /* Refuses (-EINVAL, naming the maps on both sides) a map owner whose map
  * directory holds none of the object's maps: nothing would be shared and
  * the new programs' maps would stay unpinned. */
-int load_check_map_owner(struct bpfman_ctx *ctx, const char *elf_path, uint32_t owner_id,
+int load_check_map_owner(struct bpfman_ctx *ctx, const char *elf_path,
+			 const struct prog_request *reqs, size_t cnt, uint32_t owner_id,
 			 const char *dir);
 
 struct load_result {
@@ -42,6 +43,9 @@ struct load_result {
 	uint32_t *ids;
 	bool *retprobe;
 	bool *dispatched; /* loaded as EXT for a dispatcher */
+	/* fentry/fexit/lsm: the function or hook the section named, where
+	 * the request named none; NULL otherwise. */
+	char **target;
 	bool maps_pinned; /* staging/maps holds this load's own maps */
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "internal.h"
 #include "load_spec.h"
+#include "prog_types.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -31,16 +32,15 @@ int prog_request_parse(struct bpfman_ctx *ctx, const char *spec,
 	ret->type = bpfman_program_type_from_name(type);
 	if (ret->type == BPFMAN_PROG_TYPE_UNSPEC)
 		return bpfman_err(ctx, -EINVAL,
-				  "unknown program type '%s' in '%s'; use one of xdp, tc, tcx, tracepoint, kprobe, uprobe, fentry, fexit",
+				  "unknown program type '%s' in '%s'; use one of xdp, tc, tcx, tracepoint, kprobe, uprobe, fentry, fexit, lsm",
 				  type, spec);
 	if (!*func)
 		return bpfman_err(ctx, -EINVAL, "program spec '%s' has an empty function name", spec);
 	if (attach && !*attach)
 		return bpfman_err(ctx, -EINVAL, "program spec '%s' has an empty attach function", spec);
-	if (attach && ret->type != BPFMAN_PROG_TYPE_FENTRY &&
-	    ret->type != BPFMAN_PROG_TYPE_FEXIT)
+	if (attach && !prog_type_has_btf_target(prog_type_desc(ret->type)))
 		return bpfman_err(ctx, -EINVAL,
-				  "program spec '%s': only fentry and fexit take an attach function",
+				  "program spec '%s': only fentry, fexit and lsm take an attach function (lsm: the hook, e.g. lsm:FUNC:file_open)",
 				  spec);
 	ret->func = strdup(func);
 	ret->attach_func = attach ? strdup(attach) : NULL;

@@ -10,7 +10,7 @@ struct bpfman_ctx;
 struct prog_request {
 	enum bpfman_program_type type;
 	char *func;
-	char *attach_func; /* fentry/fexit target, may be NULL */
+	char *attach_func; /* fentry/fexit function or lsm hook, may be NULL */
 };
 
 /* Parses "TYPE:FUNC[:ATTACH_FUNC]". */

@@ -16,6 +16,7 @@ static const char *const uprobe_sections[] = { "uprobe", "uretprobe", "uprobe.s"
 static const char *const uprobe_ret[] = { "uretprobe", "uretprobe.s", NULL };
 static const char *const fentry_sections[] = { "fentry", "fentry.s", NULL };
 static const char *const fexit_sections[] = { "fexit", "fexit.s", NULL };
+static const char *const lsm_sections[] = { "lsm", "lsm.s", NULL };
 
 static const struct prog_type_desc descs[] = {
 	{ BPFMAN_PROG_TYPE_XDP, "xdp", BPF_PROG_TYPE_XDP, xdp_sections, NULL,
@@ -34,6 +35,8 @@ static const struct prog_type_desc descs[] = {
 	  fexit_sections, NULL, tracing_prepare, tracing_attach },
 	{ BPFMAN_PROG_TYPE_TCX, "tcx", BPF_PROG_TYPE_SCHED_CLS, tc_sections, NULL,
 	  tcx_prepare, tcx_attach, tcx_position },
+	{ BPFMAN_PROG_TYPE_LSM, "lsm", BPF_PROG_TYPE_LSM, lsm_sections, NULL,
+	  lsm_prepare, tracing_attach },
 };
 
 const struct prog_type_desc *prog_type_desc(enum bpfman_program_type type)
@@ -121,4 +124,10 @@ bad:
 	return bpfman_err(ctx, -EINVAL,
 			  "'%s' is not a kernel program type; use a name such as xdp, sched_cls, kprobe, tracepoint, tracing or ext (bpftool prog list shows them)",
 			  name);
+}
+
+bool prog_type_has_btf_target(const struct prog_type_desc *desc)
+{
+	return desc->kernel_type == BPF_PROG_TYPE_TRACING ||
+	       desc->kernel_type == BPF_PROG_TYPE_LSM;
 }

@@ -66,6 +66,8 @@ int uprobe_attach(struct bpfman_ctx *ctx, struct attach_req *req);
 int tracing_prepare(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
 		    const struct bpfman_attach_opts *opts, struct bpfman_link *link);
 int tracing_attach(struct bpfman_ctx *ctx, struct attach_req *req);
+int lsm_prepare(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
+		const struct bpfman_attach_opts *opts, struct bpfman_link *link);
 int xdp_prepare(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
 		const struct bpfman_attach_opts *opts, struct bpfman_link *link);
 int xdp_attach(struct bpfman_ctx *ctx, struct attach_req *req);
@@ -79,6 +81,10 @@ int net_chain_update(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
 int tc_prepare(struct bpfman_ctx *ctx, const struct bpfman_program *prog,
 	       const struct bpfman_attach_opts *opts, struct bpfman_link *link);
 int tc_attach(struct bpfman_ctx *ctx, struct attach_req *req);
+
+/* Whether the type names a kernel function (BTF) to attach to at load:
+ * fentry, fexit, lsm. */
+bool prog_type_has_btf_target(const struct prog_type_desc *desc);
 
 /* Pins a kernel link fd at path, closing nothing. */
 int pin_link_fd(struct bpfman_ctx *ctx, int link_fd, const char *path);

@@ -135,7 +135,8 @@ static int record_programs(struct bpfman_ctx *ctx, const char *path,
 			.type = in->reqs[i].type,
 			.retprobe = res->retprobe[i],
 			.name = in->reqs[i].func,
-			.attach_func = in->reqs[i].attach_func,
+			.attach_func = in->reqs[i].attach_func ? in->reqs[i].attach_func
+								: res->target[i],
 			.path = (char *)path,
 			.bytecode = in->kept,
 			.application = (char *)OPTS_GET(opts, application, NULL),
@@ -211,7 +212,8 @@ int program_load_elf(struct bpfman_program ***ret_progs, size_t *ret_cnt,
 					 "map owner %u is not a program managed by bpfman (the managed programs are those bpfman_program__list returns)",
 					 owner_id);
 		if (!err)
-			err = load_check_map_owner(ctx, path, owner_id, in.owner.map_pin_dir);
+			err = load_check_map_owner(ctx, path, in.reqs, in.cnt, owner_id,
+						   in.owner.map_pin_dir);
 		if (err)
 			goto out;
 	}

@@ -14,6 +14,7 @@
 #include <bpf/bpf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void bpfman_unload_opts_init(struct bpfman_unload_opts *opts, size_t sz)
 {
@@ -34,7 +35,7 @@ int detach_check(struct bpfman_ctx *ctx, const struct bpfman_link *l)
 	return owned_remove(ctx, OWNED_BPFFS, l->pin_path, "links/", OWNED_CHECK, row);
 }
 
-int detach_finish(struct bpfman_ctx *ctx, const struct bpfman_link *l)
+int detach_finish(struct bpfman_ctx *ctx, const struct bpfman_link *l, bool no_wait)
 {
 	_cleanup_free_ char *row = link_row(l);
 	_cleanup_close_ int fd = -1;
@@ -52,13 +53,19 @@ int detach_finish(struct bpfman_ctx *ctx, const struct bpfman_link *l)
 		return err;
 	if (!str_empty(l->pin_path)) {
 		/* The kernel drops a link whose last reference was a bpffs pin
-		 * from a deferred context, so the program could still run for a
-		 * moment after unlink. Detach explicitly where the link type
-		 * allows it, and make our own close() the last reference, which
-		 * releases the link before this call returns. */
+		 * from a deferred context (after an RCU grace period, on a
+		 * workqueue), so the program could still run for a moment
+		 * after unlink. Detach explicitly where the link type allows
+		 * it; otherwise, unless the caller chose not to wait, make our
+		 * own close() the last reference: it releases the link (for a
+		 * perf-event link also waiting for runs in flight) before this
+		 * call returns (doc/architecture.md, "Detach and when a
+		 * program stops"). */
 		fd = bpf_obj_get(l->pin_path);
-		if (fd >= 0)
-			bpf_link_detach(fd);
+		if (fd >= 0 && bpf_link_detach(fd) && no_wait) {
+			close(fd);
+			fd = -1;
+		}
 		if ((err = owned_remove(ctx, OWNED_BPFFS, l->pin_path, "links/", 0, row)))
 			return err;
 	}
@@ -112,7 +119,7 @@ int unload_finish(struct bpfman_ctx *ctx, const struct bpfman_program *p)
 	if ((err = db_link_all(ctx, p->id, &links, &cnt)))
 		return err;
 	for (size_t i = 0; i < cnt && !err; i++)
-		err = detach_finish(ctx, &links[i]);
+		err = detach_finish(ctx, &links[i], false);
 	db_link_array_free(links, cnt);
 	if (err)
 		return err;

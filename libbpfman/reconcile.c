@@ -120,7 +120,7 @@ static int reconcile_links(struct bpfman_ctx *ctx, struct bpfman_report *report)
 		} else {
 			continue;
 		}
-		err = detach_finish(ctx, l);
+		err = detach_finish(ctx, l, false);
 		if (err)
 			report_add(ctx, report, BPFMAN_LOG_WARN, BPFMAN_REPORT_LINK, err, l->id, 0,
 				   "link %" PRIu64 " not %s: %s", l->id, verb, bpfman_errmsg(ctx));

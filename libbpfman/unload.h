@@ -4,6 +4,8 @@
 #ifndef BPFMAN_UNLOAD_H
 #define BPFMAN_UNLOAD_H
 
+#include <stdbool.h>
+
 #include "model.h"
 
 struct bpfman_ctx;
@@ -11,12 +13,14 @@ struct bpfman_ctx;
 /* Requires the lock. Detaches links, unpins, drops unused maps and
  * bytecode, deletes rows. The row must already be in state unloading. */
 int unload_finish(struct bpfman_ctx *ctx, const struct bpfman_program *p);
-/* Requires the lock. Unpins the link and deletes its row. */
 /* Checks, changing nothing, that every path the rows name (a program's
  * pin, maps, kept bytecode and its links' pins; a link's pin) is libbpfman's
  * to remove (owned.h); the refusal's sentence names the row. */
 int unload_check(struct bpfman_ctx *ctx, const struct bpfman_program *p);
 int detach_check(struct bpfman_ctx *ctx, const struct bpfman_link *l);
-int detach_finish(struct bpfman_ctx *ctx, const struct bpfman_link *l);
+/* Requires the lock. Unpins the link and deletes its row; with no_wait,
+ * leaves a link the kernel cannot detach on request for the kernel to
+ * release later (bpfman_detach_opts). */
+int detach_finish(struct bpfman_ctx *ctx, const struct bpfman_link *l, bool no_wait);
 
 #endif

@@ -55,7 +55,32 @@ BPFMAN_API int bpfman_program__attach(uint64_t *ret_link_id,
 				      struct bpfman_ctx *ctx, uint32_t prog_id,
 				      const struct bpfman_attach_opts *opts);
 
+/* Detaches a link and forgets it. When it returns, the kernel has released
+ * the link: the program is unhooked, so no event after the return runs it
+ * through this link. For perf-event links (tracepoint, kprobe, uprobe) the
+ * kernel has also waited until no run is in flight, an RCU tasks-trace
+ * grace period: tens of ms, more under load. Same as
+ * bpfman_link__detach_opts() with NULL opts. */
 BPFMAN_API int bpfman_link__detach(struct bpfman_ctx *ctx, uint64_t link_id);
+
+struct bpfman_detach_opts {
+	size_t sz;
+	/* Return without waiting for the kernel to release the link, as bpfman
+	 * does. The link's pin and record are gone when the call returns, but
+	 * where the kernel cannot detach a link of that type on request
+	 * (tracepoint, kprobe, uprobe, fentry, fexit, lsm) it releases the link
+	 * later, from its own deferred context (after an RCU grace period, on
+	 * a workqueue): until then the program still runs, and its kernel link
+	 * ID is still listed. Measured: within 7 ms (doc/architecture.md,
+	 * "Detach and when a program stops"). Links the kernel can detach on
+	 * request (xdp, tcx) and dispatcher and tc links are detached before
+	 * the return either way. */
+	bool no_wait;
+	size_t : 0;
+};
+BPFMAN_API void bpfman_detach_opts_init(struct bpfman_detach_opts *opts, size_t sz);
+BPFMAN_API int bpfman_link__detach_opts(struct bpfman_ctx *ctx, uint64_t link_id,
+					const struct bpfman_detach_opts *opts);
 
 struct bpfman_link_update_opts {
 	size_t sz;

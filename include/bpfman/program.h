@@ -31,6 +31,7 @@ enum bpfman_program_type {
 	BPFMAN_PROG_TYPE_FENTRY = 6,
 	BPFMAN_PROG_TYPE_FEXIT = 7,
 	BPFMAN_PROG_TYPE_TCX = 8,
+	BPFMAN_PROG_TYPE_LSM = 9, /* BPF LSM, attached to the hook named at load */
 };
 
 /* "xdp", "tc", ..., or NULL for an unknown value. */
@@ -55,7 +56,9 @@ struct bpfman_global_data {
 struct bpfman_load_opts {
 	size_t sz;
 	/* What to load, in bpfman's grammar: "TYPE:FUNC[:ATTACH_FUNC]", e.g.
-	 * "tracepoint:count_getpid" or "fentry:trace_open:do_sys_openat2".
+	 * "tracepoint:count_getpid", "fentry:trace_open:do_sys_openat2" or
+	 * "lsm:deny_open:file_open" (an LSM hook, without bpf_lsm_; fentry,
+	 * fexit and lsm otherwise take it from the section, "lsm/file_open").
 	 * At least one. kretprobe/uretprobe follow from the ELF section. */
 	const char *const *programs;
 	size_t programs_cnt;

@@ -92,7 +92,7 @@ int image_build_labels(struct bpfman_ctx *ctx, const void *elf, size_t len,
 	if (!kept) {
 		json_decref(progs);
 		json_decref(maps);
-		return bpfman_err(ctx, -ENOEXEC, "the object has no program bpfman can load (sections xdp, tc, tcx, tracepoint, kprobe, kretprobe, uprobe, uretprobe, fentry, fexit)");
+		return bpfman_err(ctx, -ENOEXEC, "the object has no program bpfman can load (sections xdp, tc, tcx, tracepoint, kprobe, kretprobe, uprobe, uretprobe, fentry, fexit, lsm)");
 	}
 	*ret_programs = dumps(progs);
 	*ret_maps = dumps(maps);

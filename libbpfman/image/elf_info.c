@@ -41,6 +41,7 @@ static const struct {
 	{ "uretprobe", "uretprobe" }, { "uretprobe.s", "uretprobe" },
 	{ "fentry", "fentry" }, { "fentry.s", "fentry" },
 	{ "fexit", "fexit" }, { "fexit.s", "fexit" },
+	{ "lsm", "lsm" }, { "lsm.s", "lsm" },
 };
 
 const char *elf_section_type_name(const char *section)

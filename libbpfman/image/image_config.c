@@ -90,7 +90,7 @@ int image_program_type(const char *type_name, enum bpfman_program_type *ret)
 	return *ret == BPFMAN_PROG_TYPE_UNSPEC ? -1 : 0;
 }
 
-#define KNOWN_TYPES "xdp, tc, tcx, tracepoint, kprobe, kretprobe, uprobe, uretprobe, fentry, fexit (and probe, tracing as Rust bpfman writes them)"
+#define KNOWN_TYPES "xdp, tc, tcx, tracepoint, kprobe, kretprobe, uprobe, uretprobe, fentry, fexit, lsm (and probe, tracing as Rust bpfman writes them)"
 
 static int add_program(struct bpfman_ctx *ctx, struct image_config *c, const char *label,
 		       const char *name, const char *type_name)

@@ -20,11 +20,17 @@ setup)
   xlink=$("$BPFMANCTL" attach "$xid" xdp -i lo -p 10 -o json | json_get id)
   ping -c 3 -i 0.2 -q 127.0.0.1 >/dev/null
   [ "$(counter_of "$xid")" -ge 3 ] || fail "XDP program not counting before reboot"
-  echo "$id $link $xid $xlink" >"$dir/ids"
-  echo "restore setup: program $id link $link, xdp program $xid link $xlink"
+  # An LSM program, its hook named by its section (the VM boots with bpf
+  # in lsm=): restore must attach it to the same hook again.
+  lid=$("$BPFMANCTL" load file -p "$BPF_OBJ_DIR/lsm_counter.bpf.o" --programs lsm:lsm_count -o json | json_get 0.id)
+  llink=$("$BPFMANCTL" attach "$lid" lsm -o json | json_get id)
+  cat /proc/self/status >/dev/null
+  [ "$(counter_of "$lid")" -ge 1 ] || fail "LSM program not counting before reboot"
+  echo "$id $link $xid $xlink $lid $llink" >"$dir/ids"
+  echo "restore setup: program $id link $link, xdp program $xid link $xlink, lsm program $lid link $llink"
   ;;
 check)
-  read -r old_id link old_xid xlink <"$dir/ids"
+  read -r old_id link old_xid xlink old_lid llink <"$dir/ids"
   # Before restore the program is recorded but not in the kernel.
   "$BPFMANCTL" get program "$old_id" -o json | json_get kernel.loaded | grep -qx False ||
     "$BPFMANCTL" get program "$old_id" -o json | json_get kernel.loaded | grep -qx false ||
@@ -44,6 +50,14 @@ check)
   ping -c 3 -i 0.2 -q 127.0.0.1 >/dev/null
   [ "$(counter_of "$new_xid")" -ge $((xbefore + 3)) ] || fail "restored XDP program does not count"
   "$BPFMANCTL" unload "$new_xid"
+  new_lid=$("$BPFMANCTL" list programs --program-type lsm -o json | json_ids)
+  [ -n "$new_lid" ] || fail "the LSM program was not restored"
+  expect_eq "$("$BPFMANCTL" get program "$new_lid" -o json | json_get attach_func)" file_open "LSM hook kept"
+  expect_eq "$("$BPFMANCTL" get link "$llink" -o json | json_get program_id)" "$new_lid" "same LSM link id"
+  lbefore=$(counter_of "$new_lid")
+  cat /proc/self/status >/dev/null
+  [ "$(counter_of "$new_lid")" -gt "$lbefore" ] || fail "restored LSM program does not count"
+  "$BPFMANCTL" unload "$new_lid"
   expect_eq "$("$BPFMANCTL" get program "$new_id" -o json | json_get metadata.keep)" me "metadata kept"
   expect_eq "$("$BPFMANCTL" get link "$link" -o json | json_get program_id)" "$new_id" "same link id"
   expect_eq "$("$BPFMANCTL" get link "$link" -o json | json_get status)" in-kernel "link status after restore"
@@ -51,7 +65,7 @@ check)
   trigger_getpid 10
   [ "$(counter_of "$new_id")" -ge $((before + 10)) ] || fail "restored program does not count"
   "$BPFMANCTL" unload "$new_id"
-  echo "restore check: program $old_id -> $new_id, link $link re-attached and counting; xdp $old_xid -> $new_xid on lo's dispatcher, link $xlink"
+  echo "restore check: program $old_id -> $new_id, link $link re-attached and counting; xdp $old_xid -> $new_xid on lo's dispatcher, link $xlink; lsm $old_lid -> $new_lid on file_open, link $llink"
   ;;
 *) fail "phase must be setup or check" ;;
 esac

@@ -39,6 +39,13 @@ expect_eq "$(counter_of "$id")" "$before" "counter after detach"
 
 # Exit codes scripts rely on.
 expect_exit 3 "$BPFMANCTL" detach "$link" >/dev/null
+
+# --no-wait: the link is forgotten at once; the kernel releases it shortly
+# after (tests/host/test-detach.c checks the timing side).
+link=$("$BPFMANCTL" attach "$id" tracepoint -t syscalls/sys_enter_getpid -o json | json_get id)
+"$BPFMANCTL" detach "$link" --no-wait
+expect_exit 3 "$BPFMANCTL" get link "$link" >/dev/null
+expect_eq "$("$BPFMANCTL" list links -o json | json_ids)" "" "links after detach --no-wait"
 expect_exit 3 "$BPFMANCTL" get program 4294967 >/dev/null
 expect_exit 2 "$BPFMANCTL" load file --path "$obj" --programs tracepoint:count_getpid -m novalue >/dev/null
 expect_exit 2 "$BPFMANCTL" attach notanumber tracepoint -t a/b >/dev/null

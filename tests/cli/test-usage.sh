@@ -24,7 +24,7 @@ bad() {
 
 for cmd in "" "load" "load file" "attach" "attach 1 xdp" "attach 1 tc" \
 	"attach 1 tcx" "attach 1 tracepoint" "attach 1 kprobe" \
-	"attach 1 uprobe" "attach 1 fentry" "attach 1 fexit" "detach" \
+	"attach 1 uprobe" "attach 1 fentry" "attach 1 fexit" "attach 1 lsm" "detach" \
 	"unload" "list" "list programs" "list links" "get" "get program" \
 	"get link" "restore" "reconcile" "load image" "image" "image pull" \
 	"image inspect" "image list" "image rm" "image prune" "image build" \

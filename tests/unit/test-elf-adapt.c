@@ -283,8 +283,8 @@ START_TEST(refusals_say_what_to_change)
 	ck_assert_ptr_nonnull(strstr(bpfman_errmsg(NULL), "legacy \"maps\" section"));
 	ck_assert_ptr_nonnull(strstr(bpfman_errmsg(NULL), "SEC(\".maps\")"));
 	ck_assert_int_eq(elf_adapt(NULL, "/nonexistent.bpf.o", legacy, 1, &a), -ENOENT);
-	ck_assert_int_eq(elf_adapt(NULL, "/etc/hostname", legacy, 1, &a), -EINVAL);
-	ck_assert_ptr_nonnull(strstr(bpfman_errmsg(NULL), "not an ELF object"));
+	ck_assert_int_eq(elf_adapt(NULL, "/etc/hostname", legacy, 1, &a), -ENOEXEC);
+	ck_assert_ptr_nonnull(strstr(bpfman_errmsg(NULL), "is not a valid BPF ELF object"));
 }
 END_TEST
 

@@ -92,6 +92,8 @@ START_TEST(labels_from_elf)
 		  "{\"counter\":\"array\"}");
 	labels_of(OBJ("fentry_counter"), "{\"fentry_count\":\"fentry\",\"fexit_count\":\"fexit\"}",
 		  "{\"counter\":\"array\"}");
+	labels_of(OBJ("lsm_counter"), "{\"lsm_count\":\"lsm\",\"lsm_count_named\":\"lsm\"}",
+		  "{\"counter\":\"array\"}");
 	/* .rodata/.data hold globals, not maps: left out as bpfman does */
 	labels_of(OBJ("globals"), "{\"report_globals\":\"tracepoint\"}", "{\"seen\":\"array\"}");
 	ck_assert_str_eq(elf_section_type_name("tcx/ingress"), "tcx");
@@ -99,7 +101,9 @@ START_TEST(labels_from_elf)
 	ck_assert_str_eq(elf_section_type_name("tp/syscalls/x"), "tracepoint");
 	ck_assert_str_eq(elf_section_type_name("?uprobe.s/lib:fn"), "uprobe");
 	ck_assert_ptr_null(elf_section_type_name("tp_btf/sched_switch"));
-	ck_assert_ptr_null(elf_section_type_name("lsm/file_open"));
+	ck_assert_str_eq(elf_section_type_name("lsm/file_open"), "lsm");
+	ck_assert_str_eq(elf_section_type_name("lsm.s/bprm_check_security"), "lsm");
+	ck_assert_ptr_null(elf_section_type_name("lsm_cgroup/socket_bind"));
 	ck_assert_str_eq(elf_map_type_name(6), "per_cpu_array");
 	ck_assert_str_eq(elf_map_type_name(27), "ringbuf");
 }

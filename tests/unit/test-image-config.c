@@ -90,7 +90,7 @@ START_TEST(refusals)
 	bad("{}", -ENOMSG, "not a bpfman bytecode image: config has no io.ebpf.programs label");
 	bad("{\"io.ebpf.maps\":\"{}\"}", -ENOMSG, "not a bpfman bytecode image");
 	bad("{\"io.ebpf.program_type\":\"xdp\"}", -ENOMSG, "but not io.ebpf.bpf_function_name");
-	bad("{\"io.ebpf.programs\":\"{\\\"p\\\":\\\"lsm\\\"}\"}", -EBADMSG, "program \"p\" has type \"lsm\", which bpfman does not know");
+	bad("{\"io.ebpf.programs\":\"{\\\"p\\\":\\\"lsm_cgroup\\\"}\"}", -EBADMSG, "program \"p\" has type \"lsm_cgroup\", which bpfman does not know");
 	bad("{\"io.ebpf.programs\":\"{\\\"p\\\":\\\"XDP\\\"}\"}", -EBADMSG, "which bpfman does not know");
 	bad("{\"io.ebpf.programs\":\"{\\\"p\\\":7}\"}", -EBADMSG, "the type of \"p\" is not a string");
 	bad("{\"io.ebpf.programs\":\"{}\"}", -EBADMSG, "names no program");

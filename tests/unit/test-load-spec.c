@@ -23,6 +23,15 @@ START_TEST(accepts_bpfman_forms)
 	ck_assert_str_eq(r.attach_func, "do_nanosleep");
 	prog_request_clear(&r);
 
+	ck_assert_int_eq(prog_request_parse(NULL, "lsm:l:file_open", &r), 0);
+	ck_assert_int_eq(r.type, BPFMAN_PROG_TYPE_LSM);
+	ck_assert_str_eq(r.attach_func, "file_open");
+	prog_request_clear(&r);
+
+	ck_assert_int_eq(prog_request_parse(NULL, "lsm:l", &r), 0);
+	ck_assert_ptr_null(r.attach_func);
+	prog_request_clear(&r);
+
 	ck_assert_int_eq(prog_request_parse(NULL, "kretprobe:k", &r), 0);
 	ck_assert_int_eq(r.type, BPFMAN_PROG_TYPE_KPROBE);
 	prog_request_clear(&r);
@@ -38,7 +47,7 @@ START_TEST(rejects_with_reason)
 	ck_assert_int_eq(prog_request_parse(NULL, "socket:f", &r), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(bpfman_errmsg(NULL), "unknown program type 'socket'"));
 	ck_assert_int_eq(prog_request_parse(NULL, "xdp:f:g", &r), -EINVAL);
-	ck_assert_ptr_nonnull(strstr(bpfman_errmsg(NULL), "only fentry and fexit"));
+	ck_assert_ptr_nonnull(strstr(bpfman_errmsg(NULL), "only fentry, fexit and lsm"));
 	ck_assert_int_eq(prog_request_parse(NULL, "xdp:", &r), -EINVAL);
 	ck_assert_int_eq(prog_request_parse(NULL, "", &r), -EINVAL);
 }
@@ -46,7 +55,7 @@ END_TEST
 
 START_TEST(type_names_round_trip)
 {
-	for (int t = BPFMAN_PROG_TYPE_XDP; t <= BPFMAN_PROG_TYPE_TCX; t++)
+	for (int t = BPFMAN_PROG_TYPE_XDP; t <= BPFMAN_PROG_TYPE_LSM; t++)
 		ck_assert_int_eq(bpfman_program_type_from_name(bpfman_program_type_name(t)), t);
 	ck_assert_ptr_null(bpfman_program_type_name(99));
 	ck_assert_int_eq(bpfman_program_type_from_name("nope"), BPFMAN_PROG_TYPE_UNSPEC);

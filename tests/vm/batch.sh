@@ -20,7 +20,7 @@ run() {
   else fail=$((fail + 1)); failed+=("$name"); echo "--- FAIL $name"; fi
 }
 
-for t in tracepoint uprobe kprobe fentry crash concurrency tcx net xdp tc; do
+for t in tracepoint detach uprobe kprobe fentry lsm crash concurrency tcx net xdp tc; do
   run "$t" "$builddir/tests/host/test-$t"
 done
 for t in tc-dispatcher xdp-dispatcher; do

@@ -211,7 +211,7 @@ int args_program_spec(const char *s)
 	if (t == BPFMAN_PROG_TYPE_UNSPEC)
 		return usage_err("invalid program type '%s' in '%s': expected one of "
 				 "xdp, tc, tcx, tracepoint, kprobe, kretprobe, uprobe, "
-				 "uretprobe, fentry, fexit", type, s);
+				 "uretprobe, fentry, fexit, lsm", type, s);
 	if ((c2 ? c2 : s + strlen(s)) == c1 + 1)
 		goto bad;
 	needs_attach = t == BPFMAN_PROG_TYPE_FENTRY || t == BPFMAN_PROG_TYPE_FEXIT;
@@ -219,9 +219,13 @@ int args_program_spec(const char *s)
 		return usage_err("invalid program '%s': %s needs the kernel function "
 				 "to attach to: %s:FUNC:ATTACH_FUNC, e.g. "
 				 "fentry:test_fentry:do_unlinkat", s, type, type);
-	if (!needs_attach && c2)
-		return usage_err("invalid program '%s': only fentry and fexit take "
-				 "an ATTACH_FUNC; expected %s:FUNC", s, type);
+	/* lsm: the hook may come from the section ("lsm/file_open"). */
+	if (t == BPFMAN_PROG_TYPE_LSM && c2 && (!c2[1] || strchr(c2 + 1, ':')))
+		return usage_err("invalid program '%s': expected lsm:FUNC or "
+				 "lsm:FUNC:HOOK, e.g. lsm:deny_open:file_open", s);
+	if (!needs_attach && t != BPFMAN_PROG_TYPE_LSM && c2)
+		return usage_err("invalid program '%s': only fentry, fexit and lsm "
+				 "take an ATTACH_FUNC; expected %s:FUNC", s, type);
 	return 0;
 bad:
 	return usage_err("invalid program '%s': expected TYPE:FUNC or "
@@ -300,7 +304,7 @@ int args_type_filter(struct type_filter *ret, const char *s)
 bad:
 	return usage_err("invalid program type '%s': expected xdp, tc, tcx, "
 			 "tracepoint, kprobe, kretprobe, uprobe, uretprobe, fentry, "
-			 "fexit, or a kernel type such as probe, tracing, sched-cls, ext", s);
+			 "fexit, lsm, or a kernel type such as probe, tracing, sched-cls, ext", s);
 }
 
 const char *args_kernel_type_of(enum bpfman_program_type type)
@@ -319,6 +323,8 @@ const char *args_kernel_type_of(enum bpfman_program_type type)
 	case BPFMAN_PROG_TYPE_FENTRY:
 	case BPFMAN_PROG_TYPE_FEXIT:
 		return "tracing";
+	case BPFMAN_PROG_TYPE_LSM:
+		return "lsm";
 	case BPFMAN_PROG_TYPE_UNSPEC:
 		break;
 	}

@@ -155,6 +155,12 @@ static const struct attach_kind kinds[] = {
 	  SPEC("fexit", "[OPTIONS]",
 	       "Attach an fexit program to the function named at load time.",
 	       fentry_opts, "bpfmanctl attach 4321 fexit -m owner=acme") },
+	{ "lsm", BPFMAN_PROG_TYPE_LSM,
+	  SPEC("lsm", "[OPTIONS]",
+	       "Attach an LSM program to the hook named at load time (lsm:FUNC:HOOK\n"
+	       "or its section, lsm/HOOK). The kernel must run the BPF LSM: 'bpf' in\n"
+	       "/sys/kernel/security/lsm (boot parameter lsm=...,bpf).",
+	       fentry_opts, "bpfmanctl attach 4321 lsm") },
 	{ NULL, BPFMAN_PROG_TYPE_UNSPEC, { 0 } },
 };
 
@@ -176,7 +182,7 @@ static const struct cmd_spec attach_spec = {
 		"  tracepoint  -t GROUP/NAME\n"
 		"  kprobe      -f FUNC [-o OFFSET]\n"
 		"  uprobe      -t TARGET [-f FUNC] [-o OFFSET] [-p PID]\n"
-		"  fentry, fexit\n"
+		"  fentry, fexit, lsm\n"
 		"All take -m KEY=VALUE. See 'bpfmanctl attach ID TYPE --help'.",
 	.opts = attach_opts,
 	.examples =
@@ -314,13 +320,13 @@ static int parse_attach(struct attach_cfg *cfg, int argc, char **argv,
 	err = args_u32_id(&cfg->prog_id, argv[1], "PROGRAM_ID");
 	if (!err && argc < 3) {
 		err = usage_err("missing TYPE after the program ID: xdp, tc, tcx, "
-				"tracepoint, kprobe, uprobe, fentry or fexit");
+				"tracepoint, kprobe, uprobe, fentry, fexit or lsm");
 	}
 	if (!err) {
 		cfg->kind = kind_by_name(argv[2]);
 		if (!cfg->kind)
 			err = usage_err("invalid attach type '%s': expected xdp, tc, tcx, "
-					"tracepoint, kprobe, uprobe, fentry or fexit", argv[2]);
+					"tracepoint, kprobe, uprobe, fentry, fexit or lsm", argv[2]);
 	}
 	if (err) {
 		fprintf(stderr, "Try 'bpfmanctl attach --help'.\n");

@@ -17,7 +17,7 @@ enum {
 #define O_PROGRAM_TYPE(WHAT)                                                   \
 	OPT("program-type", 'p', OPT_ARG_ONE, "TYPE",                            \
 	  "Only " WHAT " of this type: xdp, tc, tcx, tracepoint,\n"            \
-	  "kprobe, uprobe, fentry, fexit, or one of bpfman's\n"                \
+	  "kprobe, uprobe, fentry, fexit, lsm, or one of bpfman's\n"           \
 	  "kernel type names (probe, tracing, sched-cls, ext...).")
 #define O_SELECTOR                                                             \
 	OPT("metadata-selector", 'm', OPT_ARG_MANY, "KEY=VALUE",                 \

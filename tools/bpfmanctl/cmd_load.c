@@ -46,9 +46,10 @@ static const struct opt load_file_opts[] = {
 	OPT("programs", KEY_PROGRAMS, OPT_ARG_MANY, "TYPE:FUNC[:ATTACH_FUNC]",
 	  "Required: program type and function to load; several "
 	  "after one flag or by repeating it. fentry and fexit "
-	  "also name the kernel function they attach to.\n"
+	  "also name the kernel function they attach to; lsm "
+	  "may name its hook (else its section does: lsm/HOOK).\n"
 	  "TYPE: xdp, tc, tcx, tracepoint, kprobe, kretprobe, "
-	  "uprobe, uretprobe, fentry, fexit.\n"
+	  "uprobe, uretprobe, fentry, fexit, lsm.\n"
 	  "Example: --programs xdp:xdp_stats kprobe:kprobe_counter\n"
 	  "Example: --programs fentry:test_fentry:do_unlinkat"),
 	LOAD_COMMON_OPTS,

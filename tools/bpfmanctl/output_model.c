@@ -153,7 +153,7 @@ bool model_link_field_applies(const char *key, enum bpfman_program_type t)
 		return probe;
 	if (!strcmp(key, "fn_name"))
 		return probe || t == BPFMAN_PROG_TYPE_FENTRY ||
-		       t == BPFMAN_PROG_TYPE_FEXIT;
+		       t == BPFMAN_PROG_TYPE_FEXIT || t == BPFMAN_PROG_TYPE_LSM;
 	if (!strcmp(key, "target") || !strcmp(key, "pid"))
 		return t == BPFMAN_PROG_TYPE_UPROBE;
 	if (!strcmp(key, "iface") || !strcmp(key, "priority") ||

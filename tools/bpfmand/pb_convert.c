@@ -41,6 +41,8 @@ uint32_t pb_kind(const struct bpfman_program *prog)
 	case BPFMAN_PROG_TYPE_FENTRY:
 	case BPFMAN_PROG_TYPE_FEXIT:
 		return BPF_PROG_TYPE_TRACING;
+	case BPFMAN_PROG_TYPE_LSM:
+		return BPF_PROG_TYPE_LSM;
 	default:
 		return bpfman_program__kernel_type(prog);
 	}
@@ -57,8 +59,8 @@ enum bpfman_program_type pb_program_type(Bpfman__V1__BpfmanProgramType t)
 	case BPFMAN__V1__BPFMAN_PROGRAM_TYPE__FENTRY: return BPFMAN_PROG_TYPE_FENTRY;
 	case BPFMAN__V1__BPFMAN_PROGRAM_TYPE__FEXIT: return BPFMAN_PROG_TYPE_FEXIT;
 	case BPFMAN__V1__BPFMAN_PROGRAM_TYPE__TCX: return BPFMAN_PROG_TYPE_TCX;
-	/* LSM: BPFMAN_PROG_TYPE_LSM comes with the lsm branch; until then an
-	 * LSM Load needs the admin role (svc_bpfman.c). */
+	/* bpfman's LSM = 8 is our 9: our enum starts at XDP = 1. */
+	case BPFMAN__V1__BPFMAN_PROGRAM_TYPE__LSM: return BPFMAN_PROG_TYPE_LSM;
 	default: return BPFMAN_PROG_TYPE_UNSPEC;
 	}
 }
@@ -74,6 +76,7 @@ enum bpfman_program_type pb_attach_type(const Bpfman__V1__AttachInfo *ai)
 	case BPFMAN__V1__ATTACH_INFO__INFO_UPROBE_ATTACH_INFO: return BPFMAN_PROG_TYPE_UPROBE;
 	case BPFMAN__V1__ATTACH_INFO__INFO_FENTRY_ATTACH_INFO: return BPFMAN_PROG_TYPE_FENTRY;
 	case BPFMAN__V1__ATTACH_INFO__INFO_FEXIT_ATTACH_INFO: return BPFMAN_PROG_TYPE_FEXIT;
+	case BPFMAN__V1__ATTACH_INFO__INFO_LSM_ATTACH_INFO: return BPFMAN_PROG_TYPE_LSM;
 	default: return BPFMAN_PROG_TYPE_UNSPEC;
 	}
 }

@@ -41,8 +41,8 @@ static void do_load(struct grpc_call *call, const uint8_t *req, size_t len)
 	for (size_t i = 0; i < in->n_info; i++) {
 		enum bpfman_program_type t = pb_program_type(in->info[i]->program_type);
 
-		/* A type the limits cannot name (LSM until the library has it)
-		 * needs admin, so a limited rule is never bypassed. */
+		/* A type the limits cannot name (one this library does not
+		 * know) needs admin, so a limited rule is never bypassed. */
 		if (!grpc_authorize(call, "Load", t ? BPFMAN_ROLE_OPERATE : BPFMAN_ROLE_ADMIN, t, NULL,
 				    in->bytecode->location_case == BPFMAN__V1__BYTECODE_LOCATION__LOCATION_IMAGE
 					    ? in->bytecode->image->url : NULL))
