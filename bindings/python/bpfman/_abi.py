@@ -89,6 +89,7 @@ FUNCTIONS: list[Fn] = [
     # link.h
     Fn("bpfman_program__attach", c_int, [POINTER(c_uint64), P, c_uint32, POINTER(S.attach_opts)], "Context.attach()"),
     Fn("bpfman_link__detach", c_int, [P, c_uint64], "Context.detach()"),
+    Fn("bpfman_link__detach_opts", c_int, [P, c_uint64, POINTER(S.detach_opts)], "Context.detach()"),
     Fn("bpfman_link__update", c_int, [P, c_uint64, POINTER(S.link_update_opts)], "Context.update_link()"),
     Fn("bpfman_link__get", c_int, [PP, P, c_uint64], "Context.get_link()"),
     Fn("bpfman_link__list", c_int, [PPP, SZ, P, POINTER(S.list_opts)], "Context.list_links()"),
@@ -214,6 +215,7 @@ OMITTED: dict[str, str] = {
         "bpfman_chain_opts_init", "bpfman_registry_opts_init", "bpfman_pull_opts_init",
         "bpfman_build_opts_init", "bpfman_verify_opts_init", "bpfman_sign_opts_init",
         "bpfman_apply_opts_init", "bpfman_identity_init", "bpfman_authz_request_init",
+        "bpfman_detach_opts_init",
     )
 }
 OMITTED["bpfman_ctx_new_err"] = (

@@ -118,6 +118,12 @@ class attach_opts(Structure):
     ]
 
 
+class detach_opts(Structure):
+    """struct bpfman_detach_opts"""
+
+    _fields_ = [("sz", c_size_t), ("no_wait", c_bool)]
+
+
 class link_update_opts(Structure):
     """struct bpfman_link_update_opts"""
 
@@ -270,7 +276,7 @@ ALL: dict[str, type[Structure]] = {
     cls.__name__: cls
     for cls in (
         kv, global_data, ctx_opts, load_opts, unload_opts, list_opts,
-        attach_opts, link_update_opts, chain_opts, registry_opts, pull_opts,
+        attach_opts, detach_opts, link_update_opts, chain_opts, registry_opts, pull_opts,
         build_opts, verify_opts, sign_opts, apply_secret, apply_opts, identity,
         authz_request,
     )

@@ -361,9 +361,20 @@ class Context:
         return self.get_link(link_id.value)
 
     @_locked
-    def detach(self, link_id: int) -> None:
-        """Detaches a link (bpfman_link__detach)."""
-        self._check(lib.bpfman_link__detach(self._ctx, link_id), "bpfman_link__detach")
+    def detach(self, link_id: int, *, no_wait: bool = False) -> None:
+        """Detaches a link and forgets it (bpfman_link__detach). On return
+        the kernel has released it: the program is unhooked and, for
+        perf-event links, no run is in flight. ``no_wait`` returns at once,
+        as bpfman does (bpfman_link__detach_opts): the pin and record are
+        gone, but a tracepoint, kprobe, uprobe, fentry, fexit or lsm link is
+        released by the kernel a few ms later and may run until then."""
+        if not no_wait:
+            self._check(lib.bpfman_link__detach(self._ctx, link_id), "bpfman_link__detach")
+            return
+        o = S.new(S.detach_opts)
+        o.no_wait = True
+        self._check(lib.bpfman_link__detach_opts(self._ctx, link_id, byref(o)),
+                    "bpfman_link__detach_opts")
 
     @_locked
     def update_link(self, link_id: int, *, priority: Optional[int] = None,

@@ -24,6 +24,7 @@ class ProgramType(enum.IntEnum):
     FENTRY = 6
     FEXIT = 7
     TCX = 8
+    LSM = 9
 
     @property
     def bpfman_name(self) -> str | None:
