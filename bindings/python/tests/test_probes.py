@@ -71,14 +71,15 @@ def _open_devnull() -> None:
 @pytest.mark.vm
 def test_lsm_hook_from_section_and_named_at_load(ctx: bpfman.Context) -> None:
     # Needs the BPF LSM active (the VM boots with lsm=...,bpf).
-    link = _counts(ctx, "lsm_counter", "lsm:lsm_count", _open_devnull)
+    link = _counts(ctx, "lsm_counter", "lsm:lsm_count", _open_devnull, only_us=False)
     assert link.type is bpfman.ProgramType.LSM
     prog = ctx.load_file(bpf_obj("lsm_counter"), ["lsm:lsm_count_named:file_open"])[0]
     try:
         assert prog.type is bpfman.ProgramType.LSM and prog.attach_func == "file_open"
     finally:
         ctx.unload(prog.id)
-    link = _counts(ctx, "lsm_counter", "lsm:lsm_count_named:file_open", _open_devnull)
+    link = _counts(ctx, "lsm_counter", "lsm:lsm_count_named:file_open", _open_devnull,
+                   only_us=False)
     assert link.type is bpfman.ProgramType.LSM
 
 
