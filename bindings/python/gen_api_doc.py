@@ -50,6 +50,8 @@ def _class(out: list[str], name: str, cls: type) -> None:
     if dataclasses.is_dataclass(cls):
         out.append("| field | type |\n|---|---|")
         for f in dataclasses.fields(cls):
+            if f.name.startswith("_"):  # private (ApplyResult's rendered text)
+                continue
             out.append(f"| `{f.name}` | `{f.type}` |")
         out.append("")
     for mname, m in vars(cls).items():

@@ -12,7 +12,7 @@ from ._lib import LibraryError, WRITTEN_FOR, lib
 from ._lib import has as _has
 from .context import Context, Progress
 from .enums import (
-    Direction, ErrorKind, LogLevel, ProgramType, PullPolicy, ReportKind, SignFormat,
+    ApplyOutcome, ApplyVerb, RenderFormat, Role, Status, Direction, ErrorKind, LogLevel, ProgramType, PullPolicy, ReportKind, SignFormat,
     TcProceedOn, XdpProceedOn, proceed_on_bit, proceed_on_default, proceed_on_name,
     proceed_on_names, proceed_on_valid,
 )
@@ -21,14 +21,14 @@ from .errors import (
     NotFoundError, NotSupportedError, PermissionDeniedError, RegistryError, VerifierError,
 )
 from .objects import (
-    Chain, ChainSlot, Image, ImageMap, ImageProgram, Link, Program, Report, ReportItem,
+    ApplyAction, ApplyEntry, ApplyObject, ApplyResult, ApplySecret, ManifestDocument, Chain, ChainSlot, Image, ImageMap, ImageProgram, Link, Program, Report, ReportItem,
     Signature, SignatureResult,
 )
 
 __version__ = "0.1.0"
 
-#: Whether the loaded library classifies its errors (bpfman_errkind()); the
-#: exception classes follow errno otherwise (see bpfman.errors).
+#: Whether the loaded library classifies its errors (bpfman_errkind()):
+#: always true since the binding requires it (kept for older callers).
 HAVE_ERROR_KINDS: bool = _has("bpfman_errkind")
 
 
@@ -44,6 +44,8 @@ def version_number() -> int:
 
 
 __all__ = [
+    "ApplyAction", "ApplyEntry", "ApplyObject", "ApplyOutcome", "ApplyResult", "ApplySecret",
+    "ApplyVerb", "ManifestDocument", "RenderFormat", "Role", "Status",
     "AuthError", "BadObjectError", "ErrorKind", "ImageRefusedError", "RegistryError",
     "HAVE_ERROR_KINDS", "BpfmanError", "BusyError", "Chain", "ChainSlot", "Context", "Direction", "Image",
     "ImageMap", "ImageProgram", "InvalidError", "LibraryError", "Link", "LogLevel",

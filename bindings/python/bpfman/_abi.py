@@ -55,9 +55,8 @@ FUNCTIONS: list[Fn] = [
     Fn("bpfman_ctx_new", c_int, [PP, POINTER(S.ctx_opts)], "Context()"),
     Fn("bpfman_ctx_free", None, [P], "Context.close()"),
     Fn("bpfman_errmsg", c_char_p, [P], "BpfmanError.message"),
-    # Error kinds (branch harden-errors); without them, classes follow errno.
-    Fn("bpfman_errkind", E, [P], "BpfmanError.kind", pending=True),
-    Fn("bpfman_errkind_name", c_char_p, [E], "ErrorKind.bpfman_name", pending=True),
+    Fn("bpfman_errkind", E, [P], "BpfmanError.kind"),
+    Fn("bpfman_errkind_name", c_char_p, [E], "ErrorKind.bpfman_name"),
     Fn("bpfman_ctx_set_log", None, [P, S.LOG_FN, c_void_p, E], "Context.set_log_level()"),
     *_acc("bpfman_ctx_", "Context", "state_dir bpffs_root runtime_dir image_cache_dir config_path", c_char_p),
     # program.h
@@ -69,11 +68,14 @@ FUNCTIONS: list[Fn] = [
     Fn("bpfman_program__list", c_int, [PPP, SZ, P, POINTER(S.list_opts)], "Context.list_programs()"),
     Fn("bpfman_program_list__free", None, [POINTER(c_void_p), c_size_t], "(list copied, then freed)"),
     Fn("bpfman_program__free", None, [P], "(Program copied, then freed)"),
+    Fn("bpfman_program__map_used_by", c_int, [POINTER(POINTER(c_uint32)), SZ, P, c_uint32], "Context.map_used_by()"),
     *_acc("bpfman_program__", "Program", "id map_owner_id kernel_type btf_id bytes_xlated bytes_jited bytes_memlock verified_insns", c_uint32),
     *_acc("bpfman_program__", "Program", "managed retprobe gpl_compatible jited kernel_loaded", c_bool),
     *_acc("bpfman_program__", "Program", "name attach_func path application pin_path map_pin_dir kernel_name kernel_type_name tag image image_digest", c_char_p),
     Fn("bpfman_program__type", E, [P], "Program.type"),
     Fn("bpfman_program__loaded_at", c_uint64, [P], "Program.loaded_at"),
+    Fn("bpfman_program__status", E, [P], "Program.status"),
+    Fn("bpfman_status_name", c_char_p, [E], "Status.bpfman_name"),
     Fn("bpfman_program__metadata_cnt", c_size_t, [P], "Program.metadata"),
     Fn("bpfman_program__metadata_key", c_char_p, [P, c_size_t], "Program.metadata"),
     Fn("bpfman_program__metadata_value", c_char_p, [P, c_size_t], "Program.metadata"),
@@ -87,6 +89,7 @@ FUNCTIONS: list[Fn] = [
     # link.h
     Fn("bpfman_program__attach", c_int, [POINTER(c_uint64), P, c_uint32, POINTER(S.attach_opts)], "Context.attach()"),
     Fn("bpfman_link__detach", c_int, [P, c_uint64], "Context.detach()"),
+    Fn("bpfman_link__detach_opts", c_int, [P, c_uint64, POINTER(S.detach_opts)], "Context.detach()"),
     Fn("bpfman_link__update", c_int, [P, c_uint64, POINTER(S.link_update_opts)], "Context.update_link()"),
     Fn("bpfman_link__get", c_int, [PP, P, c_uint64], "Context.get_link()"),
     Fn("bpfman_link__list", c_int, [PPP, SZ, P, POINTER(S.list_opts)], "Context.list_links()"),
@@ -100,6 +103,7 @@ FUNCTIONS: list[Fn] = [
     *_acc("bpfman_link__", "Link", "tracepoint fn_name target iface netns pin_path", c_char_p),
     Fn("bpfman_link__type", E, [P], "Link.type"),
     Fn("bpfman_link__direction", E, [P], "Link.direction"),
+    Fn("bpfman_link__status", E, [P], "Link.status"),
     Fn("bpfman_link__metadata_cnt", c_size_t, [P], "Link.metadata"),
     Fn("bpfman_link__metadata_key", c_char_p, [P, c_size_t], "Link.metadata"),
     Fn("bpfman_link__metadata_value", c_char_p, [P, c_size_t], "Link.metadata"),
@@ -162,6 +166,42 @@ FUNCTIONS: list[Fn] = [
     Fn("bpfman_signature_result__cnt", c_size_t, [P], "SignatureResult.signatures"),
     Fn("bpfman_signature_result__ok", c_bool, [P, c_size_t], "Signature.ok"),
     *_acc("bpfman_signature_result__", "Signature", "format signer status detail", c_char_p, indexed=True),
+    # apply.h
+    Fn("bpfman_manifest__new", c_int, [PP], "Context.parse_manifest()"),
+    Fn("bpfman_manifest__add_buffer", c_int, [P, P, c_char_p, c_char_p, c_size_t], "Context.parse_manifest()"),
+    Fn("bpfman_manifest__add_file", c_int, [P, P, c_char_p], "Context.parse_manifest()"),
+    Fn("bpfman_manifest__free", None, [P], "(manifest parsed, used, then freed)"),
+    Fn("bpfman_manifest__cnt", c_size_t, [P], "Context.parse_manifest()"),
+    Fn("bpfman_manifest__kind", c_char_p, [P, c_size_t], "ManifestDocument.kind"),
+    Fn("bpfman_manifest__name", c_char_p, [P, c_size_t], "ManifestDocument.name"),
+    Fn("bpfman_apply__plan", c_int, [PP, P, P, POINTER(S.apply_opts)], "Context.plan()"),
+    Fn("bpfman_apply__run", c_int, [PP, P, P, POINTER(S.apply_opts)], "Context.apply()"),
+    Fn("bpfman_apply__delete", c_int, [PP, P, P, POINTER(S.apply_opts)], "Context.delete_applied()"),
+    Fn("bpfman_apply__status", c_int, [PP, P, c_char_p, c_char_p, POINTER(S.apply_opts)], "Context.applied()"),
+    Fn("bpfman_apply_result__free", None, [P], "(ApplyResult copied, then freed)"),
+    Fn("bpfman_apply_outcome_name", c_char_p, [E], "ApplyOutcome.bpfman_name"),
+    Fn("bpfman_apply_verb_name", c_char_p, [E], "ApplyVerb.bpfman_name"),
+    Fn("bpfman_apply_result__object_cnt", c_size_t, [P], "ApplyResult.objects"),
+    *_acc("bpfman_apply_result__object_", "ApplyObject", "kind name message", c_char_p, indexed=True),
+    Fn("bpfman_apply_result__object_outcome", E, [P, c_size_t], "ApplyObject.outcome"),
+    Fn("bpfman_apply_result__object_error", c_int, [P, c_size_t], "ApplyObject.error"),
+    Fn("bpfman_apply_result__failures", c_size_t, [P], "ApplyResult.failures"),
+    Fn("bpfman_apply_result__action_cnt", c_size_t, [P], "ApplyResult.actions"),
+    Fn("bpfman_apply_result__action_object", c_size_t, [P, c_size_t], "ApplyAction.object"),
+    Fn("bpfman_apply_result__action_verb", E, [P, c_size_t], "ApplyAction.verb"),
+    *_acc("bpfman_apply_result__action_", "ApplyAction", "attach_point detail", c_char_p, indexed=True),
+    Fn("bpfman_apply_result__entry_cnt", c_size_t, [P], "ApplyResult.entries"),
+    Fn("bpfman_apply_result__entry_object", c_size_t, [P, c_size_t], "ApplyEntry.object"),
+    *_acc("bpfman_apply_result__entry_", "ApplyEntry", "node attach_point condition reason message", c_char_p, indexed=True),
+    Fn("bpfman_apply_result__entry_program_id", c_uint32, [P, c_size_t], "ApplyEntry.program_id"),
+    Fn("bpfman_apply_result__entry_link_id", c_uint64, [P, c_size_t], "ApplyEntry.link_id"),
+    Fn("bpfman_apply_result__entry_map_cnt", c_size_t, [P, c_size_t], "ApplyEntry.maps"),
+    Fn("bpfman_apply_result__entry_map_name", c_char_p, [P, c_size_t, c_size_t], "ApplyEntry.maps"),
+    Fn("bpfman_apply_result__entry_map_path", c_char_p, [P, c_size_t, c_size_t], "ApplyEntry.maps"),
+    Fn("bpfman_apply_result__render", c_int, [POINTER(c_void_p), P, E], "ApplyResult.render()"),
+    # authz.h
+    Fn("bpfman_role_name", c_char_p, [E], "Role.bpfman_name"),
+    Fn("bpfman_authorize", c_int, [POINTER(c_int), P, POINTER(S.identity), POINTER(S.authz_request)], "Context.authorize()"),
 ]
 
 # Exported by libbpfman.map but deliberately not bound, with the reason.
@@ -174,5 +214,12 @@ OMITTED: dict[str, str] = {
         "bpfman_list_opts_init", "bpfman_attach_opts_init", "bpfman_link_update_opts_init",
         "bpfman_chain_opts_init", "bpfman_registry_opts_init", "bpfman_pull_opts_init",
         "bpfman_build_opts_init", "bpfman_verify_opts_init", "bpfman_sign_opts_init",
+        "bpfman_apply_opts_init", "bpfman_identity_init", "bpfman_authz_request_init",
+        "bpfman_detach_opts_init",
     )
 }
+OMITTED["bpfman_ctx_new_err"] = (
+    "for callers whose calls may change OS thread (Go); a Python thread is one "
+    "OS thread, so Context() reads bpfman_ctx_new's sentence and error kind "
+    "(which bpfman_ctx_new_err does not give) right after the call, on the same thread"
+)

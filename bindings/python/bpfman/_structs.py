@@ -57,6 +57,7 @@ class ctx_opts(Structure):
         ("log_fn", LOG_FN),
         ("log_user_data", c_void_p),
         ("log_level", c_enum),
+        ("allow_shared_dirs", c_bool),
     ]
 
 
@@ -115,6 +116,12 @@ class attach_opts(Structure):
         ("metadata", POINTER(kv)),
         ("metadata_cnt", c_size_t),
     ]
+
+
+class detach_opts(Structure):
+    """struct bpfman_detach_opts"""
+
+    _fields_ = [("sz", c_size_t), ("no_wait", c_bool)]
 
 
 class link_update_opts(Structure):
@@ -209,13 +216,69 @@ class sign_opts(Structure):
     ]
 
 
+class apply_secret(Structure):
+    """struct bpfman_apply_secret"""
+
+    _fields_ = [
+        ("name", c_char_p),
+        ("ns", c_char_p),
+        ("username", c_char_p),
+        ("password", c_char_p),
+    ]
+
+
+class apply_opts(Structure):
+    """struct bpfman_apply_opts"""
+
+    _fields_ = [
+        ("sz", c_size_t),
+        ("node_name", c_char_p),
+        ("node_labels", POINTER(kv)),
+        ("node_labels_cnt", c_size_t),
+        ("node_labels_set", c_bool),
+        ("registry", POINTER(registry_opts)),
+        ("secrets", POINTER(apply_secret)),
+        ("secrets_cnt", c_size_t),
+    ]
+
+
+class identity(Structure):
+    """struct bpfman_identity"""
+
+    _fields_ = [
+        ("sz", c_size_t),
+        ("has_unix_cred", c_bool),
+        ("uid", c_uint32),
+        ("gid", c_uint32),
+        ("groups", POINTER(c_uint32)),
+        ("groups_cnt", c_size_t),
+        ("cert_subject", c_char_p),
+        ("cert_sans", POINTER(c_char_p)),
+        ("cert_sans_cnt", c_size_t),
+    ]
+
+
+class authz_request(Structure):
+    """struct bpfman_authz_request"""
+
+    _fields_ = [
+        ("sz", c_size_t),
+        ("operation", c_char_p),
+        ("role", c_enum),
+        ("type", c_enum),
+        ("iface", c_char_p),
+        ("image", c_char_p),
+    ]
+
+
 # C struct name (without "bpfman_") -> mirror; the layout test walks this.
 ALL: dict[str, type[Structure]] = {
     cls.__name__: cls
     for cls in (
         kv, global_data, ctx_opts, load_opts, unload_opts, list_opts,
-        attach_opts, link_update_opts, chain_opts, registry_opts, pull_opts,
-        build_opts, verify_opts, sign_opts,
+        attach_opts, detach_opts, link_update_opts, chain_opts, registry_opts, pull_opts,
+        build_opts, verify_opts, sign_opts, apply_secret, apply_opts, identity,
+        authz_request,
     )
 }
 

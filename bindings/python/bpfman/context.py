@@ -12,10 +12,13 @@ from types import TracebackType
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Type, TypeVar, Union
 
 from . import _structs as S
-from ._lib import c_free, has, lib
-from .enums import Direction, LogLevel, ProgramType, PullPolicy, SignFormat
+from ._lib import c_free, lib
+from .enums import Direction, LogLevel, ProgramType, PullPolicy, Role, SignFormat
 from .errors import BpfmanError, error_for
-from .objects import Chain, Image, Link, Program, Report, SignatureResult
+from .objects import (
+    ApplyResult, ApplySecret, Chain, Image, Link, ManifestDocument, Program, Report,
+    SignatureResult,
+)
 
 PathLike = Union[str, "os.PathLike[str]"]
 # progress(what, done, total): bytes moved for one blob; total 0 when unknown.
@@ -65,15 +68,12 @@ def _kvs(m: Optional[Mapping[str, str]]) -> tuple[Any, int]:
     return arr, len(m)
 
 
-_HAVE_KINDS = has("bpfman_errkind")
-
-
 def _error(err: int, ctx: Optional[int], function: str) -> BpfmanError:
     """The exception for a failed call on ctx (None: bpfman_ctx_new, whose
-    error the library keeps for this thread), read right after the call."""
+    error the library keeps for this thread), read right after the call;
+    its class follows the library's error kind (bpfman_errkind)."""
     msg = (lib.bpfman_errmsg(ctx) or b"").decode("utf-8", "replace")
-    kind = lib.bpfman_errkind(ctx) if _HAVE_KINDS else None
-    return error_for(err, msg, function, kind)
+    return error_for(err, msg, function, lib.bpfman_errkind(ctx))
 
 
 class _Registry:
@@ -106,7 +106,9 @@ class Context:
     (/var/lib/bpfman, /sys/fs/bpf/bpfman, /run/bpfman, /var/cache/bpfman,
     /etc/bpfman/bpfman.yaml). The library's messages go to the Python
     logger ``logger`` (default ``logging.getLogger("bpfman")``) when at or
-    below ``log_level``.
+    below ``log_level``. ``allow_shared_dirs`` accepts a state, bpffs or
+    cache directory owned by another user or writable by group or others,
+    which is refused by default (doc/safety.md).
 
     A Context may be shared by threads: its calls run one at a time.
     """
@@ -117,7 +119,8 @@ class Context:
                  image_cache_dir: Optional[PathLike] = None,
                  config_path: Optional[PathLike] = None,
                  log_level: LogLevel = LogLevel.WARN,
-                 logger: Optional[logging.Logger] = None) -> None:
+                 logger: Optional[logging.Logger] = None,
+                 allow_shared_dirs: bool = False) -> None:
         self._lock = threading.RLock()
         self._logger = logger or logging.getLogger("bpfman")
         self._log_cb = S.LOG_FN(self._log)
@@ -129,6 +132,7 @@ class Context:
         opts.config_path = _b(config_path)
         opts.log_fn = self._log_cb
         opts.log_level = int(log_level)
+        opts.allow_shared_dirs = allow_shared_dirs
         h = c_void_p()
         err = lib.bpfman_ctx_new(byref(h), byref(opts))
         if err < 0:
@@ -357,9 +361,20 @@ class Context:
         return self.get_link(link_id.value)
 
     @_locked
-    def detach(self, link_id: int) -> None:
-        """Detaches a link (bpfman_link__detach)."""
-        self._check(lib.bpfman_link__detach(self._ctx, link_id), "bpfman_link__detach")
+    def detach(self, link_id: int, *, no_wait: bool = False) -> None:
+        """Detaches a link and forgets it (bpfman_link__detach). On return
+        the kernel has released it: the program is unhooked and, for
+        perf-event links, no run is in flight. ``no_wait`` returns at once,
+        as bpfman does (bpfman_link__detach_opts): the pin and record are
+        gone, but a tracepoint, kprobe, uprobe, fentry, fexit or lsm link is
+        released by the kernel a few ms later and may run until then."""
+        if not no_wait:
+            self._check(lib.bpfman_link__detach(self._ctx, link_id), "bpfman_link__detach")
+            return
+        o = S.new(S.detach_opts)
+        o.no_wait = True
+        self._check(lib.bpfman_link__detach_opts(self._ctx, link_id, byref(o)),
+                    "bpfman_link__detach_opts")
 
     @_locked
     def update_link(self, link_id: int, *, priority: Optional[int] = None,
@@ -542,6 +557,184 @@ class Context:
                          lambda h: lib.bpfman_image__verify(h, self._ctx, reference.encode(),
                                                             byref(o)),
                          "bpfman_image__verify")
+
+
+    # -- maps ---------------------------------------------------------------
+    @_locked
+    def map_used_by(self, program_id: int) -> list[int]:
+        """The managed programs using the maps of `program_id` (itself and
+        the programs sharing its maps), sorted; [] when it is not managed
+        (bpfman_program__map_used_by)."""
+        ids = POINTER(ctypes.c_uint32)()
+        cnt = c_size_t(0)
+        self._check(lib.bpfman_program__map_used_by(byref(ids), byref(cnt), self._ctx,
+                                                    program_id),
+                    "bpfman_program__map_used_by")
+        try:
+            return [int(ids[i]) for i in range(cnt.value)]
+        finally:
+            c_free(ctypes.cast(ids, c_void_p))
+
+    # -- declarative apply (doc/apply.md) -------------------------------------
+    def _manifest(self, sources: Sequence[PathLike], text: Union[str, bytes, None],
+                  origin: str) -> int:
+        """A C manifest of `sources` (files or directories) then `text`;
+        the caller frees it. Raises InvalidError naming the bad field."""
+        if not sources and text is None:
+            raise ValueError("give manifest files or directories, or text=")
+        h = c_void_p()
+        self._check(lib.bpfman_manifest__new(byref(h)), "bpfman_manifest__new")
+        m: int = h.value or 0
+        try:
+            for src in sources:
+                self._check(lib.bpfman_manifest__add_file(m, self._ctx, os.fsencode(src)),
+                            "bpfman_manifest__add_file")
+            if text is not None:
+                buf = text.encode() if isinstance(text, str) else bytes(text)
+                self._check(lib.bpfman_manifest__add_buffer(m, self._ctx, origin.encode(),
+                                                            buf, len(buf)),
+                            "bpfman_manifest__add_buffer")
+        except BaseException:
+            lib.bpfman_manifest__free(m)
+            raise
+        return m
+
+    @staticmethod
+    def _apply_opts(node_name: Optional[str], node_labels: Optional[Mapping[str, str]],
+                    secrets: Optional[Sequence[ApplySecret]], reg: _Registry) -> Any:
+        o = S.new(S.apply_opts)
+        o.node_name = _b(node_name)
+        if node_labels is not None:
+            o.node_labels, o.node_labels_cnt = _kvs(node_labels)
+            o.node_labels_set = True
+        o.registry = reg.ptr()
+        o._reg = reg  # keeps the progress trampoline alive
+        if secrets:
+            arr = (S.apply_secret * len(secrets))()
+            for i, sec in enumerate(secrets):
+                arr[i].name = sec.name.encode()
+                arr[i].ns = _b(sec.namespace)
+                arr[i].username = sec.username.encode()
+                arr[i].password = sec.password.encode()
+            o.secrets, o.secrets_cnt = arr, len(secrets)
+        return o
+
+    def _apply_call(self, fn: Any, function: str, sources: Sequence[PathLike],
+                    text: Union[str, bytes, None], origin: str, node_name: Optional[str],
+                    node_labels: Optional[Mapping[str, str]],
+                    secrets: Optional[Sequence[ApplySecret]], username: Optional[str],
+                    password: Optional[str], auth_file: Optional[PathLike],
+                    progress: Optional[Progress]) -> ApplyResult:
+        o = self._apply_opts(node_name, node_labels, secrets,
+                             _Registry(username, password, auth_file, progress))
+        m = self._manifest(sources, text, origin)
+        try:
+            return self._one(ApplyResult._from_handle, lib.bpfman_apply_result__free,
+                             lambda h: int(fn(h, self._ctx, m, byref(o))), function)
+        finally:
+            lib.bpfman_manifest__free(m)
+
+    @_locked
+    def parse_manifest(self, *sources: PathLike, text: Union[str, bytes, None] = None,
+                       origin: str = "-") -> list[ManifestDocument]:
+        """Parses manifest files (a directory: its *.yaml, *.yml, *.json;
+        "-": standard input) and/or YAML or JSON `text` (named `origin` in
+        error sentences) without applying them; returns each document's kind
+        and name. A bad document raises InvalidError naming its origin,
+        line and field (bpfman_manifest__add_file, __add_buffer)."""
+        m = self._manifest(sources, text, origin)
+        try:
+            return [ManifestDocument(kind=(lib.bpfman_manifest__kind(m, i) or b"").decode(),
+                                     name=(lib.bpfman_manifest__name(m, i) or b"").decode())
+                    for i in range(lib.bpfman_manifest__cnt(m))]
+        finally:
+            lib.bpfman_manifest__free(m)
+
+    @_locked
+    def apply(self, *sources: PathLike, text: Union[str, bytes, None] = None,
+              origin: str = "-", node_name: Optional[str] = None,
+              node_labels: Optional[Mapping[str, str]] = None,
+              secrets: Optional[Sequence[ApplySecret]] = None,
+              username: Optional[str] = None, password: Optional[str] = None,
+              auth_file: Optional[PathLike] = None,
+              progress: Optional[Progress] = None) -> ApplyResult:
+        """Makes the documents of manifest files and/or `text` true on this
+        node (bpfman_apply__run): a second apply of the same documents keeps
+        the same programs. Failure is per object: read ``.failures`` and
+        each object's ``outcome``/``message``; an exception means it could
+        not run at all (a bad document, ...). `node_name`/`node_labels`
+        default to the config file's node section; `secrets` resolve
+        imagepullsecret names; username/password/auth_file/progress are the
+        registry access for images that name no secret."""
+        return self._apply_call(lib.bpfman_apply__run, "bpfman_apply__run", sources, text,
+                                origin, node_name, node_labels, secrets, username,
+                                password, auth_file, progress)
+
+    @_locked
+    def plan(self, *sources: PathLike, text: Union[str, bytes, None] = None,
+             origin: str = "-", node_name: Optional[str] = None,
+             node_labels: Optional[Mapping[str, str]] = None,
+             secrets: Optional[Sequence[ApplySecret]] = None) -> ApplyResult:
+        """What apply() would do, changing nothing; images are only read
+        from the cache (bpfman_apply__plan)."""
+        return self._apply_call(lib.bpfman_apply__plan, "bpfman_apply__plan", sources, text,
+                                origin, node_name, node_labels, secrets, None, None, None,
+                                None)
+
+    @_locked
+    def delete_applied(self, *sources: PathLike, text: Union[str, bytes, None] = None,
+                       origin: str = "-", node_name: Optional[str] = None) -> ApplyResult:
+        """Removes everything the documents' objects own; only each
+        document's kind and name matter (bpfman_apply__delete)."""
+        return self._apply_call(lib.bpfman_apply__delete, "bpfman_apply__delete", sources,
+                                text, origin, node_name, None, None, None, None, None, None)
+
+    @_locked
+    def applied(self, kind: Optional[str] = None, name: Optional[str] = None, *,
+                node_name: Optional[str] = None) -> ApplyResult:
+        """Status of what is applied now, from the recorded state: every
+        object, or only `kind` (case-insensitive) and/or `name`
+        (bpfman_apply__status)."""
+        o = self._apply_opts(node_name, None, None, _Registry(None, None, None, None))
+        return self._one(ApplyResult._from_handle, lib.bpfman_apply_result__free,
+                         lambda h: lib.bpfman_apply__status(h, self._ctx, _b(kind), _b(name),
+                                                            byref(o)),
+                         "bpfman_apply__status")
+
+    # -- authorization (doc/api.md#authorization) ----------------------------
+    @_locked
+    def authorize(self, operation: str, role: Role, *, uid: Optional[int] = None,
+                  gid: int = 0, groups: Sequence[int] = (),
+                  cert_subject: Optional[str] = None, cert_sans: Sequence[str] = (),
+                  type: ProgramType = ProgramType.UNSPEC, iface: Optional[str] = None,
+                  image: Optional[str] = None) -> Role:
+        """Whether an identity may perform `operation` (named in refusals,
+        e.g. "Load"), which needs `role`, under the config file's
+        ``authorization`` rules (bpfman_authorize). The identity is unix
+        credentials (`uid`, `gid`, supplementary `groups`) and/or a TLS
+        client certificate (`cert_subject` as "/CN=app/O=example",
+        `cert_sans` as "DNS:...", "URI:...", "IP:..."); `type`, `iface` and
+        `image` are the limits a rule may set. Returns the role granted;
+        raises PermissionDeniedError with the library's sentence when
+        refused, InvalidError for a mistake in the config section."""
+        ident = S.new(S.identity)
+        if uid is not None:
+            ident.has_unix_cred = True
+            ident.uid, ident.gid = uid, gid
+            garr = (ctypes.c_uint32 * len(groups))(*groups)
+            ident.groups, ident.groups_cnt = garr, len(groups)
+        ident.cert_subject = _b(cert_subject)
+        ident.cert_sans, ident.cert_sans_cnt = _strv(cert_sans)
+        req = S.new(S.authz_request)
+        req.operation = operation.encode()
+        req.role = int(role)
+        req.type = int(type)
+        req.iface = _b(iface)
+        req.image = _b(image)
+        granted = ctypes.c_int(0)
+        self._check(lib.bpfman_authorize(byref(granted), self._ctx, byref(ident), byref(req)),
+                    "bpfman_authorize")
+        return Role(granted.value)
 
 
 __all__ = ["Context", "BpfmanError"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 
-from ._lib import has, lib
+from ._lib import lib
 
 
 class ProgramType(enum.IntEnum):
@@ -24,6 +24,7 @@ class ProgramType(enum.IntEnum):
     FENTRY = 6
     FEXIT = 7
     TCX = 8
+    LSM = 9
 
     @property
     def bpfman_name(self) -> str | None:
@@ -38,10 +39,27 @@ class ProgramType(enum.IntEnum):
         return cls(lib.bpfman_program_type_from_name(name.encode()))
 
 
+class Status(enum.IntEnum):
+    """enum bpfman_status (BPFMAN_STATUS_*): whether what the state database
+    records is in the kernel, as found by the get or list call
+    (Program.status, Link.status)."""
+
+    UNKNOWN = 0  # not managed by libbpfman (list_programs(all=True))
+    IN_KERNEL = 1
+    GONE = 2  # removed behind libbpfman's back; reconcile() forgets it
+    NEEDS_RESTORE = 3  # recorded in an earlier boot; restore() re-creates it
+
+    @property
+    def bpfman_name(self) -> str | None:
+        """"in-kernel", "gone", "needs-restore", "unknown": bpfman_status_name()."""
+        s = lib.bpfman_status_name(int(self))
+        return s.decode() if s is not None else None
+
+
 class ErrorKind(enum.IntEnum):
     """enum bpfman_errkind (BPFMAN_ERRKIND_*): what kind of failure an error
-    was, as the library classifies it (when the loaded library has
-    bpfman_errkind(); see BpfmanError.kind)."""
+    was, as the library classifies it (bpfman_errkind(); see
+    BpfmanError.kind)."""
 
     NONE = 0
     OTHER = 1
@@ -59,10 +77,9 @@ class ErrorKind(enum.IntEnum):
     @property
     def bpfman_name(self) -> str | None:
         """The library's stable name ("verifier", "image-refused", ...):
-        bpfman_errkind_name(); None with a library without error kinds."""
-        if not has("bpfman_errkind_name"):
-            return None
-        return str(lib.bpfman_errkind_name(int(self)).decode())
+        bpfman_errkind_name()."""
+        s = lib.bpfman_errkind_name(int(self))
+        return s.decode() if s is not None else None
 
 
 class Direction(enum.IntEnum):
@@ -119,6 +136,66 @@ class SignFormat(enum.IntEnum):
     BOTH = 0
     LEGACY = 1
     BUNDLE = 2
+
+
+class ApplyOutcome(enum.IntEnum):
+    """enum bpfman_apply_outcome (BPFMAN_APPLY_UNCHANGED ... NOT_FOUND): what
+    an apply, plan or delete did (or would do) to one object."""
+
+    UNCHANGED = 0
+    CREATED = 1
+    CONFIGURED = 2
+    DELETED = 3
+    FAILED = 4
+    NOT_SELECTED = 5
+    NOT_FOUND = 6
+
+    @property
+    def bpfman_name(self) -> str | None:
+        """"unchanged", "created", ..., "not selected": bpfman_apply_outcome_name()."""
+        s = lib.bpfman_apply_outcome_name(int(self))
+        return s.decode() if s is not None else None
+
+
+class ApplyVerb(enum.IntEnum):
+    """enum bpfman_apply_verb (BPFMAN_APPLY_LOAD ... KEEP): one action of an
+    apply or delete."""
+
+    LOAD = 1
+    ATTACH = 2
+    UPDATE = 3
+    DETACH = 4
+    UNLOAD = 5
+    KEEP = 6
+
+    @property
+    def bpfman_name(self) -> str | None:
+        """"load", "attach", ..., "keep": bpfman_apply_verb_name()."""
+        s = lib.bpfman_apply_verb_name(int(self))
+        return s.decode() if s is not None else None
+
+
+class RenderFormat(enum.IntEnum):
+    """enum bpfman_render_format (BPFMAN_RENDER_*)."""
+
+    YAML = 0
+    JSON = 1
+
+
+class Role(enum.IntEnum):
+    """enum bpfman_role (BPFMAN_ROLE_*): what an identity may do; each role
+    includes the ones below it."""
+
+    NONE = 0
+    READ = 1
+    OPERATE = 2
+    ADMIN = 3
+
+    @property
+    def bpfman_name(self) -> str | None:
+        """"none", "read", "operate", "admin": bpfman_role_name()."""
+        s = lib.bpfman_role_name(int(self))
+        return s.decode() if s is not None else None
 
 
 _DISPATCHER_RETURN = 1 << 31  # BPFMAN_PROCEED_ON_DISPATCHER_RETURN

@@ -1,14 +1,16 @@
-"""Exceptions carrying the library's errno, its whole sentence and, with a
-library that classifies its errors (bpfman_errkind()), the kind.
+"""Exceptions carrying the library's errno, its whole sentence and the
+library's error kind (bpfman_errkind()).
 
 libbpfman reports a failure as a negative errno plus one sentence
-(bpfman_errmsg()); a rejected load's sentence holds the verifier log. The
-exception class follows the library's error kind when the loaded library
-has bpfman_errkind(); with one that does not, it follows the errno (and,
-for VerifierError, the verifier log in the sentence):
+(bpfman_errmsg()) and classifies it (bpfman_errkind()); a rejected load's
+sentence holds the verifier log. The exception class follows the kind (the
+kernel's EACCES means a verifier rejection as often as a missing
+privilege). Where only an errno is known (ApplyObject.error, error_for()
+without a kind), it follows the errno and, for VerifierError, the verifier
+log in the sentence:
 
 ======================  ===================  ==================================
-class                   kind                 errno (without kinds)
+class                   kind                 errno (no kind known)
 ======================  ===================  ==================================
 NotFoundError           NOT_FOUND            ENOENT, ESRCH, ENODEV
 InvalidError            INVALID              EINVAL, ERANGE, E2BIG, ENAMETOOLONG

@@ -1,4 +1,4 @@
-"""Snapshots of programs, links, images, chains, reports and signature
+"""Snapshots of programs, links, images, chains, reports, signature and apply
 results. Each is a frozen dataclass whose values were copied out of the C
 handle, which was then freed: nothing here holds C memory."""
 from __future__ import annotations
@@ -7,8 +7,9 @@ import ctypes
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from ._lib import lib
-from .enums import Direction, ProgramType, ReportKind
+from ._lib import c_free, lib
+from .errors import error_for
+from .enums import ApplyOutcome, ApplyVerb, Direction, ProgramType, RenderFormat, ReportKind, Status
 
 
 def _s(b: Optional[bytes]) -> str:
@@ -59,6 +60,7 @@ class Program:
     kernel_loaded: bool
     image: Optional[str]
     image_digest: Optional[str]
+    status: Status
 
     @classmethod
     def _from_handle(cls, h: Any) -> Program:
@@ -103,6 +105,7 @@ class Program:
             kernel_loaded=lib.bpfman_program__kernel_loaded(h),
             image=_opt(lib.bpfman_program__image(h)),
             image_digest=_opt(lib.bpfman_program__image_digest(h)),
+            status=Status(lib.bpfman_program__status(h)),
         )
 
 
@@ -129,6 +132,7 @@ class Link:
     pin_path: str
     kernel_link_id: int
     metadata: dict[str, str]
+    status: Status
 
     @classmethod
     def _from_handle(cls, h: Any) -> Link:
@@ -153,6 +157,7 @@ class Link:
             metadata=_pairs(h, lib.bpfman_link__metadata_cnt,
                             lib.bpfman_link__metadata_key,
                             lib.bpfman_link__metadata_value),
+            status=Status(lib.bpfman_link__status(h)),
         )
 
 
@@ -298,4 +303,129 @@ class SignatureResult:
                                   status=_s(lib.bpfman_signature_result__status(h, i)),
                                   detail=_s(lib.bpfman_signature_result__detail(h, i)))
                         for i in range(lib.bpfman_signature_result__cnt(h))],
+        )
+
+
+@dataclass(frozen=True)
+class ManifestDocument:
+    """One parsed document of a manifest: its kind ("XdpProgram", ...) and
+    metadata.name (bpfman_manifest__kind/__name)."""
+
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ApplySecret:
+    """Credentials for a document's bytecode.image.imagepullsecret (struct
+    bpfman_apply_secret), resolved by the caller; ``namespace`` None
+    matches any."""
+
+    name: str
+    username: str
+    password: str
+    namespace: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class ApplyObject:
+    """What happened to one document's object ("kind/name"). ``error`` is 0
+    or the negative errno of a failed object, ``message`` its sentence."""
+
+    kind: str
+    name: str
+    outcome: ApplyOutcome
+    error: int
+    message: str
+
+
+@dataclass(frozen=True)
+class ApplyAction:
+    """One action taken (or planned): ``object`` indexes ApplyResult.objects;
+    ``attach_point`` is "" for load/unload."""
+
+    object: int
+    verb: ApplyVerb
+    attach_point: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class ApplyEntry:
+    """A status entry, one per (object, attach point), in the shape of the
+    seed's per-node BpfProgram: condition "Loaded", "NotLoaded", ...,
+    reason "bpfmanLoaded", ...; IDs 0 when none; ``maps`` name -> pin path."""
+
+    object: int
+    node: str
+    attach_point: str
+    condition: str
+    reason: str
+    message: str
+    program_id: int
+    link_id: int
+    maps: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """The result of Context.apply(), plan(), delete_applied() or applied()
+    (struct bpfman_apply_result): one ApplyObject per document, the actions
+    in the order taken, the status entries, and ``failures``, the number of
+    objects that failed (apply() does not raise for those)."""
+
+    objects: list[ApplyObject]
+    actions: list[ApplyAction]
+    entries: list[ApplyEntry]
+    failures: int
+    _rendered: dict[RenderFormat, str] = field(repr=False, compare=False)
+
+    def render(self, format: RenderFormat = RenderFormat.YAML) -> str:
+        """The status entries as the seed's per-node BpfProgram objects: a
+        YAML stream of documents, or a JSON array (bpfman_apply_result__render,
+        rendered when the result was taken)."""
+        return self._rendered[RenderFormat(format)]
+
+    @classmethod
+    def _from_handle(cls, h: Any) -> ApplyResult:
+        def render(fmt: RenderFormat) -> str:
+            out = ctypes.c_void_p()
+            err = lib.bpfman_apply_result__render(ctypes.byref(out), h, int(fmt))
+            if err < 0:  # only out of memory: the result itself is valid
+                raise error_for(err, f"cannot render the apply result as {fmt.name}",
+                                "bpfman_apply_result__render")
+            try:
+                return ctypes.string_at(out.value).decode("utf-8", "replace") if out.value else ""
+            finally:
+                c_free(out.value)
+
+        def entry(i: int) -> ApplyEntry:
+            return ApplyEntry(
+                object=lib.bpfman_apply_result__entry_object(h, i),
+                node=_s(lib.bpfman_apply_result__entry_node(h, i)),
+                attach_point=_s(lib.bpfman_apply_result__entry_attach_point(h, i)),
+                condition=_s(lib.bpfman_apply_result__entry_condition(h, i)),
+                reason=_s(lib.bpfman_apply_result__entry_reason(h, i)),
+                message=_s(lib.bpfman_apply_result__entry_message(h, i)),
+                program_id=lib.bpfman_apply_result__entry_program_id(h, i),
+                link_id=lib.bpfman_apply_result__entry_link_id(h, i),
+                maps={_s(lib.bpfman_apply_result__entry_map_name(h, i, j)):
+                      _s(lib.bpfman_apply_result__entry_map_path(h, i, j))
+                      for j in range(lib.bpfman_apply_result__entry_map_cnt(h, i))})
+
+        return cls(
+            objects=[ApplyObject(kind=_s(lib.bpfman_apply_result__object_kind(h, i)),
+                                 name=_s(lib.bpfman_apply_result__object_name(h, i)),
+                                 outcome=ApplyOutcome(lib.bpfman_apply_result__object_outcome(h, i)),
+                                 error=lib.bpfman_apply_result__object_error(h, i),
+                                 message=_s(lib.bpfman_apply_result__object_message(h, i)))
+                     for i in range(lib.bpfman_apply_result__object_cnt(h))],
+            actions=[ApplyAction(object=lib.bpfman_apply_result__action_object(h, i),
+                                 verb=ApplyVerb(lib.bpfman_apply_result__action_verb(h, i)),
+                                 attach_point=_s(lib.bpfman_apply_result__action_attach_point(h, i)),
+                                 detail=_s(lib.bpfman_apply_result__action_detail(h, i)))
+                     for i in range(lib.bpfman_apply_result__action_cnt(h))],
+            entries=[entry(i) for i in range(lib.bpfman_apply_result__entry_cnt(h))],
+            failures=lib.bpfman_apply_result__failures(h),
+            _rendered={f: render(f) for f in RenderFormat},
         )

@@ -26,7 +26,11 @@ def bpf_obj(name: str) -> str:
 
 
 def pins_under(root: str) -> list[str]:
-    return sorted(str(p) for p in Path(root).rglob("*") if not p.is_dir())
+    """Pins left under a bpffs root; not its claim by the state directory
+    (the `owner` symlink, doc/safety.md), which stays with the root."""
+    claim = Path(root) / "owner"
+    return sorted(str(p) for p in Path(root).rglob("*")
+                  if not p.is_dir() and not (p == claim and p.is_symlink()))
 
 
 class Sandbox:

@@ -83,3 +83,40 @@ def test_no_leaks(ctx: bpfman.Context) -> None:
         assert leaked > 4 * LIMIT, f"a real leak grew only {leaked} bytes: the check is blind"
     finally:
         ctx.unload(prog.id)
+
+
+def test_no_leaks_apply_authorize(ctx: bpfman.Context) -> None:
+    """Manifests, apply results (and their rendered text), map_used_by's
+    array and authorization identities are freed too."""
+    doc = f"""apiVersion: bpfman.io/v1alpha1
+kind: TracepointProgram
+metadata: {{name: tp-leak}}
+spec:
+  bpffunctionname: count_getpid
+  nodeselector: {{}}
+  names: [syscalls/sys_enter_getpid]
+  bytecode: {{path: {bpf_obj("tracepoint_counter")}}}
+"""
+    first = ctx.apply(text=doc, node_name="n")
+    assert first.failures == 0
+    pid = first.entries[0].program_id
+
+    def step() -> None:
+        assert ctx.parse_manifest(text=doc)[0].name == "tp-leak"
+        assert [o.outcome for o in ctx.apply(text=doc, node_name="n").objects] == \
+            [bpfman.ApplyOutcome.UNCHANGED]
+        assert "bpfmanLoaded" in ctx.applied("TracepointProgram", "tp-leak", node_name="n").render()
+        assert ctx.map_used_by(pid) == [pid]
+        assert ctx.authorize("List", bpfman.Role.READ, uid=0, gid=0, groups=[1, 2],
+                             cert_sans=["DNS:x"]) is bpfman.Role.ADMIN
+        try:
+            ctx.parse_manifest(text=doc.replace("names:", "nmaes:"))
+        except bpfman.InvalidError:
+            pass
+
+    try:
+        grown = _growth(step, ROUNDS)
+        print(f"in use after {ROUNDS} rounds: {grown:+d} bytes")
+        assert grown < LIMIT, f"{grown} bytes more in use after {ROUNDS} rounds"
+    finally:
+        ctx.delete_applied(text=doc)

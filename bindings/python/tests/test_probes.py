@@ -62,3 +62,50 @@ def test_fentry_and_fexit(ctx: bpfman.Context) -> None:
     for spec in ("fentry:fentry_count:do_nanosleep", "fexit:fexit_count:do_nanosleep"):
         link = _counts(ctx, "fentry_counter", spec, _nap)
         assert link.type in (bpfman.ProgramType.FENTRY, bpfman.ProgramType.FEXIT)
+
+
+def _open_devnull() -> None:
+    os.close(os.open("/dev/null", os.O_RDONLY))
+
+
+@pytest.mark.vm
+def test_lsm_hook_from_section_and_named_at_load(ctx: bpfman.Context) -> None:
+    # Needs the BPF LSM active (the VM boots with lsm=...,bpf).
+    link = _counts(ctx, "lsm_counter", "lsm:lsm_count", _open_devnull, only_us=False)
+    assert link.type is bpfman.ProgramType.LSM
+    prog = ctx.load_file(bpf_obj("lsm_counter"), ["lsm:lsm_count_named:file_open"])[0]
+    try:
+        assert prog.type is bpfman.ProgramType.LSM and prog.attach_func == "file_open"
+    finally:
+        ctx.unload(prog.id)
+    link = _counts(ctx, "lsm_counter", "lsm:lsm_count_named:file_open", _open_devnull,
+                   only_us=False)
+    assert link.type is bpfman.ProgramType.LSM
+
+
+def test_detach_no_wait(ctx: bpfman.Context) -> None:
+    """no_wait: the record and pin are gone at return; the kernel releases
+    the tracepoint link shortly after, and then the program stops counting."""
+    prog = ctx.load_file(bpf_obj("tracepoint_counter"), ["tracepoint:count_getpid"],
+                         globals={"target_pid": struct.pack("=I", os.getpid())})[0]
+    try:
+        link = ctx.attach(prog.id, tracepoint="syscalls/sys_enter_getpid")
+        counter = f"{prog.map_pin_dir}/counter"
+        before = read_u64(counter)
+        os.getpid()
+        assert read_u64(counter) > before
+        ctx.detach(link.id, no_wait=True)
+        assert ctx.list_links() == [] and ctx.get_program(prog.id).link_ids == []
+        with pytest.raises(bpfman.NotFoundError):
+            ctx.get_link(link.id)
+        deadline = time.monotonic() + 5
+        while True:
+            before = read_u64(counter)
+            for _ in range(20):
+                os.getpid()
+            if read_u64(counter) == before:
+                break
+            assert time.monotonic() < deadline, "still counting 5 s after a no_wait detach"
+            time.sleep(0.01)
+    finally:
+        ctx.unload(prog.id)
