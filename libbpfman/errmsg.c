@@ -36,6 +36,9 @@ enum bpfman_errkind bpfman_errkind_of(int err)
 	case 0:
 		return BPFMAN_ERRKIND_NONE;
 	case ENOENT:
+	case ENODEV: /* no such interface */
+	case ENXIO:
+	case ESRCH:  /* no such kernel function or hook */
 		return BPFMAN_ERRKIND_NOT_FOUND;
 	case EPERM:
 	case EACCES:
