@@ -81,7 +81,7 @@ grep -q "unloaded program" "$log" || fail "no unload logged"
 left=$("$ctl" list programs -o json | python3 -c 'import json,sys; print(" ".join(str(p["id"]) for p in json.load(sys.stdin)))')
 [ "$left" = "$pass" ] || fail "programs left: '$left', want only xdp_pass ($pass)"
 "$ctl" unload "$pass"
-pins=$(find "$BPFMAN_BPFFS_ROOT" -mindepth 1 -not -type d | wc -l)
+pins=$(find "$BPFMAN_BPFFS_ROOT" -mindepth 1 -not -type d -not -path "$BPFMAN_BPFFS_ROOT/owner" | wc -l)  # owner: the root's claim (doc/safety.md)
 [ "$pins" = 0 ] || fail "$pins pins left"
 tail -n 4 "$log"
 echo "go demo: done, the Go counter stopped behind xdp_pass at 50 (proceed-on drop) and resumed with xdp_pass at 60"
