@@ -276,6 +276,7 @@ int main(int argc, char **argv)
 	err = bpfman_ctx_new(&srv.ctx, &opts);
 	if (err) {
 		fprintf(stderr, "bpfmand: error: %s\n", bpfman_errmsg(NULL));
+		SSL_CTX_free(tls);
 		return 1;
 	}
 	/* bpfman_ctx_new reconciled the state with the kernel; after a reboot
@@ -286,7 +287,8 @@ int main(int argc, char **argv)
 
 		if (bpfman_restore(&rep, srv.ctx)) {
 			fprintf(stderr, "bpfmand: error: restore: %s\n", bpfman_errmsg(srv.ctx));
-			return 1;
+			err = -1;
+			goto out;
 		}
 		for (size_t i = 0; i < bpfman_report__cnt(rep); i++)
 			fprintf(stderr, "bpfmand: restore: %s\n", bpfman_report__message(rep, i));
@@ -301,12 +303,14 @@ int main(int argc, char **argv)
 
 		if (bpfman_authorize(NULL, srv.ctx, &root, &req) == -EINVAL) {
 			fprintf(stderr, "bpfmand: error: %s\n", bpfman_errmsg(srv.ctx));
-			return 1;
+			err = -1;
+			goto out;
 		}
 	}
 	if (sd_event_default(&srv.ev) < 0) {
 		fprintf(stderr, "bpfmand: cannot create the event loop\n");
-		return 1;
+		err = -1;
+		goto out;
 	}
 	sigset_t mask;
 	sigemptyset(&mask);
@@ -317,16 +321,18 @@ int main(int argc, char **argv)
 	sd_event_add_signal(srv.ev, NULL, SIGTERM, on_signal, &srv);
 	sd_event_add_signal(srv.ev, NULL, SIGINT, on_signal, &srv);
 
-	if ((err = listen_inherited(&srv, &inherited)))
-		return 1;
+	if ((err = listen_inherited(&srv, &inherited))) {
+		err = -1;
+		goto out;
+	}
 	srv.socket_activated = inherited > 0;
 	if (!inherited) {
 		if (!listen_cnt)
 			listen_addrs[listen_cnt++] = DEFAULT_LISTEN;
 		for (int i = 0; i < listen_cnt; i++)
 			if (listen_add(&srv, listen_addrs[i], tls)) {
-				listen_close_all();
-				return 1;
+				err = -1;
+				goto out;
 			}
 	}
 	if (srv.socket_activated && idle_exit)
@@ -334,6 +340,9 @@ int main(int argc, char **argv)
 					   srv.limits.exit_idle_usec, 0, on_exit_idle, &srv);
 	sd_notify(0, "READY=1\nSTATUS=serving");
 	err = sd_event_loop(srv.ev);
+out:
+	/* Every exit after the context opened frees it (a failed start under
+	 * LeakSanitizer is a test failure). */
 	listen_close_all();
 	sd_event_source_unref(srv.exit_idle);
 	sd_event_unref(srv.ev);
