@@ -4,6 +4,7 @@
 
 #include <bpf/bpf.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,40 @@ static int read_memlock(int prog_fd, uint32_t *ret)
 	return line && sscanf(line, "memlock: %u", ret) == 1 ? 0 : -ENOENT;
 }
 
+/* A program's memlock is fixed when it is loaded (the kernel sizes its
+ * pages during verification and never again), but reading it costs an
+ * open/read/close of fdinfo: half the syscalls of listing a program. Keep
+ * what was read, keyed by the program's ID and load time (an ID reused
+ * after wrapping has another load time), in a small direct-mapped table
+ * shared by every context of the process: a long-lived process such as
+ * bpfmand lists 1,000 programs with two syscalls each instead of five,
+ * and the number stays the kernel's. Bounded: a collision replaces. */
+#define MEMLOCK_SLOTS 2048
+static struct memlock_slot {
+	uint64_t load_time;
+	uint32_t id;
+	uint32_t memlock;
+} memlock_cache[MEMLOCK_SLOTS];
+static pthread_mutex_t memlock_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void prog_memlock(int prog_fd, const struct bpf_prog_info *info, uint32_t *ret)
+{
+	struct memlock_slot *slot = &memlock_cache[info->id % MEMLOCK_SLOTS];
+	bool hit;
+
+	pthread_mutex_lock(&memlock_lock);
+	hit = info->id && slot->id == info->id && slot->load_time == info->load_time;
+	if (hit)
+		*ret = slot->memlock;
+	pthread_mutex_unlock(&memlock_lock);
+	if (hit || read_memlock(prog_fd, ret))
+		return;
+	pthread_mutex_lock(&memlock_lock);
+	*slot = (struct memlock_slot){ .load_time = info->load_time, .id = info->id,
+				       .memlock = *ret };
+	pthread_mutex_unlock(&memlock_lock);
+}
+
 int kernel_prog_info_fill(int prog_fd, struct kernel_prog_info *ret)
 {
 	struct bpf_prog_info info;
@@ -91,7 +126,7 @@ int kernel_prog_info_fill(int prog_fd, struct kernel_prog_info *ret)
 	ret->bytes_jited = info.jited_prog_len;
 	ret->verified_insns = info.verified_insns;
 	ret->bytes_memlock = 0;
-	read_memlock(prog_fd, &ret->bytes_memlock);
+	prog_memlock(prog_fd, &info, &ret->bytes_memlock);
 	return 0;
 }
 

@@ -290,10 +290,47 @@ static uint32_t map_owner(const struct bpfman_program *p)
 	return o ? o : bpfman_program__id(p);
 }
 
+static int cmp_map_user(const void *x, const void *y)
+{
+	const struct pb_map_user *a = x, *b = y;
+
+	if (a->owner != b->owner)
+		return a->owner < b->owner ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+void pb_map_users_index(struct arena *a, struct pb_map_users *ret,
+			struct bpfman_program *const *progs, size_t cnt)
+{
+	ret->cnt = 0;
+	ret->v = arena_alloc(a, cnt * sizeof(*ret->v));
+	for (size_t i = 0; ret->v && i < cnt; i++)
+		if (bpfman_program__managed(progs[i]))
+			ret->v[ret->cnt++] = (struct pb_map_user){ map_owner(progs[i]),
+								   bpfman_program__id(progs[i]) };
+	if (ret->cnt)
+		qsort(ret->v, ret->cnt, sizeof(*ret->v), cmp_map_user);
+}
+
+/* Index of the first entry whose owner is `owner` (or cnt). */
+static size_t map_users_first(const struct pb_map_users *u, uint32_t owner)
+{
+	size_t lo = 0, hi = u->cnt;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (u->v[mid].owner < owner)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 Bpfman__V1__ProgramInfo *pb_program_info(struct arena *a, struct bpfman_ctx *ctx,
 					 const struct bpfman_program *prog,
-					 struct bpfman_program *const *users,
-					 size_t users_cnt)
+					 const struct pb_map_users *users)
 {
 	Bpfman__V1__ProgramInfo *pi = arena_alloc(a, sizeof(*pi));
 	size_t n, m;
@@ -329,11 +366,14 @@ Bpfman__V1__ProgramInfo *pb_program_info(struct arena *a, struct bpfman_ctx *ctx
 	}
 	pi->map_pin_path = (char *)bpfman_program__map_pin_dir(prog);
 	if (users) {
-		pi->map_used_by = arena_alloc(a, (users_cnt + 1) * sizeof(char *));
-		for (size_t i = 0; pi->map_used_by && i < users_cnt; i++)
-			if (bpfman_program__managed(users[i]) && map_owner(users[i]) == map_owner(prog))
-				pi->map_used_by[pi->n_map_used_by++] =
-					arena_printf(a, "%u", bpfman_program__id(users[i]));
+		uint32_t owner = map_owner(prog);
+		size_t first = map_users_first(users, owner), end = first;
+
+		while (end < users->cnt && users->v[end].owner == owner)
+			end++;
+		pi->map_used_by = arena_alloc(a, (end - first + 1) * sizeof(char *));
+		for (size_t i = first; pi->map_used_by && i < end; i++)
+			pi->map_used_by[pi->n_map_used_by++] = arena_printf(a, "%u", users->v[i].id);
 	} else {
 		uint32_t *ids = NULL;
 		size_t n_ids = 0;

@@ -39,12 +39,22 @@ enum bpfman_program_type pb_attach_type(const Bpfman__V1__AttachInfo *ai);
 int pb_attach_opts(struct arena *a, struct bpfman_attach_opts *opts,
 		   const Bpfman__V1__AttachInfo *ai, const char **why);
 
-/* Reply messages. map_used_by comes from `users` (a list already at hand,
- * List) or, with users NULL, from bpfman_program__map_used_by (Get, Load). */
+/* The managed programs of a list at hand, sorted by the program whose maps
+ * they use, so List finds each program's map_used_by by binary search
+ * (one pass over 1,000 programs per program was ~1 M calls per List). */
+struct pb_map_users {
+	struct pb_map_user { uint32_t owner, id; } *v;
+	size_t cnt;
+};
+void pb_map_users_index(struct arena *a, struct pb_map_users *ret,
+			struct bpfman_program *const *progs, size_t cnt);
+
+/* Reply messages. map_used_by comes from `users` (an index of a list
+ * already at hand, List) or, with users NULL, from
+ * bpfman_program__map_used_by (Get, Load). */
 Bpfman__V1__ProgramInfo *pb_program_info(struct arena *a, struct bpfman_ctx *ctx,
 					 const struct bpfman_program *prog,
-					 struct bpfman_program *const *users,
-					 size_t users_cnt);
+					 const struct pb_map_users *users);
 Bpfman__V1__KernelProgramInfo *pb_kernel_info(struct arena *a,
 					      const struct bpfman_program *prog);
 

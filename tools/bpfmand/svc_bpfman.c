@@ -108,7 +108,7 @@ static void do_load(struct grpc_call *call, const uint8_t *req, size_t len)
 		if (!ri)
 			break;
 		bpfman__v1__load_response_info__init(ri);
-		ri->info = pb_program_info(&a, call->srv->ctx, progs[i], NULL, 0);
+		ri->info = pb_program_info(&a, call->srv->ctx, progs[i], NULL);
 		ri->kernel_info = pb_kernel_info(&a, progs[i]);
 		out.programs[out.n_programs++] = ri;
 	}
@@ -221,6 +221,9 @@ static void do_list(struct grpc_call *call, const uint8_t *req, size_t len)
 		grpc_call_fail(call, err);
 		goto out;
 	}
+	struct pb_map_users users;
+
+	pb_map_users_index(&a, &users, progs, cnt);
 	out.results = arena_alloc(&a, cnt * sizeof(*out.results));
 	for (size_t i = 0; out.results && i < cnt; i++) {
 		Bpfman__V1__ListResponse__ListResult *r;
@@ -234,7 +237,7 @@ static void do_list(struct grpc_call *call, const uint8_t *req, size_t len)
 		bpfman__v1__list_response__list_result__init(r);
 		if (bpfman_program__managed(progs[i])) {
 			r->_info_case = BPFMAN__V1__LIST_RESPONSE__LIST_RESULT___INFO_INFO;
-			r->info = pb_program_info(&a, call->srv->ctx, progs[i], progs, cnt);
+			r->info = pb_program_info(&a, call->srv->ctx, progs[i], &users);
 		}
 		r->kernel_info = pb_kernel_info(&a, progs[i]);
 		out.results[out.n_results++] = r;
@@ -308,7 +311,7 @@ static void do_get(struct grpc_call *call, const uint8_t *req, size_t len)
 	/* A program we do not manage: the kernel's view only. */
 	if (bpfman_program__managed(prog)) {
 		out._info_case = BPFMAN__V1__GET_RESPONSE___INFO_INFO;
-		out.info = pb_program_info(&a, call->srv->ctx, prog, NULL, 0);
+		out.info = pb_program_info(&a, call->srv->ctx, prog, NULL);
 	}
 	out.kernel_info = pb_kernel_info(&a, prog);
 	if (a.failed)
