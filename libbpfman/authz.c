@@ -286,9 +286,12 @@ int bpfman_authorize(enum bpfman_role *ret_role, struct bpfman_ctx *ctx,
 		}
 	}
 	if (!have) {
-		struct group *g = getgrnam("bpfman");
+		/* Root first: looking the group up goes through NSS (with
+		 * systemd's module, ~170 syscalls), on every call. */
+		bool is_root = id->has_unix_cred && id->uid == 0;
+		struct group *g = is_root ? NULL : getgrnam("bpfman");
 
-		if ((id->has_unix_cred && id->uid == 0) || (g && in_group(id, g->gr_gid))) {
+		if (is_root || (g && in_group(id, g->gr_gid))) {
 			if (ret_role)
 				*ret_role = BPFMAN_ROLE_ADMIN;
 			return 0;

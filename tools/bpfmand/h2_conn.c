@@ -15,9 +15,6 @@
 #include <unistd.h>
 
 #include <nghttp2/nghttp2.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
 
 #include "server.h"
 #include "tls.h"
@@ -58,7 +55,7 @@ struct h2_conn {
 	struct server *srv;
 	struct h2_conn *next, *prev;
 	int fd;
-	SSL *ssl;           /* tcp: mutual TLS; NULL on unix sockets */
+	struct tls_conn *ssl; /* tcp: mutual TLS; NULL on unix sockets */
 	bool handshake_done;
 	sd_event_source *io, *timer;
 	nghttp2_session *session;
@@ -115,7 +112,7 @@ static void conn_free(struct h2_conn *c)
 	}
 	sd_event_source_disable_unref(c->io);
 	sd_event_source_disable_unref(c->timer);
-	SSL_free(c->ssl);
+	tls_conn_free(c->ssl);
 	close(c->fd);
 	free(c);
 	srv->conn_cnt--;
@@ -565,15 +562,10 @@ static ssize_t on_send(nghttp2_session *session, const uint8_t *data,
 	(void)session;
 	(void)flags;
 	if (c->ssl) {
-		int r;
-
-		ERR_clear_error();
-		r = SSL_write(c->ssl, data, (int)(length > INT32_MAX ? INT32_MAX : length));
-		if (r > 0)
-			return r;
-		r = SSL_get_error(c->ssl, r);
-		return r == SSL_ERROR_WANT_WRITE || r == SSL_ERROR_WANT_READ
-			       ? NGHTTP2_ERR_WOULDBLOCK : NGHTTP2_ERR_CALLBACK_FAILURE;
+		n = tls_conn_write(c->ssl, data, length);
+		if (n > 0)
+			return n;
+		return n == TLS_IO_FAILED ? NGHTTP2_ERR_CALLBACK_FAILURE : NGHTTP2_ERR_WOULDBLOCK;
 	}
 	n = send(c->fd, data, length, MSG_NOSIGNAL);
 	if (n < 0)
@@ -632,41 +624,18 @@ int h2_conn_feed(struct h2_conn *c, const uint8_t *data, size_t len)
  * refused client certificate is logged with OpenSSL's reason. */
 static bool handshake(struct h2_conn *c)
 {
-	int r;
+	int r = tls_conn_handshake(c->ssl, &c->peer);
 
-	ERR_clear_error();
-	r = SSL_accept(c->ssl);
-	if (r == 1) {
-		const unsigned char *alpn = NULL;
-		unsigned int alpn_len = 0;
-
-		SSL_get0_alpn_selected(c->ssl, &alpn, &alpn_len);
-		if (alpn_len != 2 || memcmp(alpn, "h2", 2)) {
-			fprintf(stderr, "bpfmand: refused a TLS client that did not agree on HTTP/2 (ALPN h2)\n");
-			conn_free(c);
-			return false;
-		}
+	if (r == TLS_IO_DONE) {
 		c->handshake_done = true;
-		tls_peer_identity(c->ssl, &c->peer);
 		return true;
 	}
-	r = SSL_get_error(c->ssl, r);
-	if (r == SSL_ERROR_WANT_READ || r == SSL_ERROR_WANT_WRITE) {
+	if (r == TLS_IO_WANT_READ || r == TLS_IO_WANT_WRITE) {
 		sd_event_source_set_io_events(c->io, EPOLLRDHUP |
-					      (r == SSL_ERROR_WANT_READ ? EPOLLIN : EPOLLOUT));
+					      (r == TLS_IO_WANT_READ ? EPOLLIN : EPOLLOUT));
 		return false; /* not yet: wait for the socket */
 	}
-	{
-		long v = SSL_get_verify_result(c->ssl);
-		char buf[256] = "";
-
-		ERR_error_string_n(ERR_peek_error(), buf, sizeof(buf));
-		fprintf(stderr, "bpfmand: refused a TLS client in the handshake: %s%s%s\n",
-			v != X509_V_OK ? X509_verify_cert_error_string(v) : buf,
-			v != X509_V_OK ? " (client certificate)" : "",
-			"");
-	}
-	conn_free(c);
+	conn_free(c); /* refused: tls_conn_handshake said why */
 	return false;
 }
 
@@ -684,16 +653,12 @@ static int on_io(sd_event_source *es, int fd, uint32_t revents, void *user_data)
 	}
 	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)) {
 		if (c->ssl) {
-			int r;
-
-			ERR_clear_error();
-			r = SSL_read(c->ssl, buf, sizeof(buf));
-			if (r > 0) {
-				h2_conn_feed(c, buf, (size_t)r);
+			n = tls_conn_read(c->ssl, buf, sizeof(buf));
+			if (n > 0) {
+				h2_conn_feed(c, buf, (size_t)n);
 				return 0;
 			}
-			r = SSL_get_error(c->ssl, r);
-			if (r != SSL_ERROR_WANT_READ && r != SSL_ERROR_WANT_WRITE) {
+			if (n == TLS_IO_FAILED) {
 				conn_free(c); /* closed, or a TLS error */
 				return 0;
 			}
@@ -757,7 +722,7 @@ static void peer_from_socket(struct peer *p, int fd)
 	}
 }
 
-int h2_conn_start(struct server *srv, int fd, SSL_CTX *tls)
+int h2_conn_start(struct server *srv, int fd, struct tls_ctx *tls)
 {
 	nghttp2_session_callbacks *cb;
 	nghttp2_settings_entry settings[] = {
@@ -777,9 +742,8 @@ int h2_conn_start(struct server *srv, int fd, SSL_CTX *tls)
 	c->fd = fd;
 	peer_from_socket(&c->peer, fd);
 	if (tls) {
-		c->ssl = SSL_new(tls);
-		if (!c->ssl || SSL_set_fd(c->ssl, fd) != 1) {
-			SSL_free(c->ssl);
+		c->ssl = tls_conn_new(tls, fd);
+		if (!c->ssl) {
 			free(c);
 			close(fd);
 			return -ENOMEM;

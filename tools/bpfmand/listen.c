@@ -25,7 +25,7 @@ static struct listener {
 	struct server *srv;
 	int fd;
 	char *unlink_path; /* our socket file, removed at exit */
-	SSL_CTX *tls;      /* tcp: mutual TLS */
+	struct tls_ctx *tls;      /* tcp: mutual TLS */
 	sd_event_source *src;
 } listeners[MAX_LISTENERS];
 static int listener_cnt;
@@ -56,7 +56,7 @@ static int on_accept(sd_event_source *es, int fd, uint32_t revents, void *user_d
 	}
 }
 
-static int add_fd(struct server *srv, int fd, const char *unlink_path, SSL_CTX *tls)
+static int add_fd(struct server *srv, int fd, const char *unlink_path, struct tls_ctx *tls)
 {
 	struct listener *l;
 
@@ -170,7 +170,7 @@ static int listen_unix(struct server *srv, const char *path)
 	return add_fd(srv, fd, path, NULL);
 }
 
-static int listen_tcp(struct server *srv, const char *hostport, SSL_CTX *tls)
+static int listen_tcp(struct server *srv, const char *hostport, struct tls_ctx *tls)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE };
 	struct addrinfo *ai = NULL;
@@ -214,7 +214,7 @@ static int listen_tcp(struct server *srv, const char *hostport, SSL_CTX *tls)
 	return add_fd(srv, fd, NULL, tls);
 }
 
-int listen_add(struct server *srv, const char *address, SSL_CTX *tls)
+int listen_add(struct server *srv, const char *address, struct tls_ctx *tls)
 {
 	if (!strncmp(address, "unix:", 5))
 		return listen_unix(srv, address + 5);

@@ -180,7 +180,7 @@ int main(int argc, char **argv)
 	const char *listen_addrs[MAX_LISTEN];
 	int listen_cnt = 0, verbose = 0, inherited = 0, c, err, level;
 	const char *tls_ca = NULL, *tls_cert = NULL, *tls_key = NULL;
-	SSL_CTX *tls = NULL;
+	struct tls_ctx *tls = NULL;
 	bool want_tcp = false, restore = false;
 	unsigned long v, idle_exit = 60, idle_timeout = 300, header_timeout = 10;
 	struct server srv = {
@@ -276,7 +276,7 @@ int main(int argc, char **argv)
 	err = bpfman_ctx_new(&srv.ctx, &opts);
 	if (err) {
 		fprintf(stderr, "bpfmand: error: %s\n", bpfman_errmsg(NULL));
-		SSL_CTX_free(tls);
+		tls_ctx_free(tls);
 		return 1;
 	}
 	/* bpfman_ctx_new reconciled the state with the kernel; after a reboot
@@ -347,6 +347,6 @@ out:
 	sd_event_source_unref(srv.exit_idle);
 	sd_event_unref(srv.ev);
 	bpfman_ctx_free(srv.ctx);
-	SSL_CTX_free(tls);
+	tls_ctx_free(tls);
 	return err < 0 ? 1 : 0;
 }

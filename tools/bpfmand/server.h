@@ -14,12 +14,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include <openssl/ssl.h>
 #include <systemd/sd-event.h>
 
 #include <bpfman/bpfman.h>
 
 #include "grpc_frame.h"
+
+struct tls_ctx;
 
 #define PEER_MAX_GROUPS 64
 #define PEER_MAX_SANS 8
@@ -123,7 +124,7 @@ void grpc_dispatch(struct grpc_call *call, const struct grpc_method *m,
 		   const uint8_t *body, size_t len);
 
 /* h2_conn.c: takes over an accepted, non-blocking socket. */
-int h2_conn_start(struct server *srv, int fd, SSL_CTX *tls);
+int h2_conn_start(struct server *srv, int fd, struct tls_ctx *tls);
 /* Hands received bytes to a connection (on_io, and the fuzzer); 0, or a
  * negative errno when the connection was closed (and freed). */
 int h2_conn_feed(struct h2_conn *c, const uint8_t *data, size_t len);
@@ -136,7 +137,7 @@ void server_conn_closed(struct server *srv);
 
 /* listen.c */
 /* tls: required for tcp: addresses (mutual TLS), unused for unix: */
-int listen_add(struct server *srv, const char *address, SSL_CTX *tls);
+int listen_add(struct server *srv, const char *address, struct tls_ctx *tls);
 int listen_inherited(struct server *srv, int *ret_cnt);
 void listen_close_all(void);
 
