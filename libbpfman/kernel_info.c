@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -128,6 +129,41 @@ int kernel_prog_info_fill(int prog_fd, struct kernel_prog_info *ret)
 	ret->bytes_memlock = 0;
 	prog_memlock(prog_fd, &info, &ret->bytes_memlock);
 	return 0;
+}
+
+#ifndef BPF_F_PATH_FD
+#define BPF_F_PATH_FD (1U << 14)
+#endif
+
+/* Set once a kernel refused BPF_F_PATH_FD (before 6.5): never retried. */
+static bool path_fd_refused;
+
+int kernel_obj_get_at(int root_fd, const char *root, const char *pin)
+{
+	size_t n = root ? strlen(root) : 0;
+	int fd;
+
+	if (root_fd >= 0 && n && !strncmp(pin, root, n) && pin[n] == '/' && pin[n + 1] &&
+	    !__atomic_load_n(&path_fd_refused, __ATOMIC_RELAXED)) {
+		/* bpf_attr's obj_get part with path_fd, which Debian 12's
+		 * headers and libbpf 1.1 do not know yet. */
+		struct {
+			uint64_t pathname;
+			uint32_t bpf_fd;
+			uint32_t file_flags;
+			int32_t path_fd;
+		} attr = { .pathname = (uint64_t)(unsigned long)(pin + n + 1),
+			   .file_flags = BPF_F_PATH_FD, .path_fd = root_fd };
+
+		fd = (int)syscall(__NR_bpf, BPF_OBJ_GET, &attr, sizeof(attr));
+		if (fd >= 0)
+			return fd;
+		if (errno != EINVAL && errno != E2BIG)
+			return -errno;
+		__atomic_store_n(&path_fd_refused, true, __ATOMIC_RELAXED);
+	}
+	fd = bpf_obj_get(pin);
+	return fd < 0 ? -errno : fd;
 }
 
 uint32_t kernel_prog_id(int prog_fd)

@@ -8,6 +8,12 @@
 #include "model.h"
 
 int kernel_prog_info_fill(int prog_fd, struct kernel_prog_info *ret);
+/* bpf_obj_get(pin), but when pin lies under root, whose O_PATH fd is
+ * root_fd (or -1), the path is resolved from there (BPF_F_PATH_FD, Linux
+ * 6.5): listing 1,000 programs then walks "prog_ID" 1,000 times rather
+ * than /sys/fs/bpf/... each time. Older kernels get the absolute path.
+ * A new fd, or -errno. */
+int kernel_obj_get_at(int root_fd, const char *root, const char *pin);
 /* Program ID of an fd, 0 on error. */
 uint32_t kernel_prog_id(int prog_fd);
 /* Kernel link ID of a pinned link, 0 when absent. */

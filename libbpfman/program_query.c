@@ -9,6 +9,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,17 +19,22 @@ void bpfman_list_opts_init(struct bpfman_list_opts *opts, size_t sz)
 	bpfman_opts_init(opts, sz);
 }
 
-void program_fill_kernel(struct bpfman_program *p)
+void program_fill_kernel_at(struct bpfman_program *p, int root_fd, const char *root)
 {
 	int fd;
 
 	if (str_empty(p->pin_path))
 		return;
-	fd = bpf_obj_get(p->pin_path);
+	fd = kernel_obj_get_at(root_fd, root, p->pin_path);
 	if (fd < 0)
 		return;
 	kernel_prog_info_fill(fd, &p->kernel);
 	close(fd);
+}
+
+void program_fill_kernel(struct bpfman_program *p)
+{
+	program_fill_kernel_at(p, -1, NULL);
 }
 
 enum bpfman_status status_of(struct bpfman_ctx *ctx, bool live, const char *boot_id)
@@ -190,6 +196,7 @@ int bpfman_program__list(struct bpfman_program ***ret_progs, size_t *ret_cnt,
 	struct bpfman_link *links = NULL;
 	size_t nrows = 0, nlinks = 0, cnt = 0, cap = 0;
 	_cleanup_free_ uint32_t *managed_ids = NULL;
+	_cleanup_close_ int root_fd = -1;
 	const char *kt_name;
 	enum bpf_prog_type kt = 0;
 	int err;
@@ -213,6 +220,9 @@ int bpfman_program__list(struct bpfman_program ***ret_progs, size_t *ret_cnt,
 	for (size_t i = 0; i < nrows; i++)
 		managed_ids[i] = rows[i].id;
 	qsort(managed_ids, nrows, sizeof(*managed_ids), cmp_u32);
+	/* Pins are resolved from here: one path walk for the list. */
+	if (nrows)
+		root_fd = open(ctx->bpffs_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 	for (size_t i = 0; i < nrows; i++) {
 		struct bpfman_program *p;
@@ -238,7 +248,7 @@ int bpfman_program__list(struct bpfman_program ***ret_progs, size_t *ret_cnt,
 				p->link_ids[p->link_ids_cnt++] = links[j].id;
 			}
 		}
-		program_fill_kernel(p);
+		program_fill_kernel_at(p, root_fd, ctx->bpffs_root);
 		program_status(ctx, p);
 		if (kt_name && (!p->kernel.loaded || p->kernel.type != (uint32_t)kt)) {
 			program_clear(p);

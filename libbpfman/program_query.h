@@ -9,6 +9,8 @@ struct bpfman_ctx;
 /* Fills p->kernel from the program's pin; leaves kernel.loaded false when
  * the pin is gone (after a reboot, before restore). */
 void program_fill_kernel(struct bpfman_program *p);
+/* The same, the pin resolved from root_fd (kernel_obj_get_at): for lists. */
+void program_fill_kernel_at(struct bpfman_program *p, int root_fd, const char *root);
 /* Validates and copies caller metadata (shared by load and attach). */
 int validate_metadata(struct bpfman_ctx *ctx, const struct bpfman_kv *md, size_t cnt,
 		      struct kv_list *ret);
