@@ -24,7 +24,7 @@ tmp=$(mktemp -d "$dir/.build.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 start=$(date +%s)
 echo "get-ghz: building ghz $version into $dir (first run only; takes a minute or two)" >&2
-GOBIN="$tmp" GOFLAGS=-mod=mod CGO_ENABLED=0 GOTOOLCHAIN=local \
+GOBIN="$tmp" GOMODCACHE="$cache/go-mod" GOCACHE="$cache/go-build" GOFLAGS=-mod=mod CGO_ENABLED=0 GOTOOLCHAIN=local \
 	"$GO" install "github.com/bojand/ghz/cmd/ghz@$version" >&2
 mv "$tmp/ghz" "$bin"
 echo "get-ghz: built in $(( $(date +%s) - start ))s" >&2

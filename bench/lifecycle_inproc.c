@@ -5,6 +5,9 @@
  *
  *   lifecycle_inproc libbpfman|libbpf OBJ ITERATIONS
  *   lifecycle_inproc load-many OBJ COUNT     (leaves COUNT programs loaded)
+ *   lifecycle_inproc load-attach OBJ ITERATIONS
+ *       (median of load+attach alone; detach and unload are not timed: the
+ *       in-process side of bench/daemon.sh's Load+Attach ratio)
  *
  * Prints "<mode> <iterations> <mean microseconds per lifecycle>". State goes
  * where BPFMAN_STATE_DIR / BPFMAN_BPFFS_ROOT say. */
@@ -79,6 +82,49 @@ static int one_libbpf(const char *obj_path)
 	return 0;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int load_attach(struct bpfman_ctx *ctx, const char *obj, int iters)
+{
+	const char *specs[] = { "tracepoint:count_getpid" };
+	BPFMAN_OPTS(bpfman_load_opts, lo, .programs = specs, .programs_cnt = 1);
+	BPFMAN_OPTS(bpfman_attach_opts, ao, .tracepoint = "syscalls/sys_enter_getpid");
+	double *t = calloc((size_t)iters, sizeof(*t));
+
+	for (int i = 0; t && i < iters; i++) {
+		struct bpfman_program **p;
+		size_t n;
+		uint64_t link;
+		uint32_t id;
+		double t0 = now_us();
+
+		if (bpfman_program__load_file(&p, &n, ctx, obj, &lo))
+			goto fail;
+		id = bpfman_program__id(p[0]);
+		bpfman_program_list__free(p, n);
+		if (bpfman_program__attach(&link, ctx, id, &ao))
+			goto fail;
+		t[i] = now_us() - t0;
+		if (bpfman_link__detach(ctx, link) || bpfman_program__unload(ctx, id, NULL))
+			goto fail;
+	}
+	if (!t)
+		return 1;
+	qsort(t, (size_t)iters, sizeof(*t), cmp_double);
+	printf("load-attach %d %.1f\n", iters, t[iters / 2]);
+	free(t);
+	return 0;
+fail:
+	fprintf(stderr, "libbpfman: %s\n", bpfman_errmsg(ctx));
+	free(t);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct bpfman_ctx *ctx = NULL;
@@ -86,12 +132,18 @@ int main(int argc, char **argv)
 	double t0;
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: %s libbpfman|libbpf|load-many OBJ N\n", argv[0]);
+		fprintf(stderr, "usage: %s libbpfman|libbpf|load-many|load-attach OBJ N\n", argv[0]);
 		return 2;
 	}
 	iters = atoi(argv[3]);
 	if (strcmp(argv[1], "libbpf"))
 		ctx = open_ctx();
+	if (!strcmp(argv[1], "load-attach")) {
+		int err = load_attach(ctx, argv[2], iters > 0 ? iters : 1);
+
+		bpfman_ctx_free(ctx);
+		return err;
+	}
 	t0 = now_us();
 	for (int i = 0; i < iters; i++) {
 		int err = !strcmp(argv[1], "libbpf") ? one_libbpf(argv[2]) :
