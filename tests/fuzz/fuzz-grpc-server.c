@@ -22,6 +22,11 @@ void server_conn_closed(struct server *srv)
 	(void)srv;
 }
 
+void server_call_done(struct server *srv)
+{
+	(void)srv;
+}
+
 static void load(struct grpc_call *call, const uint8_t *req, size_t len)
 {
 	Bpfman__V1__LoadRequest *in = bpfman__v1__load_request__unpack(NULL, len, req);

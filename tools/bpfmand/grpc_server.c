@@ -139,4 +139,5 @@ void grpc_dispatch(struct grpc_call *call, const struct grpc_method *m,
 				       BPFMAN_PROG_TYPE_UNSPEC, NULL, NULL))
 		return;
 	m->unary(call, msg, msg_len);
+	server_call_done(call->srv);
 }

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,6 +166,28 @@ static int on_exit_idle(sd_event_source *es, uint64_t usec, void *user_data)
 		sd_event_exit(srv->ev, 0);
 	}
 	return 0;
+}
+
+/* A List of 1,000 programs allocates a few MB that free() keeps in the
+ * heap; handing them back right away would cost the next call page faults,
+ * so it waits until calls have stopped for a second. */
+#define TRIM_DELAY_USEC 1000000
+
+static int on_trim(sd_event_source *es, uint64_t usec, void *user_data)
+{
+	(void)es;
+	(void)usec;
+	(void)user_data;
+	malloc_trim(0);
+	return 0;
+}
+
+void server_call_done(struct server *srv)
+{
+	if (!srv->trim)
+		return;
+	sd_event_source_set_time_relative(srv->trim, TRIM_DELAY_USEC);
+	sd_event_source_set_enabled(srv->trim, SD_EVENT_ONESHOT);
 }
 
 static const struct grpc_method *const services[] = {
@@ -335,6 +358,9 @@ int main(int argc, char **argv)
 				goto out;
 			}
 	}
+	if (sd_event_add_time_relative(srv.ev, &srv.trim, CLOCK_MONOTONIC, TRIM_DELAY_USEC,
+				       TRIM_DELAY_USEC / 10, on_trim, &srv) >= 0)
+		sd_event_source_set_enabled(srv.trim, SD_EVENT_OFF);
 	if (srv.socket_activated && idle_exit)
 		sd_event_add_time_relative(srv.ev, &srv.exit_idle, CLOCK_MONOTONIC,
 					   srv.limits.exit_idle_usec, 0, on_exit_idle, &srv);
@@ -345,6 +371,7 @@ out:
 	 * LeakSanitizer is a test failure). */
 	listen_close_all();
 	sd_event_source_unref(srv.exit_idle);
+	sd_event_source_unref(srv.trim);
 	sd_event_unref(srv.ev);
 	bpfman_ctx_free(srv.ctx);
 	tls_ctx_free(tls);

@@ -92,6 +92,7 @@ struct server {
 	bool socket_activated;
 	sd_event_source *exit_idle;
 	struct h2_stream *watchers; /* open Watch streams */
+	sd_event_source *trim; /* malloc_trim once calls have stopped (main.c) */
 };
 
 /* Decodes a request message with protobuf-c's generated unpack function;
@@ -104,6 +105,9 @@ struct server {
 					"cannot decode the request as " #type); \
 		_m;                                                            \
 	})
+
+/* main.c: after each call; a quiet second later the heap is trimmed. */
+void server_call_done(struct server *srv);
 
 /* grpc_server.c */
 void grpc_call_reply(struct grpc_call *call, const void *protobuf_msg);
