@@ -1,12 +1,170 @@
 #!/usr/bin/env bash
-# bpfmand against issue 11's goals: idle RSS, RSS and List latency with
-# 1,000 programs, Get p99 with 16 clients, Load+Attach through the daemon
-# vs in-process. Client: Python grpcio (tests/daemon/get-python-grpc.sh).
-# bpfman-rpc is not built here (cargo); its numbers are quoted from the issue.
+# bpfmand against issue 11's goals and, in the same run, against bpfman's
+# own daemon bpfman-rpc 0.6.0 (Rust) where bench/get-bpfman-rpc.sh has
+# built it. Clients we did not write: ghz (github.com/bojand/ghz, a gRPC
+# load tool) for List and Get, bpfman's published Go client (gobpfman
+# v0.6.0, in bench/goload) for Load+Attach and for loading the programs.
+#
+#   idle RSS; RSS with COUNT programs listed (VmRSS of the daemon)
+#   List of COUNT programs, one client on one kept connection (ghz, p50)
+#   Get with 16 concurrent clients, each on its own connection (ghz, p99)
+#   Load+Attach through the daemon vs the same calls in-process
+#     (bench/lifecycle_inproc load-attach), rounds interleaved so the
+#     machine's load hits both sides alike
+#
+# Environment: COUNT (1000), REPS (Load+Attach iterations per round, 15),
+# ROUNDS (3), GETS (requests per Get client, 200).
 . "$(dirname "$0")/lib.sh"
 bench_setup
-py=$("$top/tests/daemon/get-python-grpc.sh")
-read -r _ _ inproc_us < <("$build/bench/lifecycle_inproc" libbpfman "$obj" "${REPS:-15}")
-INPROC=$build/bench/lifecycle_inproc "$py" "$top/bench/daemon.py" \
-  "$build/tools/bpfmand/bpfmand" "$top/tools/bpfmand/proto" "$obj" "$inproc_us"
-for p in $(prog_ids); do "$ctl" unload "$p" --force; done
+count=${COUNT:-1000} reps=${REPS:-15} rounds=${ROUNDS:-3} gets=${GETS:-200}
+proto=$top/tools/bpfmand/proto
+goload=$("$top/bench/get-goload.sh")
+if ! ghz=$("$top/bench/get-ghz.sh"); then
+  echo "*** ghz could not be built (bench/get-ghz.sh above says why): List and Get are NOT measured ***"
+  ghz=
+fi
+peer_bin=${BPFMAN_RPC:-${LIBBPFMAN_TOOLS_CACHE:-/var/cache/libbpfman-tools}/bpfman-0.6.0/bin/bpfman-rpc}
+if [ ! -x "$peer_bin" ]; then
+  echo "*** bpfman-rpc 0.6.0 is ABSENT ($peer_bin): no peer in this run; build it once with"
+  echo "*** bench/get-bpfman-rpc.sh (cargo, ~25 min on 2 cores). Peer numbers below are missing. ***"
+  peer_bin=
+fi
+work=$BPFMAN_STATE_DIR/daemon-bench
+mkdir -p "$work"
+
+rss_mb() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+
+wait_sock() {  # SOCKET PID
+  for _ in $(seq 300); do [ -S "$1" ] && return 0; kill -0 "$2" 2>/dev/null || break; sleep 0.1; done
+  echo "daemon did not start listening on $1" >&2
+  return 1
+}
+
+# ghz JSON report -> "p50_ms p99_ms errors"
+ghz_stats() {
+  python3 - "$1" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+pct = {int(p["percentage"]): p["latency"] / 1e6 for p in r.get("latencyDistribution") or []}
+errs = sum(r.get("errorDistribution", {}).values()) if r.get("errorDistribution") else 0
+print("%.2f %.2f %d" % (pct.get(50, float("nan")), pct.get(99, float("nan")), errs))
+PY
+}
+
+ghz_run() {  # SOCKET METHOD OUT ghz-args...
+  local sock=$1 method=$2 out=$3
+  shift 3
+  "$ghz" --insecure --import-paths "$proto" --proto "$proto/bpfman.proto" \
+    --call "bpfman.v1.Bpfman/$method" --format json --output "$out" "$@" "unix://$sock" >/dev/null
+}
+
+# measure NAME SOCKET PID: fills the globals <NAME>_{idle,rss,list,get50,get99}
+measure() {
+  local name=$1 sock=$2 pid=$3 n
+  printf -v "${name}_idle" '%s' "$(rss_mb "$pid")"
+  "$goload" load-many "$sock" "$obj" "$count" >"$work/$name.ids"
+  n=$("$goload" count "$sock")
+  [ "$n" = "$count" ] || { echo "$name manages $n programs, expected $count" >&2; return 1; }
+  if [ -n "$ghz" ]; then
+    ghz_run "$sock" List "$work/$name-list.json" -c 1 --connections 1 -n 30 \
+      -d '{"bpfman_programs_only": true}'
+    read -r p50 _ errs < <(ghz_stats "$work/$name-list.json")
+    [ "$errs" = 0 ] || { echo "$name: $errs List calls failed" >&2; return 1; }
+    printf -v "${name}_list" '%s' "$p50"
+    python3 -c 'import json,sys; print(json.dumps([{"id": int(l)} for l in open(sys.argv[1])]))' \
+      "$work/$name.ids" >"$work/$name-get.json"
+    ghz_run "$sock" Get "$work/$name-get.json.out" -c 16 --connections 16 -n $((16 * gets)) \
+      -D "$work/$name-get.json"
+    read -r p50 p99 errs < <(ghz_stats "$work/$name-get.json.out")
+    [ "$errs" = 0 ] || { echo "$name: $errs Get calls failed" >&2; return 1; }
+    printf -v "${name}_get50" '%s' "$p50"
+    printf -v "${name}_get99" '%s' "$p99"
+  fi
+  printf -v "${name}_rss" '%s' "$(rss_mb "$pid")"
+  "$goload" unload-all "$sock"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# ---- bpfmand
+sock=$work/bpfmand.sock
+"$build/tools/bpfmand/bpfmand" --listen "unix:$sock" --config "$work/none.yaml" 2>"$work/bpfmand.log" &
+dpid=$!
+peer_pid=
+stop_daemons() {
+  [ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
+  [ -n "$peer_pid" ] && kill "$peer_pid" 2>/dev/null && wait "$peer_pid" 2>/dev/null
+  bench_cleanup
+}
+trap stop_daemons EXIT
+wait_sock "$sock" "$dpid"
+sleep 1
+# Load+Attach: interleaved rounds, in-process then through the daemon.
+ours=() inproc=()
+for ((r = 0; r < rounds; r++)); do
+  read -r _ _ t < <("$build/bench/lifecycle_inproc" load-attach "$obj" "$reps")
+  inproc+=("$t")
+  read -r _ _ t < <("$goload" load-attach "$sock" "$obj" "$reps")
+  ours+=("$t")
+done
+la_in=$(printf '%s\n' "${inproc[@]}" | median)
+la_d=$(printf '%s\n' "${ours[@]}" | median)
+# Idle is measured after the Load+Attach rounds settle (the first Load
+# opens libcrypto to hash the bytecode, as any libbpfman process does).
+sleep 1.5
+measure bpfmand "$sock" "$dpid"
+
+# ---- bpfman-rpc, in a private mount namespace: its state lives in /run/bpfman
+# and its config in /etc/bpfman, paths it does not let us choose; there a
+# tmpfs /run and an overlay on /etc hold them, so the host is not touched.
+if [ -n "$peer_bin" ]; then
+  psock=$work/bpfman-rpc.sock
+  mkdir -p "$work/peer"
+  unshare -m --propagation private bash -c '
+    set -e
+    mount -t tmpfs tmpfs "$1"
+    mkdir "$1/up" "$1/work"
+    mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/up,workdir=$1/work" /etc
+    mkdir -p /etc/bpfman
+    # Offline: no sigstore TUF root to fetch (only images are verified).
+    printf "[signing]\nallow_unsigned = true\nverify_enabled = false\n" >/etc/bpfman/bpfman.toml
+    mount -t tmpfs tmpfs /run
+    exec "$2" --timeout 0 --socket-path "$3"' _ "$work/peer" "$peer_bin" "$psock" \
+    2>"$work/bpfman-rpc.log" &
+  peer_pid=$!
+  if wait_sock "$psock" "$peer_pid"; then
+    sleep 1
+    peer_la=()
+    for ((r = 0; r < rounds; r++)); do
+      read -r _ _ t < <("$goload" load-attach "$psock" "$obj" "$reps")
+      peer_la+=("$t")
+    done
+    la_p=$(printf '%s\n' "${peer_la[@]}" | median)
+    sleep 1.5
+    measure peer "$psock" "$peer_pid"
+  else
+    echo "*** bpfman-rpc did not start: $(tail -3 "$work/bpfman-rpc.log") ***"
+    peer_bin=
+  fi
+fi
+
+# ---- report
+cmp() {  # WHAT OURS PEER UNIT GOAL
+  if [ -n "$peer_bin" ] && [ -n "$3" ]; then
+    python3 -c 'import sys; w,o,p,u,g=sys.argv[1:]; print(f"{w}: bpfmand {o} {u} vs bpfman-rpc 0.6.0 {p} {u} -> ratio {float(o)/float(p):.2f}x (goal {g})")' "$@"
+  else
+    echo "$1: bpfmand $2 $4 (goal $5; no bpfman-rpc in this run)"
+  fi
+}
+cmp "idle RSS" "$bpfmand_idle" "${peer_idle:-}" MB "< 4 MB"
+cmp "RSS with $count programs listed" "$bpfmand_rss" "${peer_rss:-}" MB "< 10 MB"
+if [ -n "$ghz" ]; then
+  cmp "List of $count, kept connection, p50 (ghz)" "$bpfmand_list" "${peer_list:-}" ms "< 15 ms"
+  cmp "Get, 16 concurrent clients, p99 (ghz)" "$bpfmand_get99" "${peer_get99:-}" ms "< 2 ms"
+  cmp "Get, 16 concurrent clients, p50 (ghz)" "$bpfmand_get50" "${peer_get50:-}" ms "informational"
+fi
+ratio "Load+Attach through bpfmand (gobpfman) vs in-process (libbpfman), median of $rounds x $reps" \
+  "$la_d" "$la_in" "in-process" "<= 1.1x"
+[ -n "$peer_bin" ] && ratio "Load+Attach through bpfmand vs through bpfman-rpc 0.6.0" "$la_d" "$la_p" \
+  "bpfman-rpc" "informational"
+exit 0

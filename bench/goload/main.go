@@ -1,14 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 
-// Load+Attach through bpfmand with bpfman's own published Go client
+// bench/daemon.sh's driver of a bpfman.v1 server (bpfmand, or bpfman's own
+// bpfman-rpc) through bpfman's published Go client
 // (github.com/bpfman/bpfman/clients/gobpfman/v1 at v0.6.0, as the daemon
-// tests use it) on one kept unix-socket connection: the daemon side of
-// bench/daemon.sh's Load+Attach ratio. Each iteration loads a tracepoint
-// program and attaches it (timed), then detaches and unloads it (not
-// timed: the kernel's link teardown would drown the comparison).
+// tests use it), on one kept unix-socket connection.
 //
-// usage: goload SOCKET TRACEPOINT_OBJECT ITERATIONS
-// prints: load-attach ITERATIONS MEDIAN_MICROSECONDS
+//	goload load-attach SOCKET TRACEPOINT_OBJECT ITERATIONS
+//	    prints "load-attach ITERATIONS MEDIAN_MICROSECONDS": each iteration
+//	    loads a tracepoint program and attaches it (timed), then detaches
+//	    and unloads it (not timed: the kernel's link teardown would drown
+//	    the comparison). A sentinel program of the same object stays
+//	    loaded meanwhile, as in bench/lifecycle_inproc, so no iteration
+//	    re-copies and fsyncs the bytecode.
+//	goload load-many SOCKET TRACEPOINT_OBJECT COUNT
+//	    loads COUNT programs and prints their IDs, one a line.
+//	goload unload-all SOCKET
+//	    unloads every program the server manages.
+//	goload count SOCKET
+//	    prints how many programs the server manages (List).
 package main
 
 import (
@@ -29,52 +38,105 @@ func fail(format string, a ...any) {
 	os.Exit(1)
 }
 
-func main() {
-	if len(os.Args) != 4 {
-		fail("usage: goload SOCKET TRACEPOINT_OBJECT ITERATIONS")
-	}
-	n, err := strconv.Atoi(os.Args[3])
-	if err != nil || n < 1 {
-		fail("ITERATIONS must be a positive number, not %q", os.Args[3])
-	}
-	conn, err := grpc.NewClient("unix://"+os.Args[1],
-		grpc.WithTransportCredentials(insecure.NewCredentials()))
+type client struct {
+	c   gobpfman.BpfmanClient
+	ctx context.Context
+	obj string
+}
+
+func (cl *client) load() uint32 {
+	lr, err := cl.c.Load(cl.ctx, &gobpfman.LoadRequest{
+		Bytecode: &gobpfman.BytecodeLocation{Location: &gobpfman.BytecodeLocation_File{File: cl.obj}},
+		Info:     []*gobpfman.LoadInfo{{Name: "count_getpid", ProgramType: gobpfman.BpfmanProgramType_TRACEPOINT}},
+	})
 	if err != nil {
-		fail("dial: %v", err)
+		fail("Load: %v", err)
 	}
-	defer conn.Close()
-	c := gobpfman.NewBpfmanClient(conn)
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Second)
-	defer cancel()
-	// One untimed call opens the connection.
-	if _, err := c.List(ctx, &gobpfman.ListRequest{}); err != nil {
+	return lr.Programs[0].KernelInfo.Id
+}
+
+func (cl *client) unload(id uint32) {
+	if _, err := cl.c.Unload(cl.ctx, &gobpfman.UnloadRequest{Id: id}); err != nil {
+		fail("Unload %d: %v", id, err)
+	}
+}
+
+func (cl *client) managed() []uint32 {
+	only := true
+	r, err := cl.c.List(cl.ctx, &gobpfman.ListRequest{BpfmanProgramsOnly: &only})
+	if err != nil {
 		fail("List: %v", err)
 	}
+	ids := []uint32{}
+	for _, p := range r.Results {
+		ids = append(ids, p.KernelInfo.Id)
+	}
+	return ids
+}
+
+func (cl *client) loadAttach(n int) {
+	cl.managed() // opens the connection, untimed
+	sentinel := cl.load()
 	times := make([]float64, 0, n)
 	for i := 0; i < n; i++ {
 		t0 := time.Now()
-		lr, err := c.Load(ctx, &gobpfman.LoadRequest{
-			Bytecode: &gobpfman.BytecodeLocation{Location: &gobpfman.BytecodeLocation_File{File: os.Args[2]}},
-			Info:     []*gobpfman.LoadInfo{{Name: "count_getpid", ProgramType: gobpfman.BpfmanProgramType_TRACEPOINT}},
-		})
-		if err != nil {
-			fail("Load: %v", err)
-		}
-		id := lr.Programs[0].KernelInfo.Id
-		ar, err := c.Attach(ctx, &gobpfman.AttachRequest{Id: id, Attach: &gobpfman.AttachInfo{
+		id := cl.load()
+		ar, err := cl.c.Attach(cl.ctx, &gobpfman.AttachRequest{Id: id, Attach: &gobpfman.AttachInfo{
 			Info: &gobpfman.AttachInfo_TracepointAttachInfo{
 				TracepointAttachInfo: &gobpfman.TracepointAttachInfo{Tracepoint: "syscalls/sys_enter_getpid"}}}})
 		if err != nil {
 			fail("Attach: %v", err)
 		}
 		times = append(times, float64(time.Since(t0).Microseconds()))
-		if _, err := c.Detach(ctx, &gobpfman.DetachRequest{LinkId: ar.LinkId}); err != nil {
+		if _, err := cl.c.Detach(cl.ctx, &gobpfman.DetachRequest{LinkId: ar.LinkId}); err != nil {
 			fail("Detach: %v", err)
 		}
-		if _, err := c.Unload(ctx, &gobpfman.UnloadRequest{Id: id}); err != nil {
-			fail("Unload: %v", err)
-		}
+		cl.unload(id)
 	}
+	cl.unload(sentinel)
 	sort.Float64s(times)
 	fmt.Printf("load-attach %d %.1f\n", n, times[n/2])
+}
+
+func main() {
+	if len(os.Args) < 3 {
+		fail("usage: goload load-attach|load-many SOCKET OBJECT N, or goload unload-all|count SOCKET")
+	}
+	conn, err := grpc.NewClient("unix://"+os.Args[2],
+		grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		fail("dial: %v", err)
+	}
+	defer conn.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 1800*time.Second)
+	defer cancel()
+	cl := &client{c: gobpfman.NewBpfmanClient(conn), ctx: ctx}
+	switch os.Args[1] {
+	case "unload-all":
+		for _, id := range cl.managed() {
+			cl.unload(id)
+		}
+		return
+	case "count":
+		fmt.Println(len(cl.managed()))
+		return
+	}
+	if len(os.Args) != 5 {
+		fail("usage: goload %s SOCKET OBJECT N", os.Args[1])
+	}
+	cl.obj = os.Args[3]
+	n, err := strconv.Atoi(os.Args[4])
+	if err != nil || n < 1 {
+		fail("N must be a positive number, not %q", os.Args[4])
+	}
+	switch os.Args[1] {
+	case "load-attach":
+		cl.loadAttach(n)
+	case "load-many":
+		for i := 0; i < n; i++ {
+			fmt.Println(cl.load())
+		}
+	default:
+		fail("unknown mode %q: load-attach, load-many or unload-all", os.Args[1])
+	}
 }

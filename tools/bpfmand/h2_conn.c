@@ -24,6 +24,10 @@
 /* Request bodies one connection may have buffered at once (all streams):
  * with --max-streams 100 a connection could otherwise pin 400 MiB. */
 #define MAX_CONN_BUFFERED (16u * 1024 * 1024)
+/* Frames nghttp2 hands us are gathered up to this much and written at
+ * once: a unary reply (HEADERS, DATA, trailers) is one write and one
+ * wake-up of the client instead of three. */
+#define WBUF_CAP 65536
 /* Replies queued on one Watch stream whose client does not read. */
 #define MAX_WATCH_QUEUED (4u * 1024 * 1024)
 
@@ -64,6 +68,8 @@ struct h2_conn {
 	unsigned streams;
 	size_t buffered; /* sum of the streams' body capacities */
 	bool got_request;
+	uint8_t *wbuf; /* frames not yet written (WBUF_CAP) */
+	size_t wlen;
 };
 
 static uint64_t now_usec(void)
@@ -114,6 +120,7 @@ static void conn_free(struct h2_conn *c)
 	sd_event_source_disable_unref(c->timer);
 	tls_conn_free(c->ssl);
 	close(c->fd);
+	free(c->wbuf);
 	free(c);
 	srv->conn_cnt--;
 	server_conn_closed(srv);
@@ -553,25 +560,72 @@ static int on_stream_close(nghttp2_session *session, int32_t id,
 	return 0;
 }
 
+/* Bytes written (> 0), 0 when the socket is full, -1 when it failed. */
+static ssize_t write_some(struct h2_conn *c, const uint8_t *data, size_t length)
+{
+	ssize_t n;
+
+	if (c->ssl) {
+		n = tls_conn_write(c->ssl, data, length);
+		return n > 0 ? n : n == TLS_IO_FAILED ? -1 : 0;
+	}
+	n = send(c->fd, data, length, MSG_NOSIGNAL);
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -1;
+	return n;
+}
+
+/* Writes the gathered frames; 0 (all written, or the socket is full and
+ * EPOLLOUT will bring us back), -1 when the connection failed. */
+static int wflush(struct h2_conn *c)
+{
+	while (c->wlen) {
+		ssize_t n = write_some(c, c->wbuf, c->wlen);
+
+		if (n < 0)
+			return -1;
+		if (!n)
+			return 0;
+		memmove(c->wbuf, c->wbuf + n, c->wlen - (size_t)n);
+		c->wlen -= (size_t)n;
+	}
+	return 0;
+}
+
 static ssize_t on_send(nghttp2_session *session, const uint8_t *data,
 		       size_t length, int flags, void *user_data)
 {
 	struct h2_conn *c = user_data;
-	ssize_t n;
 
 	(void)session;
 	(void)flags;
-	if (c->ssl) {
-		n = tls_conn_write(c->ssl, data, length);
-		if (n > 0)
-			return n;
-		return n == TLS_IO_FAILED ? NGHTTP2_ERR_CALLBACK_FAILURE : NGHTTP2_ERR_WOULDBLOCK;
+	if (!c->wbuf && !(c->wbuf = malloc(WBUF_CAP)))
+		return NGHTTP2_ERR_CALLBACK_FAILURE;
+	if (c->wlen + length > WBUF_CAP) {
+		if (wflush(c))
+			return NGHTTP2_ERR_CALLBACK_FAILURE;
+		if (c->wlen)
+			return NGHTTP2_ERR_WOULDBLOCK; /* full: EPOLLOUT resumes */
+		if (length > WBUF_CAP) {
+			ssize_t n = write_some(c, data, length);
+
+			return n < 0 ? NGHTTP2_ERR_CALLBACK_FAILURE : n ? n : NGHTTP2_ERR_WOULDBLOCK;
+		}
 	}
-	n = send(c->fd, data, length, MSG_NOSIGNAL);
-	if (n < 0)
-		return errno == EAGAIN || errno == EINTR ? NGHTTP2_ERR_WOULDBLOCK
-							 : NGHTTP2_ERR_CALLBACK_FAILURE;
-	return n;
+	memcpy(c->wbuf + c->wlen, data, length);
+	c->wlen += length;
+	return (ssize_t)length;
+}
+
+/* nghttp2_session_send, then the gathered frames out; non-zero when the
+ * connection failed. */
+static int session_send(struct h2_conn *c)
+{
+	int err = nghttp2_session_send(c->session);
+
+	if (wflush(c))
+		return -1;
+	return err;
 }
 
 static void arm_timer(struct h2_conn *c)
@@ -589,21 +643,22 @@ static bool pump(struct h2_conn *c)
 {
 	bool done;
 
-	if (nghttp2_session_send(c->session)) {
+	if (session_send(c)) {
 		conn_free(c);
 		return false;
 	}
 	done = !nghttp2_session_want_read(c->session) &&
-	       !nghttp2_session_want_write(c->session);
+	       !nghttp2_session_want_write(c->session) && !c->wlen;
 	/* Draining: close once every accepted stream is answered and sent. */
-	if (c->srv->draining && !c->streams && !nghttp2_session_want_write(c->session))
+	if (c->srv->draining && !c->streams && !nghttp2_session_want_write(c->session) &&
+	    !c->wlen)
 		done = true;
 	if (done) {
 		conn_free(c);
 		return false;
 	}
 	sd_event_source_set_io_events(c->io, EPOLLIN | EPOLLRDHUP |
-				      (nghttp2_session_want_write(c->session) ? EPOLLOUT : 0));
+				      (nghttp2_session_want_write(c->session) || c->wlen ? EPOLLOUT : 0));
 	return true;
 }
 
@@ -612,7 +667,7 @@ int h2_conn_feed(struct h2_conn *c, const uint8_t *data, size_t len)
 	/* A protocol error makes nghttp2 queue GOAWAY and return an error:
 	 * send what we can, then close this connection only. */
 	if (nghttp2_session_mem_recv(c->session, data, len) < 0) {
-		nghttp2_session_send(c->session);
+		session_send(c);
 		conn_free(c);
 		return -EPROTO;
 	}
@@ -693,7 +748,7 @@ static int on_timer(sd_event_source *es, uint64_t usec, void *user_data)
 	(void)usec;
 	/* A slow or silent client: say goodbye and close. */
 	nghttp2_session_terminate_session(c->session, NGHTTP2_NO_ERROR);
-	nghttp2_session_send(c->session);
+	session_send(c);
 	conn_free(c);
 	return 0;
 }
