@@ -18,6 +18,10 @@
 //	    unloads every program the server manages.
 //	goload count SOCKET
 //	    prints how many programs the server manages (List).
+//	goload list SOCKET COUNT ITERATIONS
+//	    prints "list ITERATIONS P50_MICROSECONDS P99_MICROSECONDS" of List
+//	    (bpfman_programs_only), each reply checked to hold COUNT programs;
+//	    decoding into gobpfman's generated types is inside the time.
 package main
 
 import (
@@ -119,6 +123,28 @@ func main() {
 		return
 	case "count":
 		fmt.Println(len(cl.managed()))
+		return
+	case "list":
+		if len(os.Args) != 5 {
+			fail("usage: goload list SOCKET COUNT ITERATIONS")
+		}
+		want, err1 := strconv.Atoi(os.Args[3])
+		n, err2 := strconv.Atoi(os.Args[4])
+		if err1 != nil || err2 != nil || n < 1 {
+			fail("COUNT and ITERATIONS must be numbers")
+		}
+		cl.managed() // opens the connection, untimed
+		times := make([]float64, 0, n)
+		for i := 0; i < n; i++ {
+			t0 := time.Now()
+			got := len(cl.managed())
+			times = append(times, float64(time.Since(t0).Microseconds()))
+			if got != want {
+				fail("List returned %d programs, expected %d", got, want)
+			}
+		}
+		sort.Float64s(times)
+		fmt.Printf("list %d %.1f %.1f\n", n, times[n/2], times[(n*99)/100])
 		return
 	}
 	if len(os.Args) != 5 {
