@@ -52,7 +52,11 @@ static const char schema[] =
 	"CREATE TABLE IF NOT EXISTS pending ("
 	"  token TEXT PRIMARY KEY, dir TEXT NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS counters ("
-	"  name TEXT PRIMARY KEY, value INTEGER NOT NULL);";
+	"  name TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+	/* map_used_by (db_prog_map_users), on every Get: without it a scan
+	 * of all programs, a third of a Get's time with 1,000 loaded.
+	 * Databases already at this schema get it at the next migration. */
+	"CREATE INDEX IF NOT EXISTS programs_map_pin_dir ON programs(map_pin_dir);";
 
 static int db_error(struct bpfman_ctx *ctx, const char *what)
 {
