@@ -62,10 +62,9 @@ ghz_run() {  # SOCKET METHOD OUT ghz-args...
     --call "bpfman.v1.Bpfman/$method" --format json --output "$out" "$@" "unix://$sock" >/dev/null
 }
 
-# measure NAME SOCKET PID: fills the globals <NAME>_{idle,rss,list,get50,get99}
+# measure NAME SOCKET PID: fills the globals <NAME>_{rss,list,get50,get99}
 measure() {
   local name=$1 sock=$2 pid=$3 n
-  printf -v "${name}_idle" '%s' "$(rss_mb "$pid")"
   "$goload" load-many "$sock" "$obj" "$count" >"$work/$name.ids"
   n=$("$goload" count "$sock")
   [ "$n" = "$count" ] || { echo "$name manages $n programs, expected $count" >&2; return 1; }
@@ -100,6 +99,7 @@ stop_daemons() {
 trap stop_daemons EXIT
 wait_sock "$sock" "$dpid"
 sleep 1
+bpfmand_idle=$(rss_mb "$dpid") # started, no call yet
 # Load+Attach: interleaved rounds, in-process then through the daemon.
 ours=() inproc=()
 for ((r = 0; r < rounds; r++)); do
@@ -110,9 +110,7 @@ for ((r = 0; r < rounds; r++)); do
 done
 la_in=$(printf '%s\n' "${inproc[@]}" | median)
 la_d=$(printf '%s\n' "${ours[@]}" | median)
-# Idle is measured after the Load+Attach rounds settle (the first Load
-# opens libcrypto to hash the bytecode, as any libbpfman process does).
-sleep 1.5
+sleep 1.5 # the heap is trimmed a second after calls stop
 measure bpfmand "$sock" "$dpid"
 
 # ---- bpfman-rpc, in a private mount namespace: its state lives in /run/bpfman
@@ -143,6 +141,7 @@ if [ -n "$peer_bin" ]; then
   peer_pid=$!
   if wait_sock "$psock" "$peer_pid"; then
     sleep 1
+    peer_idle=$(rss_mb "$peer_pid")
     peer_la=()
     for ((r = 0; r < rounds; r++)); do
       read -r _ _ t < <("$goload" load-attach "$psock" "$obj" "$reps")
