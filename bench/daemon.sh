@@ -37,6 +37,13 @@ mkdir -p "$work"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (numbers below move with it)"
 
 rss_mb() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+# CPU time a process (all its threads) has used, in clock ticks: the
+# server's own cost per call, which the machine's load does not inflate
+# the way it inflates latency.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+per_call_us() {  # TICKS_BEFORE TICKS_AFTER CALLS
+  python3 -c 'import os,sys; a,b,n=map(int,sys.argv[1:]); print("%.0f" % ((b-a)*1e6/os.sysconf("SC_CLK_TCK")/n))' "$@"
+}
 
 wait_sock() {  # SOCKET PID
   for _ in $(seq 300); do [ -S "$1" ] && return 0; kill -0 "$2" 2>/dev/null || break; sleep 0.1; done
@@ -62,19 +69,24 @@ ghz_run() {  # SOCKET METHOD OUT ghz-args...
     --call "bpfman.v1.Bpfman/$method" --format json --output "$out" "$@" "unix://$sock" >/dev/null
 }
 
-# measure NAME SOCKET PID: fills the globals <NAME>_{rss,list,get50,get99}
+# measure NAME SOCKET PID: fills the globals
+# <NAME>_{rss,list,listcpu,get50,get99,getcpu}
 measure() {
-  local name=$1 sock=$2 pid=$3 n
+  local name=$1 sock=$2 pid=$3 n t0
   "$goload" load-many "$sock" "$obj" "$count" >"$work/$name.ids"
   n=$("$goload" count "$sock")
   [ "$n" = "$count" ] || { echo "$name manages $n programs, expected $count" >&2; return 1; }
+  t0=$(cpu_ticks "$pid")
   read -r _ _ p50 p99 < <("$goload" list "$sock" "$count" 30)
+  printf -v "${name}_listcpu" '%s' "$(per_call_us "$t0" "$(cpu_ticks "$pid")" 31)"
   printf -v "${name}_list" '%s' "$(python3 -c "print('%.2f' % ($p50 / 1000))")"
   if [ -n "$ghz" ]; then
     python3 -c 'import json,sys; print(json.dumps([{"id": int(l)} for l in open(sys.argv[1])]))' \
       "$work/$name.ids" >"$work/$name-get.json"
+    t0=$(cpu_ticks "$pid")
     ghz_run "$sock" Get "$work/$name-get.json.out" -c 16 --connections 16 -n $((16 * gets)) \
       -D "$work/$name-get.json"
+    printf -v "${name}_getcpu" '%s' "$(per_call_us "$t0" "$(cpu_ticks "$pid")" $((16 * gets)))"
     read -r p50 p99 errs < <(ghz_stats "$work/$name-get.json.out")
     [ "$errs" = 0 ] || { echo "$name: $errs Get calls failed" >&2; return 1; }
     printf -v "${name}_get50" '%s' "$p50"
@@ -168,9 +180,11 @@ cmp() {  # WHAT OURS PEER UNIT GOAL
 cmp "idle RSS" "$bpfmand_idle" "${peer_idle:-}" MB "< 4 MB"
 cmp "RSS with $count programs listed" "$bpfmand_rss" "${peer_rss:-}" MB "< 10 MB"
 cmp "List of $count, kept connection, p50 (gobpfman)" "$bpfmand_list" "${peer_list:-}" ms "< 15 ms"
+cmp "List of $count, server CPU per call" "$bpfmand_listcpu" "${peer_listcpu:-}" us "informational"
 if [ -n "$ghz" ]; then
   cmp "Get, 16 concurrent clients, p99 (ghz)" "$bpfmand_get99" "${peer_get99:-}" ms "< 2 ms"
   cmp "Get, 16 concurrent clients, p50 (ghz)" "$bpfmand_get50" "${peer_get50:-}" ms "informational"
+  cmp "Get, server CPU per call" "$bpfmand_getcpu" "${peer_getcpu:-}" us "informational: bpfmand serves one call at a time, so 16 queued calls wait up to 16x this"
 fi
 ratio "Load+Attach through bpfmand (gobpfman) vs in-process (libbpfman), median of $rounds x $reps" \
   "$la_d" "$la_in" "in-process" "<= 1.1x"
