@@ -20,6 +20,7 @@ kernel=${1:?usage: test-vm-demo.sh 6.1|6.12 BUILDDIR}
 . "$here/nodes.sh"
 nodes_init "${2:?usage: test-vm-demo.sh 6.1|6.12 BUILDDIR}"
 trap nodes_cleanup EXIT
+trap 'exit 143' TERM INT
 node=bpfman-vm
 start=$SECONDS
 
