@@ -42,19 +42,29 @@ trap demo_cleanup EXIT
 k() { "$kube/kubectl" --kubeconfig "$shared/admin-vm.kubeconfig" "$@"; }
 step() { printf '\n== %s (%s s)\n' "$*" "$SECONDS"; }
 
-# The BpfProgram of OBJECT on this node (one attach point: the primary interface).
-bp_of() { k get bpfprograms -l "bpfman.io/ownedByProgram=$1,kubernetes.io/hostname=$node" -o jsonpath='{.items[*].metadata.name}'; }
-bp_get() { k get bpfprogram "$(bp_of "$1")" -o jsonpath="$2"; }
-# OBJECT reaches ReconcileSuccess (operator, host) and its BpfProgram Loaded (agent, here).
+# converged OBJECT: ReconcileSuccess (the operator, on the host) and this
+# node's one BpfProgram of it Loaded (the agent, here); the BpfProgram is
+# kept in $work/bp-OBJECT.json for bp_field (each kubectl costs ~2 s under
+# emulation, so the checks read one copy).
 converged() {
-  local obj=$1 bp
+  local obj=$1
   k wait --for=jsonpath='{.status.conditions[0].type}'=ReconcileSuccess "xdpprogram/$obj" --timeout=180s >/dev/null ||
     fail "$obj: no ReconcileSuccess within 180 s: $(k get xdpprogram "$obj" -o jsonpath='{.status.conditions}')"
-  bp=$(bp_of "$obj")
-  [ -n "$bp" ] || fail "$obj: no BpfProgram for node $node"
-  expect_eq "$(k get bpfprogram "$bp" -o jsonpath='{.status.conditions[0].type}/{.status.conditions[0].reason}')" \
-    Loaded/bpfmanLoaded "BpfProgram $bp condition"
-  echo "  xdpprogram/$obj ReconcileSuccess; bpfprogram/$bp Loaded/bpfmanLoaded"
+  k get bpfprograms -l "bpfman.io/ownedByProgram=$obj,kubernetes.io/hostname=$node" -o json >"$work/bp-$obj.json"
+  expect_eq "$(bp_field "$obj" items_count)" 1 "BpfPrograms of $obj on node $node"
+  expect_eq "$(bp_field "$obj" status conditions 0 type)/$(bp_field "$obj" status conditions 0 reason)" \
+    Loaded/bpfmanLoaded "BpfProgram $(bp_field "$obj" metadata name) condition"
+  echo "  xdpprogram/$obj ReconcileSuccess; bpfprogram/$(bp_field "$obj" metadata name) Loaded/bpfmanLoaded"
+}
+bp_field() {  # OBJECT KEY...: a field of its BpfProgram (KEY items_count: how many)
+  python3 -c '
+import json, sys
+items = json.load(open(sys.argv[1]))["items"]
+if sys.argv[2:] == ["items_count"]: print(len(items)); sys.exit(0)
+d = items[0]
+for key in sys.argv[2:]:
+    d = d[int(key)] if isinstance(d, list) else d[key]
+print(d)' "$work/bp-$1.json" "${@:2}"
 }
 # Sum over CPUs of one field of a map value (go-xdp-counter's per-CPU
 # datarec) or the plain u64 of the test programs' counter.
@@ -142,11 +152,12 @@ agent=$!
 step "5. kubectl apply: go-xdp-counter-example at priority 55 counts"
 k apply -f "$work/counter.yaml"
 converged go-xdp-counter-example
-expect_eq "$(bp_get go-xdp-counter-example '{.metadata.annotations.bpfman\.io\.xdpprogramcontroller/interface}')" \
+expect_eq "$(bp_field go-xdp-counter-example metadata annotations bpfman.io.xdpprogramcontroller/interface)" \
   "$host_if" "the counter's interface (primarynodeinterface)"
-stats=$(bp_get go-xdp-counter-example '{.spec.maps.xdp_stats_map}')
+stats=$(bp_field go-xdp-counter-example spec maps xdp_stats_map)
 echo "  xdp_stats_map pinned at $stats (BpfProgram spec.maps)"
-counter_id=$(bp_get go-xdp-counter-example '{.metadata.annotations.bpfman\.io/ProgramId}')
+counter_id=$(bp_field go-xdp-counter-example metadata annotations bpfman.io/ProgramId)
+counter_link=$(bp_field go-xdp-counter-example metadata annotations bpfman.io/LinkId)
 wait_chain "$counter_id@55"
 watch_count "$stats" rx_packets rising "go-xdp-counter packets"
 
@@ -154,10 +165,9 @@ step "6. kubectl apply: the seed's xdp-pass-all-nodes at 50, proceedon [drop]: c
 k apply -f "$work/seed-xdp-pass-50.yaml"
 converged xdp-pass-all-nodes
 k get xdpprograms
-pass_id=$(bp_get xdp-pass-all-nodes '{.metadata.annotations.bpfman\.io/ProgramId}')
-pass_link=$(bp_get xdp-pass-all-nodes '{.metadata.annotations.bpfman\.io/LinkId}')
-counter_link=$(bp_get go-xdp-counter-example '{.metadata.annotations.bpfman\.io/LinkId}')
-pass_counter=$(bp_get xdp-pass-all-nodes '{.spec.maps.counter}')
+pass_id=$(bp_field xdp-pass-all-nodes metadata annotations bpfman.io/ProgramId)
+pass_link=$(bp_field xdp-pass-all-nodes metadata annotations bpfman.io/LinkId)
+pass_counter=$(bp_field xdp-pass-all-nodes spec maps counter)
 wait_chain "$pass_id@50 $counter_id@55"
 "$BPFMANCTL" chain xdp -i "$host_if"
 sleep 0.5
@@ -170,10 +180,11 @@ wait_chain "$counter_id@55 $pass_id@60"
 "$BPFMANCTL" chain xdp -i "$host_if"
 watch_count "$stats" rx_packets rising "go-xdp-counter packets"
 converged xdp-pass-all-nodes
-expect_eq "$(bp_get xdp-pass-all-nodes '{.metadata.annotations.bpfman\.io/ProgramId}/{.metadata.annotations.bpfman\.io/LinkId}')" \
-  "$pass_id/$pass_link" "xdp-pass program/link IDs after the move"
-expect_eq "$(bp_get go-xdp-counter-example '{.metadata.annotations.bpfman\.io/ProgramId}/{.metadata.annotations.bpfman\.io/LinkId}')" \
-  "$counter_id/$counter_link" "counter program/link IDs after the move"
+converged go-xdp-counter-example
+for o in xdp-pass-all-nodes/$pass_id/$pass_link go-xdp-counter-example/$counter_id/$counter_link; do
+  expect_eq "$(bp_field "${o%%/*}" metadata annotations bpfman.io/ProgramId)/$(bp_field "${o%%/*}" metadata annotations bpfman.io/LinkId)" \
+    "${o#*/}" "${o%%/*}: program/link IDs in its BpfProgram after the move"
+done
 k get xdpprograms
 k get bpfprograms
 
