@@ -45,6 +45,10 @@ for c in calls:
     elif c.startswith("update-link:"):
         fn = lambda: mgr.UpdateLink(mpb.UpdateLinkRequest(id=int(c[12:]), priority=10),  # noqa: E731
                                     timeout=30)
+    elif c.startswith("load-image:"):  # load-image:REF (tracepoint count_getpid)
+        fn = lambda: api.Load(pb.LoadRequest(  # noqa: E731
+            bytecode=pb.BytecodeLocation(image=pb.BytecodeImage(url=c[11:], image_pull_policy=1)),
+            info=[pb.LoadInfo(name="count_getpid", program_type=pb.TRACEPOINT)]), timeout=60)
     elif c.startswith("verify:"):
         fn = lambda: mgr.VerifyImage(mpb.VerifyImageRequest(reference=c[7:]), timeout=60)  # noqa: E731
     elif c.startswith("pull:"):
