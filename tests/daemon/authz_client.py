@@ -45,6 +45,11 @@ for c in calls:
     elif c.startswith("update-link:"):
         fn = lambda: mgr.UpdateLink(mpb.UpdateLinkRequest(id=int(c[12:]), priority=10),  # noqa: E731
                                     timeout=30)
+    elif c.startswith("load-tracepoint-maps:"):  # load-tracepoint-maps:MAP_OWNER_ID
+        fn = lambda: api.Load(pb.LoadRequest(  # noqa: E731
+            bytecode=pb.BytecodeLocation(file=os.path.join(obj_dir, "tracepoint_counter.bpf.o")),
+            info=[pb.LoadInfo(name="count_getpid", program_type=pb.TRACEPOINT)],
+            map_owner_id=int(c[21:])), timeout=30)
     elif c.startswith("load-image:"):  # load-image:REF (tracepoint count_getpid)
         fn = lambda: api.Load(pb.LoadRequest(  # noqa: E731
             bytecode=pb.BytecodeLocation(image=pb.BytecodeImage(url=c[11:], image_pull_policy=1)),

@@ -6,7 +6,7 @@ running as other users:
 - a program loaded through bpfmand records its caller's identity
   ("uid:N") as owner, shown by bpfmanctl get/list -o json;
 - another operate identity may not Unload, Attach to, Detach or UpdateLink
-  it (PERMISSION_DENIED naming the identity, the program, its owner and the
+  it, nor Load sharing its maps (map_owner_id) (PERMISSION_DENIED naming the identity, the program, its owner and the
   rule), and nothing changes; the owner and an admin may;
 - a program loaded by bpfmanctl (no owner) is admin-only;
 - a rule's limits (program types, here) hold on Unload and Detach too: the
@@ -138,8 +138,8 @@ try:
     # bob (operate too) may not act on it; nothing changes.
     before = state()
     r = as_user(BOB, "unload:%d" % aid, "detach:%d" % alink, "attach-tp:%d" % aid,
-                "update-link:%d" % alink)
-    for x, op in zip(r, ("Unload", "Detach", "Attach", "UpdateLink")):
+                "update-link:%d" % alink, "load-tracepoint-maps:%d" % aid)
+    for x, op in zip(r, ("Unload", "Detach", "Attach", "UpdateLink", "Load with the maps of")):
         denied(x, "uid %d" % BOB, "may not %s program %d" % (op, aid),
                "owner is uid:%d" % ALICE, "'bob'", "admin may act on any program")
     check(state() == before, "refused calls changed the state: %s -> %s" % (before, state()))
@@ -149,7 +149,12 @@ try:
           "bob Unload of an unknown ID: %s" % r[0])
     check(r[1]["code"] == "NOT_FOUND" and "not recorded" in r[1]["message"],
           "bob Detach of an unknown link: %s" % r[1])
-    print("ok: another operate identity may not unload, detach, attach or update it")
+    # alice may share the maps of her own program.
+    r = as_user(ALICE, "load-tracepoint-maps:%d" % aid)
+    check(r[0]["ok"], "alice Load sharing her own program's maps: %s" % r[0])
+    r = as_user(ALICE, "unload:%d" % r[0]["ids"][0])
+    check(r[0]["ok"], "alice Unload of the map sharer: %s" % r[0])
+    print("ok: another operate identity may not unload, detach, attach, update it or share its maps")
 
     # bob acts on his own program; alice on hers.
     r = as_user(BOB, "load-tracepoint")

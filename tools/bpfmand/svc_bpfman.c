@@ -49,6 +49,12 @@ static void do_load(struct grpc_call *call, const uint8_t *req, size_t len)
 					    ? in->bytecode->image->url : NULL))
 			goto out;
 	}
+	/* Sharing another program's maps reads and writes them: an operate
+	 * caller may share only the maps of a program it owns. */
+	if (in->_map_owner_id_case && in->map_owner_id &&
+	    !grpc_authorize_target(call, "Load with the maps of", BPFMAN_PROG_TYPE_UNSPEC, NULL,
+				   in->map_owner_id, 0))
+		goto out;
 	specs = arena_alloc(&a, in->n_info * sizeof(*specs));
 	for (size_t i = 0; specs && i < in->n_info; i++) {
 		specs[i] = pb_load_spec(&a, in->info[i], &why);
