@@ -54,8 +54,9 @@ BPFMAN_API void bpfman_identity_init(struct bpfman_identity *id, size_t sz);
  * "uid:<number>" for a unix peer (its uid only: groups and names may
  * change), else "cert:<subject>" with the certificate's one-line subject.
  * Writes it NUL-terminated to buf; returns its length, -EINVAL for an
- * identity with neither, -ENAMETOOLONG when size is too small (1100 bytes
- * always suffice: a subject is at most 1024). */
+ * identity with neither, -ENAMETOOLONG when size is too small. An owner
+ * is at most 1024 bytes (bpfman_load_opts.owner), so a larger name can be
+ * computed but not recorded. */
 BPFMAN_API int bpfman_identity_name(char *buf, size_t size, const struct bpfman_identity *id);
 
 /* What it wants to do. */
