@@ -156,6 +156,8 @@ authorization:
     r = as_user(OPERATOR, "unload:%d" % pid)
     check(r[0]["ok"], "operator Unload of its image program: %s" % r[0])
     print("ok: VerifyImage needs operate within the image prefixes; an image Load records its owner")
+    rc = d.stop()
+    check(rc == 0, "bpfmand exited %d at SIGTERM: %s" % (rc, d.logtext()))
 finally:
     if d:
         d.cleanup(bpfmanctl)
