@@ -78,6 +78,8 @@ static bool send_batch(struct server *srv, struct h2_stream *s, uint64_t *cursor
 		 * (a cursor ahead of a replaced database). */
 		if (*cursor > bpfman_events__last_seq(evs))
 			*cursor = bpfman_events__last_seq(evs);
+		if (until && *cursor > until)
+			*cursor = until;
 	}
 	n = bpfman_events__cnt(evs);
 	for (size_t i = 0; i < n; i++) {
@@ -177,18 +179,20 @@ bool events_watch_request(const uint8_t *body, size_t len, bool *ret_has_after,
 	return true;
 }
 
-void events_replay(struct server *srv, struct h2_stream *s, uint64_t after)
+uint64_t events_replay(struct server *srv, struct h2_stream *s, uint64_t after)
 {
 	uint64_t cursor = after;
 
 	/* A cursor ahead of ours is the library's to judge: ahead of the
-	 * feed is a gap (RESYNC); otherwise the broadcast brings what is
-	 * newer, skipping what this stream has seen (h2_publish). */
+	 * feed is a gap (RESYNC, and the stream goes on from our cursor);
+	 * otherwise the broadcast brings what is newer, skipping what this
+	 * stream has seen (h2_publish). */
 	if (after >= srv->feed_seq) {
 		if (after > srv->feed_seq)
 			send_batch(srv, s, &cursor, srv->feed_seq);
-		return;
+		return cursor;
 	}
 	while (send_batch(srv, s, &cursor, srv->feed_seq) && h2_watch_open(s))
 		;
+	return cursor;
 }

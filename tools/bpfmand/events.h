@@ -29,7 +29,8 @@ bool events_watch_request(const uint8_t *body, size_t len, bool *ret_has_after,
 			  uint64_t *ret_after, const char **why);
 /* A new watcher that asked to resume: sends it the events after `after`
  * up to the daemon's cursor (newer ones come through events_pump), or a
- * RESYNC event when some of them are gone. */
-void events_replay(struct server *srv, struct h2_stream *s, uint64_t after);
+ * RESYNC event when some of them are gone. Returns the seq the stream has
+ * seen now: events after it are the broadcast's to send. */
+uint64_t events_replay(struct server *srv, struct h2_stream *s, uint64_t after);
 
 #endif

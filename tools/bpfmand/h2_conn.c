@@ -348,7 +348,7 @@ static void run_stream(struct h2_conn *c, struct h2_stream *s)
 		s->status = GRPC_OK;
 		nghttp2_submit_response(c->session, s->id, hdr, 2, &prov);
 		if (resume)
-			events_replay(c->srv, s, after);
+			s->seen_seq = events_replay(c->srv, s, after);
 		return;
 	}
 	if (m && m->streaming) {
