@@ -310,6 +310,58 @@ START_TEST(schema_3_database_is_migrated)
 }
 END_TEST
 
+/* A reboot, as restore sees one: the rows are of an earlier boot and the
+ * kernel objects and pins are gone (removed here, on this kernel). Restore
+ * re-creates the program under a new kernel ID: RESTORED names the new ID
+ * and the old one; the link keeps its ID and is RESTORED on the new
+ * program. The negative placeholder IDs restore uses meanwhile are never
+ * announced. */
+START_TEST(restore_is_announced_with_old_and_new_ids)
+{
+	struct harness h;
+	struct bpfman_events *ev;
+	char db[300], cmd[1200];
+	uint64_t link, start;
+	uint32_t id, new_id;
+
+	harness_open(&h);
+	id = load_one(&h, "tracepoint_counter", "tracepoint:count_getpid");
+	link = attach_tp(&h, id);
+	start = last_seq(h.ctx);
+	bpfman_ctx_free(h.ctx);
+	h.ctx = NULL;
+	snprintf(db, sizeof(db), "%s/state.db", h.state_dir);
+	sql(db, "UPDATE programs SET boot_id = 'an-earlier-boot'; UPDATE links SET boot_id = 'an-earlier-boot';");
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s/prog_%u' '%s/links/%llu' '%s/maps/%u'", h.bpffs_root, id,
+		 h.bpffs_root, (unsigned long long)link, h.bpffs_root, id);
+	ck_assert_int_eq(system(cmd), 0);
+	ck_assert(kernel_prog_gone(id));
+
+	harness_reopen(&h);
+	/* Rows of an earlier boot wait for restore: no repair announced. */
+	ck_assert_uint_eq(last_seq(h.ctx), start);
+	{
+		struct bpfman_report *r = NULL;
+
+		ck_assert_int_eq(bpfman_restore(&r, h.ctx), 0);
+		ck_assert_uint_eq(bpfman_report__failures(r), 0);
+		bpfman_report__free(r);
+	}
+	ev = read_after(h.ctx, start);
+	ck_assert_uint_eq(bpfman_events__cnt(ev), 2);
+	new_id = bpfman_events__program_id(ev, 0);
+	ck_assert_uint_ne(new_id, id);
+	ck_assert_int_gt((int32_t)new_id, 0);
+	expect(ev, 0, BPFMAN_EVENT_RESTORED, new_id, 0);
+	ck_assert_uint_eq(bpfman_events__old_program_id(ev, 0), id);
+	expect(ev, 1, BPFMAN_EVENT_RESTORED, new_id, link);
+	ck_assert_uint_eq(bpfman_events__old_program_id(ev, 1), 0);
+	bpfman_events__free(ev);
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, new_id, NULL), 0);
+	harness_close(&h);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("events");
@@ -320,6 +372,7 @@ int main(void)
 	tcase_add_test(tc, descriptor_wakes_for_another_process);
 	tcase_add_test(tc, pruned_cursor_is_a_gap);
 	tcase_add_test(tc, schema_3_database_is_migrated);
+	tcase_add_test(tc, restore_is_announced_with_old_and_new_ids);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
