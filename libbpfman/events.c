@@ -43,7 +43,7 @@ struct event_row {
 };
 
 struct bpfman_events {
-	size_t cnt;
+	size_t cnt, cap;
 	bool gap;
 	uint64_t last_seq;
 	struct event_row *rows;
@@ -212,9 +212,6 @@ static int read_rows(struct bpfman_ctx *ctx, struct bpfman_events *ev, uint64_t 
 	sqlite3_stmt *s = NULL;
 	int rc;
 
-	ev->rows = calloc(max, sizeof(*ev->rows));
-	if (!ev->rows)
-		return -ENOMEM;
 	if (sqlite3_prepare_v2(ctx->db,
 			       "SELECT seq, time_ns, kind, program_id, link_id, old_program_id, message "
 			       "FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2;",
@@ -224,8 +221,23 @@ static int read_rows(struct bpfman_ctx *ctx, struct bpfman_events *ev, uint64_t 
 	sqlite3_bind_int64(s, 1, after > INT64_MAX ? INT64_MAX : (int64_t)after);
 	sqlite3_bind_int64(s, 2, (int64_t)max);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct event_row *r = &ev->rows[ev->cnt];
 		const unsigned char *m = sqlite3_column_text(s, 6);
+		struct event_row *r;
+
+		/* Grown as rows come: max may be large and the feed short. */
+		if (ev->cnt == ev->cap) {
+			size_t cap = ev->cap ? ev->cap * 2 : 16;
+			struct event_row *rows = realloc(ev->rows, cap * sizeof(*rows));
+
+			if (!rows) {
+				sqlite3_finalize(s);
+				return -ENOMEM;
+			}
+			ev->rows = rows;
+			ev->cap = cap;
+		}
+		r = &ev->rows[ev->cnt];
+		memset(r, 0, sizeof(*r));
 
 		r->seq = (uint64_t)sqlite3_column_int64(s, 0);
 		r->time_ns = (uint64_t)sqlite3_column_int64(s, 1);
