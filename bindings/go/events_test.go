@@ -70,8 +70,16 @@ func TestEvents(t *testing.T) {
 		t.Fatalf("WaitEvents with nothing new: %v %v", ok, err)
 	}
 	other := s.open(t)
-	done := make(chan uint32, 1)
-	go func() { done <- load(other) }()
+	type loaded struct {
+		progs []bpfman.Program
+		err   error
+	}
+	done := make(chan loaded, 1)
+	obj := bpfObj(t, "tracepoint_counter")
+	go func() {
+		progs, err := other.LoadFile(obj, bpfman.LoadOptions{Programs: []string{"tracepoint:count_getpid"}})
+		done <- loaded{progs, err}
+	}()
 	if ok, err := ctx.WaitEvents(4, 20*time.Second); !ok || err != nil {
 		t.Fatalf("WaitEvents after another context loaded: %v %v", ok, err)
 	}
@@ -79,7 +87,11 @@ func TestEvents(t *testing.T) {
 	if _, err := f.Read(make([]byte, 4096)); err != nil {
 		t.Fatalf("EventsFile not readable after a change: %v", err)
 	}
-	pid := <-done
+	res := <-done
+	if res.err != nil {
+		t.Fatal(res.err)
+	}
+	pid := res.progs[0].ID
 	ev, err = ctx.ReadEvents(4, 0)
 	if err != nil || len(ev.Events) != 1 || ev.Events[0].Kind != bpfman.EventLoaded || ev.Events[0].ProgramID != pid {
 		t.Fatalf("after another context's load: %+v %v", ev, err)
