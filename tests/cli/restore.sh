@@ -45,12 +45,10 @@ check)
   new_xid=$("$BPFMANCTL" list programs --program-type xdp -o json | json_ids)
   [ -n "$new_xid" ] || fail "the XDP program was not restored"
   # The change feed (doc/abi.md) announces each program restored with the
-  # ID it had before the reboot (kind 6, RESTORED), and each link.
-  feed=$(python3 -c 'import sqlite3,sys
-c = sqlite3.connect(sys.argv[1])
-print(" ".join("%d:%d:%d" % r for r in c.execute(
-    "SELECT old_program_id, program_id, link_id FROM events WHERE kind = 6 ORDER BY seq")))' \
-    "$BPFMAN_STATE_DIR/state.db")
+  # ID it had before the reboot, and each link.
+  feed=$("$BPFMANCTL" events -o json | python3 -c 'import json,sys
+print(" ".join("%d:%d:%d" % (e["old_program_id"], e["program_id"], e["link_id"])
+               for e in json.load(sys.stdin) if e["kind"] == "restored"))')
   for want in "$old_id:$new_id:0" "$old_xid:$new_xid:0" "0:$new_id:$link" "0:$new_xid:$xlink"; do
     case " $feed " in *" $want "*) ;; *) fail "the feed's RESTORED events ($feed) lack $want" ;; esac
   done
