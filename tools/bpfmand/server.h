@@ -120,6 +120,16 @@ void grpc_call_fail(struct grpc_call *call, int err);
 bool grpc_authorize(struct grpc_call *call, const char *operation,
 		    enum bpfman_role role, enum bpfman_program_type type,
 		    const char *iface, const char *image);
+/* An operate-role operation on a recorded program (program_id) or link
+ * (link_id): the library applies the owner rule and the rule's limits to
+ * its row, as well as to type and iface (the hook of an Attach; else
+ * UNSPEC/NULL). */
+bool grpc_authorize_target(struct grpc_call *call, const char *operation,
+			   enum bpfman_program_type type, const char *iface,
+			   uint32_t program_id, uint64_t link_id);
+/* The caller's bpfman_identity_name, recorded as the owner of what it
+ * loads; "" when it has none. */
+void grpc_identity_name(const struct grpc_call *call, char *buf, size_t size);
 const struct grpc_method *grpc_find_method(const struct server *srv,
 					   const char *path, size_t len);
 /* Runs one complete unary request body against a method (or a NULL method

@@ -215,6 +215,8 @@ FUNCTIONS: list[Fn] = [
     # authz.h
     Fn("bpfman_role_name", c_char_p, [E], "Role.bpfman_name"),
     Fn("bpfman_authorize", c_int, [POINTER(c_int), P, POINTER(S.identity), POINTER(S.authz_request)], "Context.authorize()"),
+    Fn("bpfman_identity_name", c_int, [c_char_p, c_size_t, POINTER(S.identity)], "identity_name()"),
+    Fn("bpfman_program__owner", c_char_p, [P], "Program.owner"),
 ]
 
 # Exported by libbpfman.map but deliberately not bound, with the reason.

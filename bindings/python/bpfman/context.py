@@ -235,7 +235,7 @@ class Context:
 
     def _load_opts(self, programs: Sequence[str], globals: Optional[Mapping[str, bytes]],
                    metadata: Optional[Mapping[str, str]], application: Optional[str],
-                   map_owner_id: int) -> Any:
+                   map_owner_id: int, owner: Optional[str] = None) -> Any:
         o = S.new(S.load_opts)
         o.programs, o.programs_cnt = _strv(programs)
         if globals:
@@ -252,6 +252,7 @@ class Context:
         o.metadata, o.metadata_cnt = _kvs(metadata)
         o.application = _b(application)
         o.map_owner_id = map_owner_id
+        o.owner = _b(owner)
         return o
 
     # -- programs -----------------------------------------------------------
@@ -260,12 +261,14 @@ class Context:
                   globals: Optional[Mapping[str, bytes]] = None,
                   metadata: Optional[Mapping[str, str]] = None,
                   application: Optional[str] = None,
-                  map_owner_id: int = 0) -> list[Program]:
+                  map_owner_id: int = 0, owner: Optional[str] = None) -> list[Program]:
         """Loads programs of one ELF object, all or nothing
         (bpfman_program__load_file). `programs` are "TYPE:FUNC[:ATTACH_FUNC]"
         strings, e.g. ``["tracepoint:count_getpid"]``; `globals` sets global
-        variables by name. Returns the programs in request order."""
-        o = self._load_opts(programs, globals, metadata, application, map_owner_id)
+        variables by name; `owner` is recorded as Program.owner (an
+        identity_name(), as bpfmand records its callers). Returns the
+        programs in request order."""
+        o = self._load_opts(programs, globals, metadata, application, map_owner_id, owner)
         return self._many(Program._from_handle, lib.bpfman_program_list__free,
                           lambda a, c: lib.bpfman_program__load_file(
                               a, c, self._ctx, os.fsencode(path), byref(o)),
@@ -276,13 +279,14 @@ class Context:
                    globals: Optional[Mapping[str, bytes]] = None,
                    metadata: Optional[Mapping[str, str]] = None,
                    application: Optional[str] = None, map_owner_id: int = 0,
-                   policy: PullPolicy = PullPolicy.ALWAYS, platform: Optional[str] = None,
+                   owner: Optional[str] = None, policy: PullPolicy = PullPolicy.ALWAYS, platform: Optional[str] = None,
                    username: Optional[str] = None, password: Optional[str] = None,
                    auth_file: Optional[PathLike] = None,
                    progress: Optional[Progress] = None) -> list[Program]:
         """Pulls an image and loads it (bpfman_program__load_image); empty
-        `programs` loads every program its labels name."""
-        o = self._load_opts(programs, globals, metadata, application, map_owner_id)
+        `programs` loads every program its labels name; `owner` as in
+        load_file()."""
+        o = self._load_opts(programs, globals, metadata, application, map_owner_id, owner)
         reg = _Registry(username, password, auth_file, progress)
         po = self._pull_opts(policy, platform, reg)
         return self._many(Program._from_handle, lib.bpfman_program_list__free,
@@ -743,14 +747,17 @@ class Context:
                   gid: int = 0, groups: Sequence[int] = (),
                   cert_subject: Optional[str] = None, cert_sans: Sequence[str] = (),
                   type: ProgramType = ProgramType.UNSPEC, iface: Optional[str] = None,
-                  image: Optional[str] = None) -> Role:
+                  image: Optional[str] = None, program_id: int = 0,
+                  link_id: int = 0) -> Role:
         """Whether an identity may perform `operation` (named in refusals,
         e.g. "Load"), which needs `role`, under the config file's
         ``authorization`` rules (bpfman_authorize). The identity is unix
         credentials (`uid`, `gid`, supplementary `groups`) and/or a TLS
         client certificate (`cert_subject` as "/CN=app/O=example",
         `cert_sans` as "DNS:...", "URI:...", "IP:..."); `type`, `iface` and
-        `image` are the limits a rule may set. Returns the role granted;
+        `image` are the limits a rule may set; `program_id` / `link_id` name
+        the recorded program or link an operate operation acts on (its owner
+        must be the identity, and the limits apply to it too). Returns the role granted;
         raises PermissionDeniedError with the library's sentence when
         refused, InvalidError for a mistake in the config section."""
         ident = S.new(S.identity)
@@ -767,6 +774,7 @@ class Context:
         req.type = int(type)
         req.iface = _b(iface)
         req.image = _b(image)
+        req.program_id, req.link_id = program_id, link_id
         granted = ctypes.c_int(0)
         self._check(lib.bpfman_authorize(byref(granted), self._ctx, byref(ident), byref(req)),
                     "bpfman_authorize")

@@ -62,6 +62,8 @@ class Program:
     kernel_loaded: bool
     image: Optional[str]
     image_digest: Optional[str]
+    # The identity that loaded it through bpfmand ("uid:1000"), or None.
+    owner: Optional[str]
     status: Status
 
     @classmethod
@@ -107,6 +109,7 @@ class Program:
             kernel_loaded=lib.bpfman_program__kernel_loaded(h),
             image=_opt(lib.bpfman_program__image(h)),
             image_digest=_opt(lib.bpfman_program__image_digest(h)),
+            owner=_opt(lib.bpfman_program__owner(h)),
             status=Status(lib.bpfman_program__status(h)),
         )
 
