@@ -3,6 +3,7 @@
  * wait for writers; a busy timeout because the CLI and the daemon share it. */
 #include "internal.h"
 #include "db.h"
+#include "events.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -104,10 +105,15 @@ static int migrate(struct bpfman_ctx *ctx)
 	    (err = exec(ctx, "ALTER TABLE programs ADD COLUMN owner TEXT;"
 			     "UPDATE meta SET value = '4' WHERE key = 'schema_version';")))
 		return err;
+	/* v5: the change feed (events.c). A table, not a column, so it is
+	 * created here for new and old databases alike; idempotent. */
+	if ((err = exec(ctx, EVENTS_SCHEMA
+			     "UPDATE meta SET value = '5' WHERE key = 'schema_version';")))
+		return err;
 	return 0;
 }
 
-#define SCHEMA_VERSION "4"
+#define SCHEMA_VERSION "5"
 
 static char *col_text(sqlite3_stmt *s, int i);
 
@@ -262,6 +268,8 @@ int db_commit(struct bpfman_ctx *ctx)
 
 	if (err)
 		db_rollback(ctx);
+	else
+		events_committed(ctx); /* wakes feed readers, now that they can see it */
 	return err;
 }
 
@@ -269,6 +277,7 @@ void db_rollback(struct bpfman_ctx *ctx)
 {
 	if (!sqlite3_get_autocommit(ctx->db))
 		sqlite3_exec(ctx->db, "ROLLBACK;", NULL, NULL, NULL);
+	ctx->events_recorded = false;
 }
 
 /* Statement helpers: prepare, bind by position, step. */

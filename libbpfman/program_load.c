@@ -3,6 +3,7 @@
 #include "internal.h"
 #include "bytecode.h"
 #include "db.h"
+#include "events.h"
 #include "load.h"
 #include "lock.h"
 #include "paths.h"
@@ -162,7 +163,11 @@ static int record_programs(struct bpfman_ctx *ctx, const char *path,
 			break;
 		}
 		row.pin_path = pin;
-		if ((err = db_prog_insert(ctx, &row)))
+		if ((err = db_prog_insert(ctx, &row)) ||
+		    (err = event_add(ctx, BPFMAN_EVENT_LOADED, row.id, 0, 0,
+				     "program %u (%s %s) loaded from %s", row.id,
+				     bpfman_program_type_name(row.type), row.name,
+				     row.image ? row.image : path)))
 			break;
 	}
 	if (!err)

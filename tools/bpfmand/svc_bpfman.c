@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "bpfman.pb-c.h"
-#include "events.h"
 #include "pb_convert.h"
 #include "server.h"
 
@@ -108,9 +107,6 @@ static void do_load(struct grpc_call *call, const uint8_t *req, size_t len)
 		grpc_call_fail(call, err);
 		goto out;
 	}
-	for (size_t i = 0; i < cnt; i++)
-		events_publish(call->srv, EVENT_LOADED, bpfman_program__id(progs[i]), 0,
-			       bpfman_program__name(progs[i]));
 	out.programs = arena_alloc(&a, cnt * sizeof(*out.programs));
 	for (size_t i = 0; out.programs && i < cnt; i++) {
 		Bpfman__V1__LoadResponseInfo *ri = arena_alloc(&a, sizeof(*ri));
@@ -150,7 +146,6 @@ static void do_unload(struct grpc_call *call, const uint8_t *req, size_t len)
 		grpc_call_fail(call, err);
 	} else {
 		grpc_call_reply(call, &out);
-		events_publish(call->srv, EVENT_UNLOADED, in->id, 0, NULL);
 	}
 out:
 	bpfman__v1__unload_request__free_unpacked(in, NULL);
@@ -193,7 +188,6 @@ static void do_attach(struct grpc_call *call, const uint8_t *req, size_t len)
 	 * bpfman.v1 carries them as uint32. */
 	out.link_id = (uint32_t)link_id;
 	grpc_call_reply(call, &out);
-	events_publish(call->srv, EVENT_ATTACHED, in->id, link_id, NULL);
 out:
 	arena_free(&a);
 	bpfman__v1__attach_request__free_unpacked(in, NULL);
@@ -215,7 +209,6 @@ static void do_detach(struct grpc_call *call, const uint8_t *req, size_t len)
 		grpc_call_fail(call, err);
 	} else {
 		grpc_call_reply(call, &out);
-		events_publish(call->srv, EVENT_DETACHED, 0, in->link_id, NULL);
 	}
 out:
 	bpfman__v1__detach_request__free_unpacked(in, NULL);

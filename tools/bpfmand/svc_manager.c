@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libbpfman.v1.Manager: links, chains, in-place updates, the image cache,
- * reconcile/restore reports, and Watch (events.c). One library call per
- * RPC, as in svc_bpfman.c.
+ * reconcile/restore reports, and Watch (events.c: the library's change
+ * feed, not these handlers, feeds it). One library call per RPC, as in
+ * svc_bpfman.c.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
-#include "events.h"
 #include "manager.pb-c.h"
 #include "pb_convert.h"
 #include "server.h"
@@ -193,8 +193,6 @@ static void update_link(struct grpc_call *call, const uint8_t *req, size_t len)
 		grpc_call_reply(call, li);
 	else
 		grpc_call_error(call, GRPC_RESOURCE_EXHAUSTED, "out of memory building the reply");
-	events_publish(call->srv, EVENT_UPDATED, bpfman_link__program_id(l), in->id,
-		       "priority or proceed-on updated");
 out:
 	bpfman_link__free(l);
 	arena_free(&a);
@@ -390,11 +388,6 @@ static void report(struct grpc_call *call, bool restore)
 		it->new_id = bpfman_report__new_id(r, i);
 		it->message = (char *)bpfman_report__message(r, i);
 		out.items[out.n_items++] = it;
-		if (!it->error)
-			events_publish(call->srv, restore ? EVENT_RESTORED : EVENT_REPAIRED,
-				       it->kind == LIBBPFMAN__V1__REPORT_ITEM__KIND__PROGRAM ? (uint32_t)it->new_id : 0,
-				       it->kind == LIBBPFMAN__V1__REPORT_ITEM__KIND__LINK ? it->new_id : 0,
-				       it->message);
 	}
 	reply_or_oom(call, &a, &out);
 	bpfman_report__free(r);

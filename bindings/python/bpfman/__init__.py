@@ -16,7 +16,7 @@ from ._lib import LibraryError, WRITTEN_FOR, lib
 from ._lib import has as _has
 from .context import Context, Progress
 from .enums import (
-    ApplyOutcome, ApplyVerb, RenderFormat, Role, Status, Direction, ErrorKind, LogLevel, ProgramType, PullPolicy, ReportKind, SignFormat,
+    ApplyOutcome, ApplyVerb, RenderFormat, Role, Status, Direction, ErrorKind, EventKind, LogLevel, ProgramType, PullPolicy, ReportKind, SignFormat,
     TcProceedOn, XdpProceedOn, proceed_on_bit, proceed_on_default, proceed_on_name,
     proceed_on_names, proceed_on_valid,
 )
@@ -25,7 +25,7 @@ from .errors import (
     NotFoundError, NotSupportedError, PermissionDeniedError, RegistryError, VerifierError,
 )
 from .objects import (
-    ApplyAction, ApplyEntry, ApplyObject, ApplyResult, ApplySecret, ManifestDocument, Chain, ChainSlot, Image, ImageMap, ImageProgram, Link, Program, Report, ReportItem,
+    ApplyAction, ApplyEntry, ApplyObject, ApplyResult, ApplySecret, ManifestDocument, Chain, ChainSlot, Event, Events, Image, ImageMap, ImageProgram, Link, Program, Report, ReportItem,
     Signature, SignatureResult,
 )
 
@@ -65,7 +65,7 @@ def identity_name(*, uid: Optional[int] = None, cert_subject: Optional[str] = No
 
 __all__ = [
     "ApplyAction", "ApplyEntry", "ApplyObject", "ApplyOutcome", "ApplyResult", "ApplySecret",
-    "ApplyVerb", "ManifestDocument", "RenderFormat", "Role", "Status",
+    "ApplyVerb", "ManifestDocument", "RenderFormat", "Role", "Status", "Event", "EventKind", "Events",
     "AuthError", "BadObjectError", "ErrorKind", "ImageRefusedError", "RegistryError",
     "HAVE_ERROR_KINDS", "BpfmanError", "BusyError", "Chain", "ChainSlot", "Context", "Direction", "Image",
     "ImageMap", "ImageProgram", "InvalidError", "LibraryError", "Link", "LogLevel",

@@ -7,7 +7,7 @@ import functools
 import logging
 import os
 import threading
-from ctypes import POINTER, byref, c_size_t, c_uint64, c_void_p
+from ctypes import POINTER, byref, c_int, c_size_t, c_uint64, c_void_p
 from types import TracebackType
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Type, TypeVar, Union
 
@@ -16,7 +16,7 @@ from ._lib import c_free, lib
 from .enums import Direction, LogLevel, ProgramType, PullPolicy, Role, SignFormat
 from .errors import BpfmanError, error_for
 from .objects import (
-    ApplyResult, ApplySecret, Chain, Image, Link, ManifestDocument, Program, Report,
+    ApplyResult, ApplySecret, Chain, Events, Image, Link, ManifestDocument, Program, Report,
     SignatureResult,
 )
 
@@ -434,6 +434,42 @@ class Context:
         """Reloads and re-attaches everything recorded, after a reboot (bpfman_restore)."""
         return self._one(Report._from_handle, lib.bpfman_report__free,
                          lambda h: lib.bpfman_restore(h, self._ctx), "bpfman_restore")
+
+    # -- the change feed ------------------------------------------------------
+    @_locked
+    def read_events(self, after_seq: int = 0, *, max: int = 0) -> Events:
+        """Events recorded after the cursor ``after_seq``, oldest first, at most
+        ``max`` of them (0: at most 1000) (bpfman_events__read)."""
+        return self._one(Events._from_handle, lib.bpfman_events__free,
+                         lambda h: lib.bpfman_events__read(h, self._ctx, after_seq, max),
+                         "bpfman_events__read")
+
+    @_locked
+    def last_event_seq(self) -> int:
+        """The newest seq recorded, 0 when none (bpfman_events_last_seq): a
+        cursor that sees only what happens from now on."""
+        seq = c_uint64(0)
+        self._check(lib.bpfman_events_last_seq(byref(seq), self._ctx), "bpfman_events_last_seq")
+        return int(seq.value)
+
+    @_locked
+    def events_fd(self) -> int:
+        """A new non-blocking descriptor, readable when the feed may have grown
+        (bpfman_events_fd); for select/poll/asyncio. Drain it with os.read until
+        BlockingIOError, then read_events(); the caller closes it."""
+        fd = c_int(-1)
+        self._check(lib.bpfman_events_fd(byref(fd), self._ctx), "bpfman_events_fd")
+        return int(fd.value)
+
+    @_locked
+    def wait_events(self, after_seq: int, timeout: Optional[float] = None) -> bool:
+        """Blocks until events after ``after_seq`` exist (or a gap), at most
+        ``timeout`` seconds (None: no limit); False when the time ran out
+        (bpfman_events_wait). Holds the context for the whole wait."""
+        ms = -1 if timeout is None else int(timeout * 1000)
+        err = int(lib.bpfman_events_wait(self._ctx, after_seq, ms))
+        self._check(err, "bpfman_events_wait")
+        return err == 1
 
     # -- images -------------------------------------------------------------
     @staticmethod
