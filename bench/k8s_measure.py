@@ -87,24 +87,34 @@ class API:
         return body
 
     def watch(self, path, on_event, stop):
-        """list, then watch from the list's resourceVersion; on_event(type, obj)."""
-        lst = json.loads(self.get(path))
-        for item in lst["items"]:
-            on_event("ADDED", item)
-        rv = lst["metadata"]["resourceVersion"]
-        c = self.conn(timeout=None)
-        c.request("GET", "%s?watch=1&resourceVersion=%s&timeoutSeconds=3600" % (path, rv),
-                  headers={"Authorization": "Bearer " + self.token})
-        r = c.getresponse()
-        if r.status != 200:
-            sys.exit("k8s_measure: watch %s: %d" % (path, r.status))
+        """list, then watch from the list's resourceVersion, as an informer
+        does: on_event(type, obj), on_event("LIST", items) for each list.
+        A watch the server ends (it may, under load) is listed and watched
+        again."""
         while not stop.is_set():
-            line = r.readline()
-            if not line:
-                break
-            ev = json.loads(line)
-            on_event(ev["type"], ev["object"])
-        c.close()
+            lst = json.loads(self.get(path))
+            on_event("LIST", lst["items"])
+            rv = lst["metadata"]["resourceVersion"]
+            c = self.conn(timeout=None)
+            c.request("GET", "%s?watch=1&resourceVersion=%s&timeoutSeconds=3600" % (path, rv),
+                      headers={"Authorization": "Bearer " + self.token})
+            r = c.getresponse()
+            if r.status != 200:
+                sys.exit("k8s_measure: watch %s: %d" % (path, r.status))
+            try:
+                while not stop.is_set():
+                    line = r.readline()
+                    if not line:
+                        break
+                    ev = json.loads(line)
+                    if ev["type"] == "ERROR":
+                        break
+                    on_event(ev["type"], ev["object"])
+            except (OSError, http.client.HTTPException, ValueError) as e:
+                print("k8s_measure: watch %s ended (%s); listing again" % (path, e), file=sys.stderr)
+            c.close()
+            if not stop.is_set():
+                print("k8s_measure: watch %s ended; listing again" % path, file=sys.stderr)
 
 
 def first_cond(obj):
@@ -134,7 +144,10 @@ def converge(kc, roots_file, programs, mode, cmd):
     def on(store):
         def f(typ, obj):
             with lock:
-                if typ == "DELETED":
+                if typ == "LIST":  # replaced at once: never seen empty
+                    store.clear()
+                    store.update((o["metadata"]["name"], first_cond(o)) for o in obj)
+                elif typ == "DELETED":
                     store.pop(obj["metadata"]["name"], None)
                 elif typ in ("ADDED", "MODIFIED"):
                     store[obj["metadata"]["name"]] = first_cond(obj)

@@ -90,6 +90,11 @@ func run(node, labelText string, opts *bpfman.Options) error {
 		Scheme:                 scheme,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
+		// The *Program kinds are read as unstructured objects, which
+		// controller-runtime's client reads from the API server unless
+		// told otherwise: every pass listed all eight kinds over the
+		// network although the watches keep them in the cache.
+		Client: client.Options{Cache: &client.CacheOptions{Unstructured: true}},
 		Cache: cache.Options{ByObject: map[client.Object]cache.ByObject{
 			&corev1.Node{}:               {Field: own},
 			&v1alpha1.BpfNodeInventory{}: {Field: own},
