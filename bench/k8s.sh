@@ -23,6 +23,7 @@ measure() { python3 "$top/bench/k8s_measure.py" "$@"; }
 # Syscalls nothing on this host calls in passing: 500 attached programs
 # must not slow the machine down.
 tracepoints=(sethostname setdomainname acct swapon swapoff reboot pivot_root quotactl vhangup ustat)
+[ -f "$obj" ] && [ -x "$ctl" ] || { echo "k8s.sh: no build in $build: meson setup build && ninja -C build (bench/run.sh does it)" >&2; exit 2; }
 ((progs <= ${#tracepoints[@]})) || { echo "k8s.sh: K8S_BENCH_PROGRAMS is at most ${#tracepoints[@]}" >&2; exit 2; }
 
 kube=$("$top/tests/k8s/get-kube.sh")
