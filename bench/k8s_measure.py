@@ -414,7 +414,7 @@ def report(results, nodes, programs):
                 ", ".join("%s %d" % kv for kv in sorted(other.items())) or "none",
                 "0: %s" % ("PASS" if not other else "FAIL")))
     out.append(("at rest: inventory writes per agent per minute (at most one per 30 s tick, only when the kernel changed)",
-                "%.2f (%d in all; the kernel's program set changed by %d programs meanwhile%s)" %
+                "%.2f (%d in all; between the window's ends %d programs came or went in the kernel%s)" %
                 (by.get(inv, 0) * 60 / secs / r["agents"], by.get(inv, 0), r["kernel_programs_changed"],
                  ": other processes on this shared host" if r["kernel_programs_changed"] else ""),
                 "0 when the kernel is unchanged: %s" % ("not checked (it changed)" if r["kernel_programs_changed"] else "PASS" if not by.get(inv) else "FAIL")))
