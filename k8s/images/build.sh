@@ -53,9 +53,13 @@ libdir=$(dirname "$libbpfman")
 . "$srcdir/tests/lib/go-toolchain.sh"
 mkdir -p "$cache/go-mod" "$cache/go-build"
 export GOMODCACHE=$cache/go-mod GOCACHE=$cache/go-build GOFLAGS=-mod=mod GOTOOLCHAIN=local
-# -trimpath and no VCS stamp: the binaries depend on the sources only, not
-# on where the tree is or whether it is committed.
-goflags=(-trimpath -buildvcs=false -ldflags=-s\ -w)
+# The flags of tests/k8s/build.sh (so the build cache serves both: a
+# change of -trimpath or CGO_ENABLED recompiles client-go and
+# controller-runtime, minutes), plus link-time ones: no VCS stamp (a
+# commit or a dirty tree does not change the binaries), no symbol table.
+# Without -trimpath the Go binaries hold the source and module cache
+# paths: the digests are the same for the same sources at the same path.
+goflags=(-buildvcs=false -ldflags=-s\ -w)
 ( cd "$srcdir/k8s"
   PKG_CONFIG_PATH=$builddir/meson-uninstalled "$GO" build "${goflags[@]}" -o "$work/bpfman-agent" ./cmd/bpfman-agent
   CGO_ENABLED=0 "$GO" build "${goflags[@]}" -o "$work/bpfman-operator" ./cmd/bpfman-operator ) >&2

@@ -120,7 +120,9 @@ func (d *AgentDeployer) Reconcile(ctx context.Context, _ reconcile.Request) (rec
 		before = cur.ResourceVersion
 	}
 	obj := d.desired.DeepCopy()
-	if err := d.Client.Patch(ctx, obj, client.Apply, client.FieldOwner(FieldOwner), client.ForceOwnership); err != nil {
+	err := d.Client.Apply(ctx, client.ApplyConfigurationFromUnstructured(obj),
+		client.FieldOwner(FieldOwner), client.ForceOwnership)
+	if err != nil {
 		return reconcile.Result{}, fmt.Errorf("applying DaemonSet %s: %w", key, err)
 	}
 	switch {
