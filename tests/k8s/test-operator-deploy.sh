@@ -49,7 +49,7 @@ expect_eq "$(live)" "$want" "containers of the DaemonSet"
 expect_eq "$(ds jsonpath='{.spec.template.spec.hostNetwork} {.spec.template.spec.hostPID} {.spec.template.spec.serviceAccountName}')" \
   "true true bpfman-agent" "pod settings"
 expect_eq "$(ds jsonpath='{.spec.template.spec.containers[*].name}')" "agent bpfmand" "containers"
-expect_eq "$(ds json | jq -r '[.metadata.managedFields[] | select(.operation == "Apply") | .manager] | join(",")')" \
+expect_eq "$(ds json --show-managed-fields | jq -r '[.metadata.managedFields[] | select(.operation == "Apply") | .manager] | join(",")')" \
   bpfman-operator "server-side apply field manager"
 uid1=$(ds jsonpath='{.metadata.uid}')
 echo "ok: created ($uid1)"
