@@ -95,7 +95,7 @@ for o in "${objs[@]}" "$libbpfman"; do
   while read -r name arrow path _; do
     if [ "$arrow" = "=>" ] && [ "${path:0:1}" = / ]; then
       [ -n "${seen[$name]:-}" ] || { seen[$name]=1; echo "f /usr/lib/$multiarch/$name 0755 $path"; }
-    elif [ "${name:0:1}" = / ] && [ -z "$arrow" -o "${arrow:0:1}" = "(" ]; then
+    elif [[ ${name:0:1} == / && ( -z $arrow || ${arrow:0:1} == "(" ) ]]; then
       loader=$name
     fi
   done <<<"$out_ldd"

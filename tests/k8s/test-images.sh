@@ -109,6 +109,22 @@ ag=$work/root-agent
 mkdir "$ag"
 tar -xzf "$(cat "$work/agent.layer")" -C "$ag"
 [ ! -e "$ag/bin/sh" ] && [ ! -e "$ag/etc/ld.so.cache" ] || fail "the agent image has a shell or an ld.so.cache"
+echo "-- it holds no shared object that nothing needs"
+# Needed: the DT_NEEDED of every ELF in the image, plus what libbpfman
+# dlopens; each .so file present must be one of them.
+needed=$(find "$ag" -type f -exec sh -c 'head -c4 "$1" | grep -q "ELF" && readelf -dW "$1"' _ {} \; |
+  sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u)
+dlopened=$(sed -n 's/^#define DLOPEN_[A-Z]*_SONAME "\(.*\)"$/\1/p' \
+  "$srcdir/libbpfman/dlopen_libs.h" "$srcdir/libbpfman/dlopen_crypto.h")
+for f in "$ag/usr/lib/$multiarch"/*.so*; do
+  n=$(basename "$f")
+  grep -qxF "$n" <<<"$needed"$'\n'"$dlopened" || fail "$n is in the image but nothing needs it"
+done
+extra=$(cd "$ag" && find . \( -type f -o -type l \) ! -path "./usr/lib/$multiarch/*.so*" | sort | tr '\n' ' ')
+expect_eq "$extra" "./etc/group ./etc/nsswitch.conf ./etc/passwd ./etc/ssl/certs/ca-certificates.crt ./lib64/ld-linux-x86-64.so.2 ./usr/bin/bpfman-agent ./usr/bin/bpfmanctl ./usr/bin/gpg ./usr/bin/gpgconf ./usr/lib/$multiarch/bpf/xdp-dispatcher.o ./usr/sbin/bpfmand " \
+  "files besides the libraries"
+echo "ok: $(ls "$ag/usr/lib/$multiarch"/*.so* | wc -l) shared objects, each needed"
+
 out=$(run "$ag" /usr/bin/bpfman-agent --help) || true
 grep -q -- '-node-name' <<<"$out" || fail "bpfman-agent --help in the image: $out"
 echo "ok: bpfman-agent --help"
@@ -125,9 +141,13 @@ echo "== in the agent image, bpfmanctl builds, pushes and pulls a bytecode image
 . "$work/reg/env"
 cp "$builddir/tests/bpf/xdp_pass.bpf.o" "$ag/tmp/"
 printf 'registries:\n  - location: "%s"\n    insecure: true\n' "$REG_HOST" >"$ag/tmp/bpfman.yaml"
+# bpfmanctl wants a bpffs at its pin root, as the DaemonSet mounts one:
+# a fresh bpffs instance, in a mount namespace of its own (gone with it).
 ctl_in() {
   env -i PATH=/usr/sbin:/usr/bin HOME=/tmp BPFMAN_STATE_DIR=/tmp/state BPFMAN_RUNTIME_DIR=/tmp/run \
-    BPFMAN_IMAGE_CACHE_DIR=/tmp/cache chroot "$ag" /usr/bin/bpfmanctl --config /tmp/bpfman.yaml "$@" 2>&1
+    BPFMAN_IMAGE_CACHE_DIR=/tmp/cache unshare -m --propagation private \
+    /bin/sh -c 'mount -t bpf bpf "$0/sys/fs/bpf" && exec chroot "$0" /usr/bin/bpfmanctl --config /tmp/bpfman.yaml "$@"' \
+    "$ag" "$@" 2>&1
 }
 pushed=$(ctl_in image build -f /tmp/xdp_pass.bpf.o -t "$REG_HOST/bytecode/xdp-pass:v1") ||
   fail "bpfmanctl image build -t in the image: $pushed"
@@ -135,22 +155,6 @@ pulled=$(ctl_in image pull "$REG_HOST/bytecode/xdp-pass:v1") || fail "bpfmanctl 
 out=$(ctl_in image inspect "$REG_HOST/bytecode/xdp-pass:v1") || fail "bpfmanctl image inspect in the image: $out"
 grep -q "$(tail -1 <<<"$pushed")" <<<"$out" || fail "pulled image is not the pushed $pushed: $out"
 echo "ok: image build/push/pull in the image ($(tail -1 <<<"$pushed"))"
-
-echo "== the agent image holds no shared object that nothing needs"
-# Needed: the DT_NEEDED of every ELF in the image, plus what libbpfman
-# dlopens; each .so file present must be one of them.
-needed=$(find "$ag" -type f -exec sh -c 'head -c4 "$1" | grep -q "ELF" && readelf -dW "$1"' _ {} \; |
-  sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u)
-dlopened=$(sed -n 's/^#define DLOPEN_[A-Z]*_SONAME "\(.*\)"$/\1/p' \
-  "$srcdir/libbpfman/dlopen_libs.h" "$srcdir/libbpfman/dlopen_crypto.h")
-for f in "$ag/usr/lib/$multiarch"/*.so*; do
-  n=$(basename "$f")
-  grep -qxF "$n" <<<"$needed"$'\n'"$dlopened" || fail "$n is in the image but nothing needs it"
-done
-extra=$(cd "$ag" && find . \( -type f -o -type l \) ! -path "./usr/lib/$multiarch/*.so*" | sort | tr '\n' ' ')
-expect_eq "$extra" "./etc/group ./etc/nsswitch.conf ./etc/passwd ./etc/ssl/certs/ca-certificates.crt ./lib64/ld-linux-x86-64.so.2 ./tmp/bpfman.yaml ./tmp/xdp_pass.bpf.o ./usr/bin/bpfman-agent ./usr/bin/bpfmanctl ./usr/bin/gpg ./usr/bin/gpgconf ./usr/lib/$multiarch/bpf/xdp-dispatcher.o ./usr/sbin/bpfmand " \
-  "files besides the libraries (the two in /tmp are this test's)"
-echo "ok: $(ls "$ag/usr/lib/$multiarch"/*.so* | wc -l) shared objects, each needed"
 
 echo "== skopeo pushes both layouts to a registry under the same digest"
 for img in agent operator; do
