@@ -80,6 +80,16 @@ images() { [ "$(ds jsonpath='{.spec.template.spec.containers[*].image}')" = "$1"
 wait_for "the new image" images "127.0.0.1:5000/bpfman/bpfman-agent:test 127.0.0.1:5000/bpfman/bpfman-agent:test"
 echo "ok: both containers run 127.0.0.1:5000/bpfman/bpfman-agent:test"
 
+echo "== an operator that starts on a DaemonSet as declared writes nothing"
+rv=$(ds jsonpath='{.metadata.resourceVersion}')
+stop_operator "$op"
+start_operator --agent-image 127.0.0.1:5000/bpfman/bpfman-agent:test
+op=${pids[-1]}
+applied() { [ "$(grep -c 'agent DaemonSet already as the manifest says' "$k8s_work/operator.log")" -ge 1 ]; }
+wait_for "the operator's apply at start" applied
+expect_eq "$(ds jsonpath='{.metadata.resourceVersion}')" "$rv" "resourceVersion after a no-op apply"
+echo "ok: applied, unchanged (resourceVersion $rv)"
+
 echo "== the operator's rights on DaemonSets: this one, in its namespace"
 can() { k --kubeconfig "$operator_kc" auth can-i "$@" 2>/dev/null || true; }
 expect_eq "$(can patch daemonsets/bpfman-agent -n bpfman)" yes "patch its DaemonSet"

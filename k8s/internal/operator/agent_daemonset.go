@@ -130,6 +130,8 @@ func (d *AgentDeployer) Reconcile(ctx context.Context, _ reconcile.Request) (rec
 		logger.Info("agent DaemonSet created", "daemonset", key.String(), "uid", obj.GetUID())
 	case before != obj.GetResourceVersion():
 		logger.Info("agent DaemonSet put back as the manifest says", "daemonset", key.String())
+	default:
+		logger.Info("agent DaemonSet already as the manifest says", "daemonset", key.String())
 	}
 	return reconcile.Result{}, nil
 }
