@@ -8,6 +8,8 @@
 #   - tp-owner created, selecting node-a only: on node-a both Loaded, the
 #     user's program uses the owner's map (same kernel map ID, same pin
 #     path in spec.maps); on node-b tp-user is MapOwnerNotLoaded;
+#   - the owner reloaded (new bytecode path): the user is reloaded too and
+#     shares the new owner's map, the old programs are gone;
 #   - delete of both leaves nothing.
 #   test-agent-mapowner.sh BUILDDIR SRCDIR
 set -euo pipefail
@@ -75,6 +77,19 @@ expect_eq "$(path_of "$user_bp")" "$(path_of "$owner_bp")" "the user's counter p
 [ -e "$(path_of "$owner_bp")" ] || fail "the counter pin $(path_of "$owner_bp") does not exist"
 expect_eq "$(nprogs b)" 0 "programs on node-b"
 echo "ok: tp-user (program $user_id) shares map $oc of tp-owner (program $owner_id)"
+
+echo "== the owner reloaded (another bytecode file): the sharer follows in the same pass"
+cp "$obj" "$k8s_work/owner-copy.bpf.o"
+k patch tracepointprogram tp-owner --type merge -p "{\"spec\":{\"bytecode\":{\"path\":\"$k8s_work/owner-copy.bpf.o\"}}}"
+new_id() { local i; i=$(k get bpfprogram "$1" -o jsonpath='{.metadata.annotations.bpfman\.io/ProgramId}'); [ -n "$i" ] && [ "$i" != "$2" ]; }
+wait_for "tp-owner reloaded" new_id "$owner_bp" "$owner_id"
+wait_for "tp-user reloaded" new_id "$user_bp" "$user_id"
+bpftool prog show id "$owner_id" >/dev/null 2>&1 && fail "the old owner program $owner_id is still in the kernel"
+bpftool prog show id "$user_id" >/dev/null 2>&1 && fail "the old sharer program $user_id is still in the kernel"
+owner_id=$(k get bpfprogram "$owner_bp" -o jsonpath='{.metadata.annotations.bpfman\.io/ProgramId}')
+user_id=$(k get bpfprogram "$user_bp" -o jsonpath='{.metadata.annotations.bpfman\.io/ProgramId}')
+expect_eq "$(counter_id "$user_id")" "$(counter_id "$owner_id")" "the reloaded sharer's counter map"
+echo "ok: both reloaded (programs $owner_id and $user_id), still sharing"
 
 echo "== delete leaves nothing"
 k delete tracepointprogram tp-user tp-owner --wait=true --timeout=60s
