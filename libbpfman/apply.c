@@ -365,9 +365,13 @@ static int pull_secret_creds(struct engine *e, const struct apply_obj *o,
 		return err;
 	err = auth_lookup_text(e->ctx, what, ps->auths, ps->legacy, ref.registry, ref.repository,
 			       creds);
-	if (err)
+	if (err) {
+		char why[1024];
+
+		snprintf(why, sizeof(why), "%s", bpfman_errmsg(e->ctx)); /* the ctx's buffer */
 		return bpfman_err(e->ctx, err, "%s: spec.bytecode.image.imagepullsecret: %s",
-				  o->origin, bpfman_errmsg(e->ctx));
+				  o->origin, why);
+	}
 	if (!creds->username)
 		return bpfman_err(e->ctx, -EACCES,
 				  "%s: spec.bytecode.image.imagepullsecret: %s has no credentials for the registry %s; add them (kubectl create secret docker-registry %s%s%s --docker-server=%s --docker-username=... --docker-password=...) or name another secret",
