@@ -57,11 +57,11 @@ for b in json.load(sys.stdin)["items"]:
 }
 agent_pid() { echo "${pids[${#pids[@]}-1]}"; }
 
-# kill_mid WHAT TEST: SIGSTOP the agent as soon as TEST (a function of the
-# pinned IDs) holds, SIGKILL it, restart it. Fails when the pass ended
-# before TEST held (the kill would not have been mid-pass).
+# kill_mid WHAT TEST DONE: SIGSTOP the agent as soon as TEST (a function of
+# the pinned IDs) holds, SIGKILL it, restart it. Fails when DONE holds first
+# (the pass ended: the kill would not have been mid-pass).
 kill_mid() {
-  local what=$1 test=$2 pid p last= inflight=no
+  local what=$1 test=$2 done=$3 pid p last= inflight=no
   pid=$(agent_pid)
   for _ in $(seq 20000); do
     p=$(pinned)
@@ -82,6 +82,7 @@ kill_mid() {
       fi
       kill -CONT "$pid"
     fi
+    "$done" "$p" && fail "the agent finished $what before it could be stopped in the middle (pinned: $(echo $p))"
     kill -0 "$pid" 2>/dev/null || fail "the agent exited during $what"
   done
   fail "could not stop the agent during $what (pinned: $(pinned | tr '\n' ' '))"
@@ -115,7 +116,8 @@ low=$((1 + RANDOM % (N / 2)))
 some_loaded() { local c; c=$(grep -c . <<<"$1" || true); [ "$c" -ge "$low" ] && [ "$c" -lt "$N" ]; }
 echo "== killed while loading $N objects (after $low)"
 objects 0x01 | k apply -f - >/dev/null
-kill_mid "the first load" some_loaded
+all_loaded() { [ "$(grep -c . <<<"$1" || true)" = "$N" ]; }
+kill_mid "the first load" some_loaded all_loaded
 wait_for "converged after the restart" converged
 check_consistent "create"
 old=$(pinned)
@@ -128,7 +130,8 @@ some_reloaded() {  # at least LOW new programs pinned, some old ones left
 }
 echo "== killed while reloading them (globaldata changed; after $low new)"
 objects 0x02 | k apply -f - >/dev/null
-kill_mid "the reload" some_reloaded
+none_old() { [ -z "$(comm -12 <(echo "$old" | sort) <(echo "$1" | sort))" ]; }
+kill_mid "the reload" some_reloaded none_old
 reloaded() { converged && [ -z "$(comm -12 <(echo "$old" | sort) <(pinned | sort))" ]; }
 wait_for "reloaded after the restart" reloaded
 check_consistent "reload"
@@ -137,7 +140,8 @@ low=$((1 + RANDOM % (N / 2)))
 some_deleted() { local c; c=$(grep -c . <<<"$1" || true); [ "$c" -le $((N - low)) ] && [ "$c" -gt 0 ]; }
 echo "== killed while deleting them (after $low)"
 k delete tracepointprograms -l crash=yes --wait=false >/dev/null
-kill_mid "the delete" some_deleted
+none_left() { [ -z "$1" ]; }
+kill_mid "the delete" some_deleted none_left
 empty() { [ "$(nprogs a)" = 0 ] && [ -z "$(pinned)" ] && [ -z "$(k get bpfprograms -o name)" ]; }
 wait_for "empty after the restart" empty
 expect_eq "$(ls -A "$root/links" 2>/dev/null | wc -l)" 0 "link pins after delete"
