@@ -17,7 +17,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$here/nodes.sh"
 nodes_init "${1:?usage: test-crash.sh BUILDDIR SRCDIR}"
-trap nodes_cleanup EXIT
+trap 'nodes_cleanup; rmdir "$cg" 2>/dev/null || true' EXIT
 k8s_start
 node_object a a
 start_agent a
@@ -45,7 +45,7 @@ Y
 }
 pinned() {  # program IDs pinned under the node's root, sorted
   local f
-  for f in "$root"/prog_*; do [ -e "$f" ] && echo "${f##*/prog_}"; done | sort -n
+  for f in "$root"/prog_*; do [ ! -e "$f" ] || echo "${f##*/prog_}"; done | sort -n
 }
 state_ids() { ctl a list programs -o json | python3 -c 'import json,sys; print("\n".join(str(p["id"]) for p in json.load(sys.stdin)))' | sort -n; }
 api_ids() {
@@ -57,35 +57,81 @@ for b in json.load(sys.stdin)["items"]:
 }
 agent_pid() { echo "${pids[${#pids[@]}-1]}"; }
 
-# kill_mid WHAT TEST DONE: SIGSTOP the agent as soon as TEST (a function of
-# the pinned IDs) holds, SIGKILL it, restart it. Fails when DONE holds first
-# (the pass ended: the kill would not have been mid-pass).
+# The agent runs throttled to 10% of a CPU (a cgroup v1 cpu controller
+# group) while it is to be caught mid-pass, so a pass of N loads spans
+# many polls; the restarted agent runs at full speed.
+cg=/sys/fs/cgroup/cpu/bpfman-k8s-$$
+slow_agent() {
+  if [ ! -w /sys/fs/cgroup/cpu/cgroup.procs ]; then
+    echo "NOTE: no cgroup v1 cpu controller here: the agent is not slowed down, only polled" >&2
+    return 0
+  fi
+  mkdir -p "$cg"
+  echo 100000 >"$cg/cpu.cfs_period_us"
+  echo 10000 >"$cg/cpu.cfs_quota_us"
+  echo "$(agent_pid)" >"$cg/cgroup.procs"
+}
+
+# kill_mid WHAT MODE LOW: stop the agent (SIGSTOP) as soon as the programs
+# pinned under the node's root show it in the middle of a pass, then
+# SIGKILL it and restart it. A Python poller (sub-millisecond polls):
+#   load:   at least LOW and fewer than N programs pinned;
+#   reload: at least LOW programs not in $old pinned, some of $old left;
+#   delete: at most N-LOW and more than 0 programs pinned.
+# Fails when the pass ends first (the kill would not have been mid-pass).
 kill_mid() {
-  local what=$1 test=$2 done=$3 pid p last= inflight=no
+  local what=$1 mode=$2 lo=$3 pid out
   pid=$(agent_pid)
-  for _ in $(seq 20000); do
-    p=$(pinned)
-    [ "$p" = "$last" ] || echo "$p" >>"$ever"
-    last=$p
-    if "$test" "$p"; then
-      kill -STOP "$pid"
-      p=$(pinned)
-      echo "$p" >>"$ever"
-      if "$test" "$p"; then
-        [ -n "$(ls -A "$root/staging" 2>/dev/null)" ] && inflight=yes
-        kill -9 "$pid"
-        wait "$pid" 2>/dev/null || true
-        unset 'pids[${#pids[@]}-1]'
-        echo "ok: killed during $what with $(echo "$p" | grep -c . || true) of $N programs pinned (a load in flight: $inflight)"
-        start_agent a
-        return 0
-      fi
-      kill -CONT "$pid"
-    fi
-    "$done" "$p" && fail "the agent finished $what before it could be stopped in the middle (pinned: $(echo $p))"
-    kill -0 "$pid" 2>/dev/null || fail "the agent exited during $what"
-  done
-  fail "could not stop the agent during $what (pinned: $(pinned | tr '\n' ' '))"
+  echo "$old" >"$k8s_work/old-ids"
+  out=$(python3 - "$root" "$pid" "$mode" "$lo" "$N" "$k8s_work/old-ids" "$ever" <<'PY'
+import os, signal, sys, time
+root, pid, mode, low, n, oldf, everf = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6], sys.argv[7]
+old = set(open(oldf).read().split())
+seen = set()
+def pinned():
+    try:
+        p = {f[5:] for f in os.listdir(root) if f.startswith("prog_")}
+    except FileNotFoundError:
+        p = set()
+    seen.update(p)
+    return p
+def mid(p):
+    if mode == "load":
+        return low <= len(p) < n
+    if mode == "reload":
+        return len(p - old) >= low and bool(p & old)
+    return 0 < len(p) <= n - low
+def ended(p):
+    return len(p) == n if mode == "load" else not (p & old) if mode == "reload" else not p
+def finish(code, msg):
+    with open(everf, "a") as f:
+        f.write("\n".join(sorted(seen)) + "\n")
+    print(msg)
+    sys.exit(code)
+deadline = time.time() + 120
+while time.time() < deadline:
+    p = pinned()
+    if mid(p):
+        os.kill(pid, signal.SIGSTOP)
+        time.sleep(0.05)  # system calls in flight complete before the stop
+        p = pinned()
+        if mid(p):
+            st = os.path.join(root, "staging")
+            inflight = os.path.isdir(st) and bool(os.listdir(st))
+            new = " (%d reloaded)" % len(p - old) if mode == "reload" else ""
+            finish(0, "%d of %d programs pinned%s, a load in flight: %s" % (len(p), n, new, "yes" if inflight else "no"))
+        os.kill(pid, signal.SIGCONT)
+    if ended(p):
+        finish(1, "the pass ended before the agent could be stopped (pinned: %s)" % " ".join(sorted(p)))
+    time.sleep(0.0002)
+finish(1, "nothing happened in 120 s (pinned: %s)" % " ".join(sorted(pinned())))
+PY
+) || { kill -CONT "$pid" 2>/dev/null || true; fail "$what: $out"; }
+  kill -9 "$pid"
+  wait "$pid" 2>/dev/null || true
+  unset 'pids[${#pids[@]}-1]'
+  echo "ok: killed during $what: $out"
+  start_agent a
 }
 
 # converged: every object Loaded, one program each, pins = state = API.
@@ -97,6 +143,7 @@ converged() {
 check_consistent() {  # WHAT
   local p s a id
   p=$(pinned) s=$(state_ids) a=$(api_ids)
+  echo "$p" >>"$ever"
   expect_eq "$(echo "$p" | grep -c .)" "$N" "$1: programs pinned"
   expect_eq "$s" "$p" "$1: programs in the node's state vs pinned"
   expect_eq "$a" "$p" "$1: BpfPrograms' ProgramIds vs pinned"
@@ -113,35 +160,29 @@ check_consistent() {  # WHAT
 
 # Random points: at least LOW (1..N/2) programs pinned, fewer than N.
 low=$((1 + RANDOM % (N / 2)))
-some_loaded() { local c; c=$(grep -c . <<<"$1" || true); [ "$c" -ge "$low" ] && [ "$c" -lt "$N" ]; }
 echo "== killed while loading $N objects (after $low)"
+old=
+slow_agent
 objects 0x01 | k apply -f - >/dev/null
-all_loaded() { [ "$(grep -c . <<<"$1" || true)" = "$N" ]; }
-kill_mid "the first load" some_loaded all_loaded
+kill_mid "the first load" load "$low"
 wait_for "converged after the restart" converged
 check_consistent "create"
 old=$(pinned)
 
 low=$((1 + RANDOM % (N / 2)))
-some_reloaded() {  # at least LOW new programs pinned, some old ones left
-  local new
-  new=$(comm -13 <(echo "$old" | sort) <(echo "$1" | sort) | grep -c . || true)
-  [ "$new" -ge "$low" ] && [ -n "$(comm -12 <(echo "$old" | sort) <(echo "$1" | sort))" ]
-}
 echo "== killed while reloading them (globaldata changed; after $low new)"
+slow_agent
 objects 0x02 | k apply -f - >/dev/null
-none_old() { [ -z "$(comm -12 <(echo "$old" | sort) <(echo "$1" | sort))" ]; }
-kill_mid "the reload" some_reloaded none_old
+kill_mid "the reload" reload "$low"
 reloaded() { converged && [ -z "$(comm -12 <(echo "$old" | sort) <(pinned | sort))" ]; }
 wait_for "reloaded after the restart" reloaded
 check_consistent "reload"
 
 low=$((1 + RANDOM % (N / 2)))
-some_deleted() { local c; c=$(grep -c . <<<"$1" || true); [ "$c" -le $((N - low)) ] && [ "$c" -gt 0 ]; }
 echo "== killed while deleting them (after $low)"
+slow_agent
 k delete tracepointprograms -l crash=yes --wait=false >/dev/null
-none_left() { [ -z "$1" ]; }
-kill_mid "the delete" some_deleted none_left
+kill_mid "the delete" delete "$low"
 empty() { [ "$(nprogs a)" = 0 ] && [ -z "$(pinned)" ] && [ -z "$(k get bpfprograms -o name)" ]; }
 wait_for "empty after the restart" empty
 expect_eq "$(ls -A "$root/links" 2>/dev/null | wc -l)" 0 "link pins after delete"
