@@ -103,6 +103,19 @@ func (ctx *Context) ParseManifest(origin string, text []byte) (*Manifest, error)
 	})
 }
 
+// AddToManifest parses more documents into m
+// (bpfman_manifest__add_buffer): each text keeps its own origin in error
+// and status sentences ("XdpProgram/x: document 1: ...").
+func (ctx *Context) AddToManifest(m *Manifest, origin string, text []byte) error {
+	var cm cmem
+	defer cm.free()
+	return ctx.do("bpfman_manifest__add_buffer", func(c *C.struct_bpfman_ctx) C.int {
+		buf := cm.alloc(len(text))
+		copy(unsafe.Slice((*byte)(buf), len(text)), text)
+		return C.bpfman_manifest__add_buffer(m.m, c, cm.str(origin), buf, C.size_t(len(text)))
+	})
+}
+
 // ParseManifestFile reads a file or a directory's *.yaml, *.yml and *.json
 // files (bpfman_manifest__add_file).
 func (ctx *Context) ParseManifestFile(path string) (*Manifest, error) {

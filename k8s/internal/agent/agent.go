@@ -162,6 +162,7 @@ func (a *Agent) Reconcile(ctx context.Context, _ reconcile.Request) (reconcile.R
 	live := map[string]*unstructured.Unstructured{} // "Kind/name"
 	var liveList []*unstructured.Unstructured
 	var docs []string
+	var origins []string // "Kind/name": names each document in sentences
 	var refused []*unstructured.Unstructured
 	refusedMsg := map[string]string{}
 	for _, k := range Kinds {
@@ -195,6 +196,7 @@ func (a *Agent) Reconcile(ctx context.Context, _ reconcile.Request) (reconcile.R
 			live[k+"/"+u.GetName()] = u
 			liveList = append(liveList, u)
 			docs = append(docs, string(doc))
+			origins = append(origins, k+"/"+u.GetName())
 		}
 	}
 
@@ -240,9 +242,15 @@ func (a *Agent) Reconcile(ctx context.Context, _ reconcile.Request) (reconcile.R
 		opts.PullSecrets = a.pullSecrets(ctx, liveList)
 		// All documents in one manifest: mapownerselector finds its
 		// owner only among the documents of the same pass.
-		m, err := a.Bpfman.ParseManifest("cluster", []byte(strings.Join(docs, "\n---\n")))
+		m, err := a.Bpfman.ParseManifest(origins[0], []byte(docs[0]))
 		if err != nil {
 			return reconcile.Result{}, err
+		}
+		for i := 1; i < len(docs); i++ {
+			if err := a.Bpfman.AddToManifest(m, origins[i], []byte(docs[i])); err != nil {
+				m.Free()
+				return reconcile.Result{}, err
+			}
 		}
 		result, err = a.Bpfman.Apply(m, opts)
 		m.Free()
