@@ -36,10 +36,17 @@ node_netns() {  # NAME: creates node NAME's namespace, veth and default route
   # A device route is enough for a default route: nothing is routed here.
   ip -n "$ns" route add default dev "$nic"
 }
+# K8S_NODE_NETNS=0 (e.g. for many nodes in a benchmark): agents share this
+# host's namespace as before; in_netns then runs CMD here.
+k8s_node_netns=${K8S_NODE_NETNS:-1}
 in_netns() {  # NODE CMD...: CMD in node's network namespace only (nsenter,
   # not ip netns exec, which remounts /sys and would hide /sys/fs/bpf)
   local n=$1; shift
-  nsenter --net="$(netns_of "$n")" "$@"
+  if [ -e "$(netns_of "$n")" ]; then
+    nsenter --net="$(netns_of "$n")" "$@"
+  else
+    "$@"
+  fi
 }
 ctl() {  # NODE ARGS...: bpfmanctl on a node's state, in its namespace
   local n=$1; shift
@@ -97,11 +104,15 @@ KC
 start_agent() {
   local n=$1; shift
   [[ " ${nodes[*]} " == *" $n "* ]] || nodes+=("$n")
-  [ -e "$(netns_of "$n")" ] || node_netns "$n"
+  local netns=()
+  if [ "$k8s_node_netns" != 0 ]; then
+    [ -e "$(netns_of "$n")" ] || node_netns "$n"
+    netns=(--netns "$(netns_of "$n")")
+  fi
   "$bin/bpfman-agent" --kubeconfig "${agent_kc:-$k8s_work/cp/kubeconfig}" --node-name "node-$n" \
     --state-dir "$k8s_work/state-$n" --bpffs-root "$(root_of "$n")" \
     --runtime-dir "$k8s_work/run-$n" --image-cache-dir "$k8s_work/cache-$n" \
-    --netns "$(netns_of "$n")" "$@" \
+    "${netns[@]}" "$@" \
     >>"$k8s_work/agent-$n.log" 2>&1 &
   pids+=($!)
 }

@@ -8,6 +8,7 @@
 #   test-agent-net.sh BUILDDIR SRCDIR
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+K8S_NODE_NETNS=1  # this test is about the nodes' own namespaces
 . "$here/nodes.sh"
 nodes_init "${1:?usage: test-agent-net.sh BUILDDIR SRCDIR}"
 trap nodes_cleanup EXIT
