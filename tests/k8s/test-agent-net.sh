@@ -52,8 +52,10 @@ ids() { k get bpfprogram "$1" -o jsonpath='{.metadata.annotations.bpfman\.io/Pro
 xdp_ids=$(ids "$xdp_bp") tc_ids=$(ids "$tc_bp")
 expect_eq "$(k get bpfprogram "$xdp_bp" -o jsonpath='{.metadata.annotations.bpfman\.io\.xdpprogramcontroller/interface}')" "$veth" "XDP interface annotation"
 expect_eq "$(k get bpfprogram "$tc_bp" -o jsonpath='{.metadata.annotations.bpfman\.io\.tcprogramcontroller/direction}')" ingress "TC direction annotation"
-ctl a chain xdp -i "$veth" -n "$(netns_of a)" | grep -qw "${xdp_ids%/*}" || fail "xdp-count not running on $veth: $(ctl a chain xdp -i "$veth" -n "$(netns_of a)")"
-ctl a chain tc -i "$veth" -d ingress -n "$(netns_of a)" | grep -qw "${tc_ids%/*}" || fail "tc-count not running on $veth ingress"
+out=$(ctl a chain xdp -i "$veth" -n "$(netns_of a)")
+grep -qw "${xdp_ids%/*}" <<<"$out" || fail "xdp-count not running on $veth: $out"
+out=$(ctl a chain tc -i "$veth" -d ingress -n "$(netns_of a)")
+grep -qw "${tc_ids%/*}" <<<"$out" || fail "tc-count not running on $veth ingress: $out"
 echo "ok: XDP $xdp_ids and TC $tc_ids attached on $veth"
 
 echo "== priority changes through the API are applied in place"

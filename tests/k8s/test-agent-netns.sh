@@ -42,13 +42,15 @@ for n in a b; do
   id=$(k get bpfprogram "$bp" -o jsonpath='{.metadata.annotations.bpfman\.io/ProgramId}')
   [ -n "$id" ] || fail "$bp has no ProgramId"
   # The kernel's view inside node-n's namespace: its interface runs XDP ...
-  in_netns "$n" ip link show "$nic" | grep -q "prog/xdp" ||
-    fail "no XDP program on $nic in node-$n's namespace: $(in_netns "$n" ip link show "$nic")"
-  in_netns "$n" bpftool net show dev "$nic" | grep -q "xdp" ||
-    fail "bpftool sees no XDP on $nic in node-$n's namespace"
+  # (outputs captured first: grep -q closing a pipe early would fail the
+  # writer with SIGPIPE under pipefail)
+  out=$(in_netns "$n" ip link show "$nic")
+  grep -q "prog/xdp" <<<"$out" || fail "no XDP program on $nic in node-$n's namespace: $out"
+  out=$(in_netns "$n" bpftool net show dev "$nic")
+  grep -q "xdp" <<<"$out" || fail "bpftool sees no XDP on $nic in node-$n's namespace: $out"
   # ... and bpfman's chain there runs node-n's program.
-  ctl "$n" chain xdp -i "$nic" -n "$(netns_of "$n")" | grep -qw "$id" ||
-    fail "node-$n's program $id is not in the chain of $nic: $(ctl "$n" chain xdp -i "$nic" -n "$(netns_of "$n")")"
+  out=$(ctl "$n" chain xdp -i "$nic" -n "$(netns_of "$n")")
+  grep -qw "$id" <<<"$out" || fail "node-$n's program $id is not in the chain of $nic: $out"
   echo "ok: node-$n: program $id on $nic in $(netns_of "$n")"
 done
 ida=$(k get bpfprogram "xdp-primary-node-a-$(nic_of a)" -o jsonpath='{.metadata.annotations.bpfman\.io/ProgramId}')
@@ -64,6 +66,7 @@ k delete xdpprogram xdp-primary --wait=true --timeout=60s
 empty() { [ "$(nprogs "$1")" = 0 ]; }
 for n in a b; do
   wait_for "node-$n empty" empty "$n"
-  in_netns "$n" ip link show "$(nic_of "$n")" | grep -q "prog/xdp" && fail "XDP still on $(nic_of "$n") in node-$n's namespace"
+  out=$(in_netns "$n" ip link show "$(nic_of "$n")")
+  grep -q "prog/xdp" <<<"$out" && fail "XDP still on $(nic_of "$n") in node-$n's namespace: $out"
 done
 echo "PASS: agent network namespaces"
