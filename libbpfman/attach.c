@@ -5,6 +5,7 @@
 #include "internal.h"
 #include "owned.h"
 #include "db.h"
+#include "events.h"
 #include "lock.h"
 #include "paths.h"
 #include "attach.h"
@@ -47,6 +48,33 @@ int link_attach_kernel(struct bpfman_ctx *ctx, const struct bpfman_program *p,
 		return bpfman_err(ctx, err, "cannot create %s: %s", links_root, strerror(-err));
 	req.prog_fd = prog_fd;
 	return desc->attach(ctx, &req);
+}
+
+/* What a link hooks, for event sentences. */
+const char *link_point(const struct bpfman_link *l)
+{
+	return !str_empty(l->tracepoint) ? l->tracepoint :
+	       !str_empty(l->iface) ? l->iface :
+	       !str_empty(l->fn_name) ? l->fn_name : str_or_empty(l->target);
+}
+
+/* The attach's commit point: the row says attached, and the feed says so,
+ * in one transaction. */
+static int link_record_attached(struct bpfman_ctx *ctx, const struct bpfman_program *p,
+				const struct bpfman_link *link)
+{
+	bool own;
+	int err = event_txn_begin(ctx, &own);
+
+	if (err)
+		return err;
+	err = db_link_update(ctx, link);
+	if (!err)
+		err = event_add(ctx, BPFMAN_EVENT_ATTACHED, p->id, link->id, 0,
+				"program %u (%s) attached as link %llu (%s %s)", p->id, p->name,
+				(unsigned long long)link->id, bpfman_program_type_name(link->type),
+				link_point(link));
+	return event_txn_end(ctx, own, err);
 }
 
 int bpfman_program__attach(uint64_t *ret_link_id, struct bpfman_ctx *ctx,
@@ -113,7 +141,7 @@ int bpfman_program__attach(uint64_t *ret_link_id, struct bpfman_ctx *ctx,
 	if (!err) {
 		free(link.state);
 		link.state = strdup(ROW_ATTACHED);
-		err = link.state ? db_link_update(ctx, &link) : -ENOMEM;
+		err = link.state ? link_record_attached(ctx, &p, &link) : -ENOMEM;
 		/* Attached but not recorded: take it off the kernel again. */
 		if (err && chain_link(&link))
 			chain_detach(ctx, &link);
@@ -171,7 +199,7 @@ int bpfman_link__detach_opts(struct bpfman_ctx *ctx, uint64_t link_id,
 		err = err ? err : -ENOMEM;
 		goto out;
 	}
-	err = detach_finish(ctx, &link, OPTS_GET(opts, no_wait, false));
+	err = detach_finish(ctx, &link, OPTS_GET(opts, no_wait, false), NULL);
 out:
 	link_clear(&link);
 	return err;

@@ -10,5 +10,8 @@ struct bpfman_ctx;
  * link->pin_path (attach and restore). */
 int link_attach_kernel(struct bpfman_ctx *ctx, const struct bpfman_program *p,
 		       struct bpfman_link *link);
+/* What a link hooks (tracepoint, interface, function or target), for
+ * sentences; "" when none. */
+const char *link_point(const struct bpfman_link *l);
 
 #endif

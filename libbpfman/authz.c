@@ -19,6 +19,8 @@
  * daemon's start (it authorizes itself once) and never half applied. */
 #include "internal.h"
 #include "config.h"
+#include "db.h"
+#include "model.h"
 
 #include <grp.h>
 #include <pwd.h>
@@ -39,6 +41,21 @@ const char *bpfman_role_name(enum bpfman_role role)
 void bpfman_identity_init(struct bpfman_identity *id, size_t sz)
 {
 	bpfman_opts_init(id, sz);
+}
+
+int bpfman_identity_name(char *buf, size_t size, const struct bpfman_identity *id)
+{
+	int n;
+
+	if (!buf || !id || !OPTS_VALID(NULL, id, bpfman_identity))
+		return -EINVAL;
+	if (id->has_unix_cred)
+		n = snprintf(buf, size, "uid:%u", id->uid);
+	else if (id->cert_subject && *id->cert_subject)
+		n = snprintf(buf, size, "cert:%s", id->cert_subject);
+	else
+		return -EINVAL;
+	return n < 0 ? -EINVAL : (size_t)n >= size ? -ENAMETOOLONG : n;
 }
 
 void bpfman_authz_request_init(struct bpfman_authz_request *req, size_t sz)
@@ -246,6 +263,65 @@ static int limits(struct bpfman_ctx *ctx, const char *who, const struct rule *r,
 	return 0;
 }
 
+/* The owner rule and the limits, applied to the recorded program (and
+ * link) an operation acts on. Admin never gets here. */
+static int target(struct bpfman_ctx *ctx, const char *who, const struct bpfman_identity *id,
+		  const struct rule *r, const struct bpfman_authz_request *req)
+{
+	uint64_t link_id = OPTS_GET(req, link_id, 0);
+	uint32_t prog_id = OPTS_GET(req, program_id, 0);
+	struct bpfman_program p = { 0 };
+	struct bpfman_link l = { 0 }, *links = NULL;
+	struct bpfman_authz_request what = { .sz = sizeof(what) };
+	size_t links_cnt = 0;
+	char name[1100] = "";
+	int err;
+
+	if (link_id) {
+		if ((err = db_link_get(ctx, link_id, &l)) == -ENOENT)
+			err = bpfman_err(ctx, -ENOENT,
+					 "link %llu is not recorded by bpfman (bpfman_link__list lists the recorded links)",
+					 (unsigned long long)link_id);
+		if (err)
+			goto out;
+		prog_id = l.prog_id;
+	}
+	if ((err = db_prog_get(ctx, prog_id, &p)) == -ENOENT)
+		err = bpfman_err(ctx, -ENOENT,
+				 "program %u is not managed by bpfman (bpfman_program__list lists the managed programs)",
+				 prog_id);
+	if (err)
+		goto out;
+	bpfman_identity_name(name, sizeof(name), id);
+	if (!p.owner || strcmp(p.owner, name)) {
+		err = bpfman_err(ctx, -EACCES,
+				 "%s may not %s program %u: its owner is %s, and rule %s of the authorization config gives role %s, which acts only on the programs the caller loaded through bpfmand (owner %s); an admin may act on any program",
+				 who, req->operation, prog_id,
+				 p.owner ? p.owner : "none (it was loaded without bpfmand, e.g. by bpfmanctl)",
+				 r->name, bpfman_role_name(r->role), *name ? name : "none");
+		goto out;
+	}
+	/* The limits apply to what the program is, and to where its links
+	 * (the one link, for link_id) are. */
+	what.operation = req->operation;
+	what.type = p.type;
+	what.image = p.image;
+	what.iface = l.iface;
+	if ((err = limits(ctx, who, r, &what)))
+		goto out;
+	if (!link_id && (err = db_link_all(ctx, prog_id, &links, &links_cnt)))
+		goto out;
+	for (size_t i = 0; i < links_cnt && !err; i++) {
+		what.iface = links[i].iface;
+		err = limits(ctx, who, r, &what);
+	}
+out:
+	db_link_array_free(links, links_cnt);
+	link_clear(&l);
+	program_clear(&p);
+	return err;
+}
+
 int bpfman_authorize(enum bpfman_role *ret_role, struct bpfman_ctx *ctx,
 		     const struct bpfman_identity *id,
 		     const struct bpfman_authz_request *req)
@@ -303,6 +379,11 @@ int bpfman_authorize(enum bpfman_role *ret_role, struct bpfman_ctx *ctx,
 				  who, req->operation, found.name, bpfman_role_name(found.role),
 				  req->operation, bpfman_role_name(req->role));
 	if ((err = limits(ctx, who, &found, req)))
+		return err;
+	/* Acting on a recorded program: the owner rule and its limits. */
+	if (found.role < BPFMAN_ROLE_ADMIN && req->role >= BPFMAN_ROLE_OPERATE &&
+	    (OPTS_GET(req, program_id, 0) || OPTS_GET(req, link_id, 0)) &&
+	    (err = target(ctx, who, id, &found, req)))
 		return err;
 	if (ret_role)
 		*ret_role = found.role;

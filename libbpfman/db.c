@@ -3,6 +3,7 @@
  * wait for writers; a busy timeout because the CLI and the daemon share it. */
 #include "internal.h"
 #include "db.h"
+#include "events.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -35,7 +36,8 @@ static const char schema[] =
 	"  globals TEXT,"
 	"  dispatched INTEGER NOT NULL DEFAULT 0,"
 	"  image TEXT,"
-	"  image_digest TEXT);"
+	"  image_digest TEXT,"
+	"  owner TEXT);"
 	"CREATE TABLE IF NOT EXISTS links ("
 	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  prog_id INTEGER NOT NULL REFERENCES programs(id) ON UPDATE CASCADE,"
@@ -97,10 +99,21 @@ static int migrate(struct bpfman_ctx *ctx)
 			     "ALTER TABLE programs ADD COLUMN image_digest TEXT;"
 			     "UPDATE meta SET value = '3' WHERE key = 'schema_version';")))
 		return err;
+	/* v4: programs.owner, the identity that loaded it through the daemon
+	 * (NULL for rows written before: they have no owner). */
+	if (!has_column(ctx, "SELECT owner FROM programs LIMIT 0;") &&
+	    (err = exec(ctx, "ALTER TABLE programs ADD COLUMN owner TEXT;"
+			     "UPDATE meta SET value = '4' WHERE key = 'schema_version';")))
+		return err;
+	/* v5: the change feed (events.c). A table, not a column, so it is
+	 * created here for new and old databases alike; idempotent. */
+	if ((err = exec(ctx, EVENTS_SCHEMA
+			     "UPDATE meta SET value = '5' WHERE key = 'schema_version';")))
+		return err;
 	return 0;
 }
 
-#define SCHEMA_VERSION "3"
+#define SCHEMA_VERSION "5"
 
 static char *col_text(sqlite3_stmt *s, int i);
 
@@ -255,6 +268,8 @@ int db_commit(struct bpfman_ctx *ctx)
 
 	if (err)
 		db_rollback(ctx);
+	else
+		events_committed(ctx); /* wakes feed readers, now that they can see it */
 	return err;
 }
 
@@ -262,6 +277,7 @@ void db_rollback(struct bpfman_ctx *ctx)
 {
 	if (!sqlite3_get_autocommit(ctx->db))
 		sqlite3_exec(ctx->db, "ROLLBACK;", NULL, NULL, NULL);
+	ctx->events_recorded = false;
 }
 
 /* Statement helpers: prepare, bind by position, step. */
@@ -319,7 +335,7 @@ static int64_t next_counter(struct bpfman_ctx *ctx, const char *name)
 #define PROG_COLUMNS                                                           \
 	"id, seq, state, type, retprobe, name, attach_func, path, bytecode, "  \
 	"application, map_owner_id, map_pin_dir, pin_path, boot_id, metadata, globals, dispatched, "  \
-	"image, image_digest"
+	"image, image_digest, owner"
 
 /* read_prog/read_link found a column that is not the JSON this library
  * writes: something else changed the database. A sentence, not a bare
@@ -360,6 +376,7 @@ static int read_prog(sqlite3_stmt *s, struct bpfman_program *p)
 	p->dispatched = sqlite3_column_int(s, 16);
 	p->image = col_text(s, 17);
 	p->image_digest = col_text(s, 18);
+	p->owner = col_text(s, 19);
 	if (kv_list_from_json(&p->metadata, md) ||
 	    global_list_from_json(&p->globals, gl))
 		return ROW_CORRUPT;
@@ -380,7 +397,7 @@ int db_prog_insert(struct bpfman_ctx *ctx, const struct bpfman_program *p)
 		return db_error(ctx, "allocating a sequence number");
 	err = prepare(ctx, &s,
 		      "INSERT INTO programs(" PROG_COLUMNS ") VALUES "
-		      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19);");
+		      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20);");
 	if (err)
 		return err;
 	sqlite3_bind_int64(s, 1, p->id);
@@ -402,6 +419,7 @@ int db_prog_insert(struct bpfman_ctx *ctx, const struct bpfman_program *p)
 	bind_text(s, 16, gl);
 	bind_text(s, 18, p->image);
 	bind_text(s, 19, p->image_digest);
+	bind_text(s, 20, p->owner);
 	return step_done(ctx, s, "inserting a program");
 }
 

@@ -49,6 +49,9 @@ struct bpfman_ctx {
 	/* Programs or links of this boot found gone from the kernel by the
 	 * last list/get: warned about once per context. */
 	bool warned_gone;
+	/* The open transaction recorded events (events.c): the commit
+	 * touches the feed's stamp so readers wake. */
+	bool events_recorded;
 };
 
 /* Records why an operation failed (printf-style) and returns -abs(err) so

@@ -4,6 +4,7 @@
 #include "internal.h"
 #include "attach_net.h"
 #include "db.h"
+#include "events.h"
 #include "lock.h"
 #include "prog_types.h"
 
@@ -24,6 +25,7 @@ int bpfman_link__update(struct bpfman_ctx *ctx, uint64_t link_id,
 	bool set_prio = OPTS_GET(opts, set_priority, false);
 	int32_t prio = OPTS_GET(opts, priority, 0);
 	uint32_t proceed = OPTS_GET(opts, proceed_on, 0);
+	bool own;
 	int err;
 
 	if (!OPTS_VALID(ctx, opts, bpfman_link_update_opts))
@@ -68,7 +70,15 @@ int bpfman_link__update(struct bpfman_ctx *ctx, uint64_t link_id,
 	desc = prog_type_desc(old.type);
 	if (prog.dispatched && desc->update && (err = desc->update(ctx, &prog, &old, &link)))
 		goto out;
+	if ((err = event_txn_begin(ctx, &own)))
+		goto out;
 	err = db_link_update(ctx, &link);
+	if (!err)
+		err = event_add(ctx, BPFMAN_EVENT_UPDATED, link.prog_id, link.id, 0,
+				"link %llu of program %u updated: priority %d -> %d, proceed-on 0x%x -> 0x%x",
+				(unsigned long long)link.id, link.prog_id, old.priority, link.priority,
+				old.proceed_on, link.proceed_on);
+	err = event_txn_end(ctx, own, err);
 out:
 	program_clear(&prog);
 	link_clear(&old);

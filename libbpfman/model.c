@@ -199,6 +199,7 @@ void program_clear(struct bpfman_program *p)
 	free(p->boot_id);
 	free(p->image);
 	free(p->image_digest);
+	free(p->owner);
 	kv_list_clear(&p->metadata);
 	global_list_clear(&p->globals);
 	free(p->link_ids);

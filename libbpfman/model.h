@@ -67,6 +67,10 @@ struct bpfman_program {
 	/* Loaded from an image: its reference and manifest digest, else NULL. */
 	char *image;
 	char *image_digest;
+	/* The identity that loaded it through the daemon (bpfman_identity_name:
+	 * "uid:1000", "cert:/CN=app"); NULL when loaded directly (bpfmanctl,
+	 * bindings, apply) or before owners were recorded (schema < 4). */
+	char *owner;
 	struct kv_list metadata;
 	struct global_list globals;
 	uint64_t *link_ids;

@@ -31,6 +31,7 @@ const char *bpfman_program__name(const struct bpfman_program *p) { return str_or
 const char *bpfman_program__attach_func(const struct bpfman_program *p) { return str_or_empty(p->attach_func); }
 const char *bpfman_program__path(const struct bpfman_program *p) { return str_or_empty(p->path); }
 const char *bpfman_program__application(const struct bpfman_program *p) { return str_or_empty(p->application); }
+const char *bpfman_program__owner(const struct bpfman_program *p) { return p->owner; }
 const char *bpfman_program__pin_path(const struct bpfman_program *p) { return str_or_empty(p->pin_path); }
 const char *bpfman_program__map_pin_dir(const struct bpfman_program *p) { return str_or_empty(p->map_pin_dir); }
 uint32_t bpfman_program__map_owner_id(const struct bpfman_program *p) { return p->map_owner_id; }

@@ -3,6 +3,7 @@
 #include "internal.h"
 #include "bytecode.h"
 #include "db.h"
+#include "events.h"
 #include "load.h"
 #include "lock.h"
 #include "paths.h"
@@ -109,6 +110,10 @@ static int parse_input(struct bpfman_ctx *ctx, const struct bpfman_load_opts *op
 	if (str_has_control(OPTS_GET(opts, application, NULL)))
 		return bpfman_err(ctx, -EINVAL,
 				  "the application name holds a control character; it must be printable text");
+	if (str_has_control(OPTS_GET(opts, owner, NULL)) ||
+	    strlen(str_or_empty(OPTS_GET(opts, owner, NULL))) > 1024)
+		return bpfman_err(ctx, -EINVAL,
+				  "the owner holds a control character or is over 1024 bytes; it must be printable text such as uid:1000 (bpfman_identity_name)");
 	if ((err = validate_globals(ctx, opts, &in->globals)))
 		return err;
 	return validate_metadata(ctx, OPTS_GET(opts, metadata, NULL),
@@ -146,6 +151,8 @@ static int record_programs(struct bpfman_ctx *ctx, const char *path,
 			.dispatched = res->dispatched[i],
 			.image = origin ? (char *)origin->image : NULL,
 			.image_digest = origin ? (char *)origin->image_digest : NULL,
+			.owner = str_empty(OPTS_GET(opts, owner, NULL)) ? NULL
+								: (char *)OPTS_GET(opts, owner, NULL),
 			.metadata = in->metadata,
 			.globals = in->globals,
 		};
@@ -156,7 +163,11 @@ static int record_programs(struct bpfman_ctx *ctx, const char *path,
 			break;
 		}
 		row.pin_path = pin;
-		if ((err = db_prog_insert(ctx, &row)))
+		if ((err = db_prog_insert(ctx, &row)) ||
+		    (err = event_add(ctx, BPFMAN_EVENT_LOADED, row.id, 0, 0,
+				     "program %u (%s %s) loaded from %s", row.id,
+				     bpfman_program_type_name(row.type), row.name,
+				     row.image ? row.image : path)))
 			break;
 	}
 	if (!err)

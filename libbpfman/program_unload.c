@@ -7,6 +7,8 @@
 #include "attach_net.h"
 #include "chain_ops.h"
 #include "db.h"
+#include "events.h"
+#include "attach.h"
 #include "lock.h"
 #include "unload.h"
 #include "util/fsutil.h"
@@ -35,8 +37,10 @@ int detach_check(struct bpfman_ctx *ctx, const struct bpfman_link *l)
 	return owned_remove(ctx, OWNED_BPFFS, l->pin_path, "links/", OWNED_CHECK, row);
 }
 
-int detach_finish(struct bpfman_ctx *ctx, const struct bpfman_link *l, bool no_wait)
+int detach_finish(struct bpfman_ctx *ctx, const struct bpfman_link *l, bool no_wait,
+		  const char *repair_msg)
 {
+	bool own;
 	_cleanup_free_ char *row = link_row(l);
 	_cleanup_close_ int fd = -1;
 	int err;
@@ -69,7 +73,16 @@ int detach_finish(struct bpfman_ctx *ctx, const struct bpfman_link *l, bool no_w
 		if ((err = owned_remove(ctx, OWNED_BPFFS, l->pin_path, "links/", 0, row)))
 			return err;
 	}
-	return db_link_delete(ctx, l->id);
+	if ((err = event_txn_begin(ctx, &own)))
+		return err;
+	err = db_link_delete(ctx, l->id);
+	if (!err && repair_msg)
+		err = event_add(ctx, BPFMAN_EVENT_REPAIRED, l->prog_id, l->id, 0, "%s", repair_msg);
+	else if (!err)
+		err = event_add(ctx, BPFMAN_EVENT_DETACHED, l->prog_id, l->id, 0,
+				"link %llu of program %u detached (%s %s)", (unsigned long long)l->id,
+				l->prog_id, bpfman_program_type_name(l->type), link_point(l));
+	return event_txn_end(ctx, own, err);
 }
 
 static char *prog_row(const struct bpfman_program *p, const char *column)
@@ -101,8 +114,10 @@ int unload_check(struct bpfman_ctx *ctx, const struct bpfman_program *p)
 	return err;
 }
 
-int unload_finish(struct bpfman_ctx *ctx, const struct bpfman_program *p)
+int unload_finish(struct bpfman_ctx *ctx, const struct bpfman_program *p,
+		  const char *repair_msg)
 {
+	bool own;
 	_cleanup_free_ char *pin_row = prog_row(p, "pin_path");
 	_cleanup_free_ char *maps_row = prog_row(p, "map_pin_dir");
 	_cleanup_free_ char *code_row = prog_row(p, "bytecode");
@@ -118,8 +133,13 @@ int unload_finish(struct bpfman_ctx *ctx, const struct bpfman_program *p)
 		return err;
 	if ((err = db_link_all(ctx, p->id, &links, &cnt)))
 		return err;
-	for (size_t i = 0; i < cnt && !err; i++)
-		err = detach_finish(ctx, &links[i], false);
+	for (size_t i = 0; i < cnt && !err; i++) {
+		_cleanup_free_ char *why = repair_msg ?
+			str_printf("link %llu removed with program %u: %s",
+				   (unsigned long long)links[i].id, p->id, repair_msg) : NULL;
+
+		err = repair_msg && !why ? -ENOMEM : detach_finish(ctx, &links[i], false, why);
+	}
 	db_link_array_free(links, cnt);
 	if (err)
 		return err;
@@ -129,7 +149,15 @@ int unload_finish(struct bpfman_ctx *ctx, const struct bpfman_program *p)
 	    !db_prog_count_map_users(ctx, p->map_pin_dir, p->id, &users) && users == 0 &&
 	    (err = owned_remove(ctx, OWNED_BPFFS, p->map_pin_dir, "maps/", OWNED_TREE, maps_row)))
 		return err;
-	if ((err = db_prog_delete(ctx, p->id)))
+	if ((err = event_txn_begin(ctx, &own)))
+		return err;
+	err = db_prog_delete(ctx, p->id);
+	if (!err && repair_msg)
+		err = event_add(ctx, BPFMAN_EVENT_REPAIRED, p->id, 0, 0, "%s", repair_msg);
+	else if (!err)
+		err = event_add(ctx, BPFMAN_EVENT_UNLOADED, p->id, 0, 0, "program %u (%s %s) unloaded",
+				p->id, bpfman_program_type_name(p->type), p->name);
+	if ((err = event_txn_end(ctx, own, err)))
 		return err;
 	return bytecode_release(ctx, p->bytecode, p->id, code_row);
 }
@@ -195,7 +223,7 @@ int bpfman_program__unload(struct bpfman_ctx *ctx, uint32_t prog_id,
 		goto out;
 	if ((err = db_begin(ctx)))
 		goto out;
-	err = unload_finish(ctx, &p);
+	err = unload_finish(ctx, &p, NULL);
 	if (err)
 		db_rollback(ctx);
 	else

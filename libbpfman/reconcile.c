@@ -72,8 +72,13 @@ static int reconcile_programs(struct bpfman_ctx *ctx, struct bpfman_report *repo
 
 		if (!interrupted && !(same_boot(ctx, p->boot_id) && !path_exists(p->pin_path)))
 			continue;
+		_cleanup_free_ char *msg = str_printf("%s program %u%s",
+						      interrupted ? "finished unloading" : "forgot", p->id,
+						      interrupted ? ", interrupted earlier" :
+						      ": it was recorded but its pin is gone from bpffs");
+
 		db_prog_set_state(ctx, p->id, ROW_UNLOADING);
-		err = unload_finish(ctx, p);
+		err = msg ? unload_finish(ctx, p, msg) : -ENOMEM;
 		if (err)
 			report_add(ctx, report, BPFMAN_LOG_WARN, BPFMAN_REPORT_PROGRAM, err, p->id, 0,
 				   "cannot %s program %u: %s", interrupted ? "finish unloading" : "forget",
@@ -120,7 +125,9 @@ static int reconcile_links(struct bpfman_ctx *ctx, struct bpfman_report *report)
 		} else {
 			continue;
 		}
-		err = detach_finish(ctx, l, false);
+		_cleanup_free_ char *msg = str_printf("%s link %" PRIu64 "%s", verb, l->id, why);
+
+		err = msg ? detach_finish(ctx, l, false, msg) : -ENOMEM;
 		if (err)
 			report_add(ctx, report, BPFMAN_LOG_WARN, BPFMAN_REPORT_LINK, err, l->id, 0,
 				   "link %" PRIu64 " not %s: %s", l->id, verb, bpfman_errmsg(ctx));

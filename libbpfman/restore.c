@@ -12,6 +12,7 @@
 #include "attach.h"
 #include "chain_ops.h"
 #include "db.h"
+#include "events.h"
 #include "load.h"
 #include "lock.h"
 #include "paths.h"
@@ -155,6 +156,12 @@ static int restore_program(struct bpfman_ctx *ctx, struct bpfman_program *p,
 		err = db_prog_change_id(ctx, old, p);
 		if (!err)
 			err = db_pending_delete(ctx, res.token);
+		/* old is the placeholder (the negated ID, restore.c's top);
+		 * the event names the ID readers knew. */
+		if (!err)
+			err = event_add(ctx, BPFMAN_EVENT_RESTORED, p->id, 0, (uint32_t)(-(int32_t)old),
+					"program %u (%s) restored as %u", (uint32_t)(-(int32_t)old),
+					p->name, p->id);
 		if (err)
 			db_rollback(ctx);
 		else
@@ -165,6 +172,22 @@ static int restore_program(struct bpfman_ctx *ctx, struct bpfman_program *p,
 	*ret_new_id = res.ids[0];
 	load_finish(ctx, &res);
 	return err;
+}
+
+static int link_record_restored(struct bpfman_ctx *ctx, const struct bpfman_program *p,
+				const struct bpfman_link *l)
+{
+	bool own;
+	int err = event_txn_begin(ctx, &own);
+
+	if (err)
+		return err;
+	err = db_link_update(ctx, l);
+	if (!err)
+		err = event_add(ctx, BPFMAN_EVENT_RESTORED, p->id, l->id, 0,
+				"link %" PRIu64 " re-attached (program %u, %s %s)", l->id, p->id,
+				bpfman_program_type_name(l->type), link_point(l));
+	return event_txn_end(ctx, own, err);
 }
 
 static void restore_links(struct bpfman_ctx *ctx, struct bpfman_report *report)
@@ -194,7 +217,7 @@ static void restore_links(struct bpfman_ctx *ctx, struct bpfman_report *report)
 			l->boot_id = strdup(ctx->boot_id);
 			err = (l->pin_path || on_chain) && l->boot_id ? link_attach_kernel(ctx, &p, l)
 								      : -ENOMEM;
-			if (!err && (err = db_link_update(ctx, l)) && l->pin_path)
+			if (!err && (err = link_record_restored(ctx, &p, l)) && l->pin_path)
 				owned_remove(ctx, OWNED_BPFFS, l->pin_path, "links/", 0, NULL);
 		}
 		if (err)

@@ -8,7 +8,8 @@
 #   asan   unit + host again under AddressSanitizer/UBSan, plus ~15 s of
 #          libFuzzer per parser (clang only)
 #   vm     every kernel-level test inside Debian 6.1 and 6.12 under qemu,
-#          where nothing may skip, plus the reboot-restore scenario
+#          where nothing may skip, plus the reboot-restore scenario and the
+#          seed's XDP demo through kubectl (agent in the VM)
 # Ends with one line "N passed, N failed, N skipped" counting test programs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -141,6 +142,18 @@ else
     else
       tally "restore-$k" 1 0 1 0
     fi
+
+    note "seed demo through kubectl (control plane and operator on the host, agent in the $k VM)"
+    out=$(mktemp)
+    for attempt in 1 2; do
+      # vm-run's --timeout (900 s) bounds the VM; this bounds the host half
+      # (building k8s/, the control plane).
+      timeout 1200 tests/k8s/test-vm-demo.sh "$k" "$top/build" 2>&1 | tee "$out"
+      rc=${PIPESTATUS[0]}
+      guest_panicked "$rc" "$out" "$attempt" || break
+    done
+    rm -f "$out"
+    tally "k8s-vm-$k" "$rc" $((rc == 0)) $((rc != 0)) 0
   done
 fi
 

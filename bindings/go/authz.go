@@ -52,6 +52,29 @@ type AuthzRequest struct {
 	Type  ProgramType
 	Iface string
 	Image string // image reference
+	// The recorded program or link an operate operation acts on (0: none):
+	// its owner must be the identity, and the limits apply to it too.
+	ProgramID uint32
+	LinkID    uint64
+}
+
+// IdentityName is bpfman_identity_name: the identity as bpfmand records it
+// as a program's owner, "uid:1000" for a unix peer, else
+// "cert:/CN=app/O=example" for a certificate subject. An error when the
+// identity has neither.
+func IdentityName(id Identity) (string, error) {
+	var m cmem
+	defer m.free()
+	var ci C.struct_bpfman_identity
+	C.bpfman_identity_init(&ci, C.sizeof_struct_bpfman_identity)
+	ci.has_unix_cred = C.bool(id.UnixCred)
+	ci.uid = C.uint32_t(id.UID)
+	ci.cert_subject = m.str(id.CertSubject)
+	buf := (*C.char)(m.alloc(1100))
+	if n := C.bpfman_identity_name(buf, 1100, &ci); n < 0 {
+		return "", fmt.Errorf("bpfman_identity_name: the identity has neither unix credentials nor a certificate subject (%d)", int(n))
+	}
+	return C.GoString(buf), nil
 }
 
 // Authorize asks whether id may perform req under the rules of the
@@ -88,6 +111,8 @@ func (ctx *Context) Authorize(id Identity, req AuthzRequest) (Role, error) {
 	cr._type = C.enum_bpfman_program_type(req.Type)
 	cr.iface = m.str(req.Iface)
 	cr.image = m.str(req.Image)
+	cr.program_id = C.uint32_t(req.ProgramID)
+	cr.link_id = C.uint64_t(req.LinkID)
 	var granted C.enum_bpfman_role
 	err := ctx.do("bpfman_authorize", func(c *C.struct_bpfman_ctx) C.int {
 		return C.bpfman_authorize(&granted, c, &ci, &cr)

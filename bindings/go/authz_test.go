@@ -112,3 +112,46 @@ func TestAuthorizeConfigMistake(t *testing.T) {
 		t.Errorf("the sentence should name the key path: %q", err.Error())
 	}
 }
+
+// A program records who loaded it; an operate identity acts only on its own.
+func TestOwnerRule(t *testing.T) {
+	s := newSandbox(t)
+	ctx := s.withConfig(t, `authorization:
+  rules:
+    - {name: alice, uid: 4242, role: operate}
+    - {name: bob, uid: 4343, role: operate}
+`)
+	alice := bpfman.Identity{UnixCred: true, UID: 4242, GID: 4242}
+	bob := bpfman.Identity{UnixCred: true, UID: 4343, GID: 4343}
+	name, err := bpfman.IdentityName(alice)
+	if err != nil || name != "uid:4242" {
+		t.Fatalf("IdentityName(alice) = %q, %v", name, err)
+	}
+	if n, err := bpfman.IdentityName(bpfman.Identity{CertSubject: "/CN=app"}); err != nil || n != "cert:/CN=app" {
+		t.Errorf("IdentityName(cert) = %q, %v", n, err)
+	}
+	if _, err := bpfman.IdentityName(bpfman.Identity{}); err == nil {
+		t.Error("IdentityName of no identity succeeded")
+	}
+	progs, err := ctx.LoadFile(bpfObj(t, "tracepoint_counter"), bpfman.LoadOptions{
+		Programs: []string{"tracepoint:count_getpid"}, Owner: name})
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	id := progs[0].ID
+	defer ctx.Unload(id, nil)
+	if progs[0].Owner != name {
+		t.Errorf("Owner = %q, want %q", progs[0].Owner, name)
+	}
+	req := bpfman.AuthzRequest{Operation: "Unload", Role: bpfman.RoleOperate, ProgramID: id}
+	if role, err := ctx.Authorize(alice, req); err != nil || role != bpfman.RoleOperate {
+		t.Errorf("alice may unload her program: %v %v", role, err)
+	}
+	_, err = ctx.Authorize(bob, req)
+	if !errors.Is(err, bpfman.ErrPermission) || !strings.Contains(err.Error(), "owner is uid:4242") {
+		t.Errorf("bob may not unload alice's program: %v", err)
+	}
+	if _, err := ctx.Authorize(alice, bpfman.AuthzRequest{Operation: "Detach", Role: bpfman.RoleOperate, LinkID: 987654}); !errors.Is(err, bpfman.ErrNotFound) {
+		t.Errorf("an unrecorded link: want not found, got %v", err)
+	}
+}

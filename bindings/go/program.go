@@ -27,6 +27,9 @@ type LoadOptions struct {
 	Application string
 	// Reuse the maps of this loaded program; 0 for none.
 	MapOwnerID uint32
+	// Recorded as Program.Owner: an IdentityName, as bpfmand records its
+	// callers (operate callers act only on programs they own); "" for none.
+	Owner string
 }
 
 func (o *LoadOptions) fill(m *cmem, c *C.struct_bpfman_load_opts) {
@@ -53,6 +56,7 @@ func (o *LoadOptions) fill(m *cmem, c *C.struct_bpfman_load_opts) {
 	}
 	c.metadata, c.metadata_cnt = m.kvs(o.Metadata)
 	c.application = m.str(o.Application)
+	c.owner = m.str(o.Owner)
 	c.map_owner_id = C.uint32_t(o.MapOwnerID)
 }
 
@@ -75,6 +79,8 @@ type Program struct {
 	LinkIDs     []uint64
 	Image       string // reference it was loaded from; "" for files
 	ImageDigest string
+	// The identity that loaded it through bpfmand ("uid:1000"); "" for none.
+	Owner string
 	// Whether the record is in the kernel, as found by the get or list
 	// call (bpfman_program__status).
 	Status Status
@@ -114,6 +120,7 @@ func goProgram(p *C.struct_bpfman_program) Program {
 			func(i C.size_t) *C.char { return C.bpfman_program__metadata_value(p, i) }),
 		Image:          optString(C.bpfman_program__image(p)),
 		ImageDigest:    optString(C.bpfman_program__image_digest(p)),
+		Owner:          optString(C.bpfman_program__owner(p)),
 		Status:         Status(C.bpfman_program__status(p)),
 		KernelLoaded:   bool(C.bpfman_program__kernel_loaded(p)),
 		KernelName:     C.GoString(C.bpfman_program__kernel_name(p)),

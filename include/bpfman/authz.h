@@ -24,7 +24,7 @@ extern "C" {
 enum bpfman_role {
 	BPFMAN_ROLE_NONE = 0,
 	BPFMAN_ROLE_READ = 1,    /* list, get, health */
-	BPFMAN_ROLE_OPERATE = 2, /* load, attach, detach, unload, pull */
+	BPFMAN_ROLE_OPERATE = 2, /* load, attach, detach, unload, pull: own programs */
 	BPFMAN_ROLE_ADMIN = 3,   /* everything, limits do not apply */
 };
 /* "none", "read", "operate", "admin", or NULL. */
@@ -49,6 +49,16 @@ struct bpfman_identity {
 };
 BPFMAN_API void bpfman_identity_init(struct bpfman_identity *id, size_t sz);
 
+/* The identity as one stable string, what bpfmand records as a program's
+ * owner (bpfman_load_opts.owner) and what the owner rule compares:
+ * "uid:<number>" for a unix peer (its uid only: groups and names may
+ * change), else "cert:<subject>" with the certificate's one-line subject.
+ * Writes it NUL-terminated to buf; returns its length, -EINVAL for an
+ * identity with neither, -ENAMETOOLONG when size is too small. An owner
+ * is at most 1024 bytes (bpfman_load_opts.owner), so a larger name can be
+ * computed but not recorded. */
+BPFMAN_API int bpfman_identity_name(char *buf, size_t size, const struct bpfman_identity *id);
+
 /* What it wants to do. */
 struct bpfman_authz_request {
 	size_t sz;
@@ -58,6 +68,14 @@ struct bpfman_authz_request {
 	enum bpfman_program_type type;
 	const char *iface;
 	const char *image;              /* image reference */
+	/* The recorded program or link the operation acts on (Unload, Attach,
+	 * Detach, updates), 0 for none. The library reads its row: an operate
+	 * rule may act only on programs whose owner is the caller's
+	 * bpfman_identity_name, and the rule's limits also apply to the
+	 * program's type and image and to the interfaces of its links (of the
+	 * link, for link_id). An ID not recorded is -ENOENT. */
+	uint32_t program_id;
+	uint64_t link_id;
 	size_t : 0;
 };
 BPFMAN_API void bpfman_authz_request_init(struct bpfman_authz_request *req, size_t sz);

@@ -14,5 +14,6 @@
 #include "signature.h"
 #include "authz.h"
 #include "apply.h"
+#include "event.h"
 
 #endif /* BPFMAN_BPFMAN_H */

@@ -76,6 +76,12 @@ struct bpfman_load_opts {
 	 * when the owner has none of the object's maps: nothing would be
 	 * shared. */
 	uint32_t map_owner_id;
+	/* Who loads it, recorded on every program (bpfman_program__owner):
+	 * bpfmand passes the caller's bpfman_identity_name ("uid:1000",
+	 * "cert:/CN=app"), and operate-role callers may then act only on
+	 * programs they own (doc/api.md, "Authorization"). NULL for none
+	 * (bpfmanctl, direct library use). Printable text, at most 1024 bytes. */
+	const char *owner;
 	size_t : 0;
 };
 BPFMAN_API void bpfman_load_opts_init(struct bpfman_load_opts *opts, size_t sz);
@@ -160,6 +166,9 @@ BPFMAN_API const char *bpfman_program__name(const struct bpfman_program *prog);
 BPFMAN_API const char *bpfman_program__attach_func(const struct bpfman_program *prog);
 BPFMAN_API const char *bpfman_program__path(const struct bpfman_program *prog);
 BPFMAN_API const char *bpfman_program__application(const struct bpfman_program *prog);
+/* The load options' owner as recorded; NULL when it has none (loaded
+ * without one, or recorded before owners existed). */
+BPFMAN_API const char *bpfman_program__owner(const struct bpfman_program *prog);
 BPFMAN_API const char *bpfman_program__pin_path(const struct bpfman_program *prog);
 BPFMAN_API const char *bpfman_program__map_pin_dir(const struct bpfman_program *prog);
 BPFMAN_API uint32_t bpfman_program__map_owner_id(const struct bpfman_program *prog);

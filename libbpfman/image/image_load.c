@@ -79,7 +79,8 @@ int bpfman_program__load_image(struct bpfman_program ***ret_progs, size_t *ret_c
 		    .metadata = OPTS_GET(opts, metadata, NULL),
 		    .metadata_cnt = OPTS_GET(opts, metadata_cnt, 0),
 		    .application = OPTS_GET(opts, application, NULL),
-		    .map_owner_id = OPTS_GET(opts, map_owner_id, 0));
+		    .map_owner_id = OPTS_GET(opts, map_owner_id, 0),
+		    .owner = OPTS_GET(opts, owner, NULL));
 	if (!lopts.programs_cnt) {
 		if ((err = specs_from_labels(ctx, img, &labelled))) {
 			spec_list_clear(&labelled);

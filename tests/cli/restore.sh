@@ -44,6 +44,14 @@ check)
   [ -n "$new_id" ] || fail "nothing restored"
   new_xid=$("$BPFMANCTL" list programs --program-type xdp -o json | json_ids)
   [ -n "$new_xid" ] || fail "the XDP program was not restored"
+  # The change feed (doc/abi.md) announces each program restored with the
+  # ID it had before the reboot, and each link.
+  feed=$("$BPFMANCTL" events -o json | python3 -c 'import json,sys
+print(" ".join("%d:%d:%d" % (e["old_program_id"], e["program_id"], e["link_id"])
+               for e in json.load(sys.stdin) if e["kind"] == "restored"))')
+  for want in "$old_id:$new_id:0" "$old_xid:$new_xid:0" "0:$new_id:$link" "0:$new_xid:$xlink"; do
+    case " $feed " in *" $want "*) ;; *) fail "the feed's RESTORED events ($feed) lack $want" ;; esac
+  done
   expect_eq "$("$BPFMANCTL" get link "$xlink" -o json | json_get program_id)" "$new_xid" "same XDP link id"
   "$BPFMANCTL" chain xdp -i lo | grep -q "$new_xid" || fail "the XDP program is not on lo's dispatcher"
   xbefore=$(counter_of "$new_xid")

@@ -60,9 +60,35 @@ expect_eq "$("$BPFMANCTL" list programs -o json | json_ids)" "" "list after unlo
 left=$(find "$BPFMAN_BPFFS_ROOT" -mindepth 1 -not -type d -not -path "$BPFMAN_BPFFS_ROOT/owner")
 [ -z "$left" ] || fail "pins left: $left"
 
+# The change feed saw each change once, in order; refused calls added
+# nothing; --after, the gap warning, and -f printing another process's
+# change as it happens.
+kinds=$("$BPFMANCTL" events -o json | python3 -c '
+import json,sys; print(" ".join("%s:%d" % (e["kind"], e["seq"]) for e in json.load(sys.stdin)))')
+expect_eq "$kinds" "loaded:1 attached:2 detached:3 attached:4 detached:5 unloaded:6" "events"
+expect_eq "$("$BPFMANCTL" events --after 5 -o json | json_get 0.program_id)" "$id" "events --after"
+"$BPFMANCTL" events --after 6 | grep -q "No events after 6" || fail "events after the newest"
+msg=$("$BPFMANCTL" events --after 60 2>&1 >/dev/null)
+grep -q "beyond the newest event (6)" <<<"$msg" || fail "events ahead of the feed: $msg"
+"$BPFMANCTL" events --after 6 -f -o json >"$BPFMAN_STATE_DIR/follow" &
+follower=$!
+sleep 0.3
+id=$("$BPFMANCTL" load file -p "$obj" --programs tracepoint:count_getpid -o json | json_get 0.id)
+"$BPFMANCTL" unload "$id"
+for _ in $(seq 50); do
+  [ "$(wc -l <"$BPFMAN_STATE_DIR/follow")" -ge 2 ] && break
+  sleep 0.1
+done
+kill "$follower"
+wait "$follower" 2>/dev/null || true
+got=$(python3 -c 'import json,sys
+print(" ".join("%s:%d" % (e["kind"], e["program_id"]) for e in map(json.loads, open(sys.argv[1]))))' \
+  "$BPFMAN_STATE_DIR/follow")
+expect_eq "$got" "loaded:$id unloaded:$id" "events -f"
+
 # Every command has help with an example.
 for cmd in "load file" "attach" "detach" "unload" "list programs" "list links" \
-           "get program" "get link" "restore" "reconcile"; do
+           "get program" "get link" "restore" "reconcile" "events"; do
   # shellcheck disable=SC2086
   h=$("$BPFMANCTL" $cmd --help) || fail "$cmd --help failed"
   grep -qi "example" <<<"$h" || fail "$cmd --help has no example"

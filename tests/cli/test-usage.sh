@@ -29,7 +29,7 @@ for cmd in "" "load" "load file" "attach" "attach 1 xdp" "attach 1 tc" \
 	"get link" "restore" "reconcile" "load image" "image" "image pull" \
 	"image inspect" "image list" "image rm" "image prune" "image build" \
 	"image push" "image verify" "image sign" "load-from-file" \
-	"load-from-image" "apply" "diff" "delete" "get applied"; do
+	"load-from-image" "apply" "diff" "delete" "get applied" "events"; do
 	# shellcheck disable=SC2086 # word splitting of $cmd is intended
 	"$bin" $cmd --help >"$tmp/help" 2>&1 || bad "'$cmd --help' exit $?"
 	grep -q '^Examples:' "$tmp/help" || bad "'$cmd --help' has no example"
@@ -144,6 +144,9 @@ usage get link 1 2
 usage get nosuchthing 1
 usage restore extra
 usage reconcile --force
+usage events extra
+usage events --after x
+usage events --after -1
 
 "$bin" --version >/dev/null || bad "--version exit $?"
 "$bin" help attach >/dev/null || bad "help attach exit $?"

@@ -12,9 +12,13 @@ import grpc
 sys.path.insert(0, sys.argv[1])
 import bpfman_pb2 as pb  # noqa: E402
 import bpfman_pb2_grpc  # noqa: E402
+import manager_pb2 as mpb  # noqa: E402
+import manager_pb2_grpc  # noqa: E402
 
 sock, obj_dir, calls = sys.argv[2], sys.argv[3], sys.argv[4:]
-api = bpfman_pb2_grpc.BpfmanStub(grpc.insecure_channel("unix:" + sock))
+channel = grpc.insecure_channel("unix:" + sock)
+api = bpfman_pb2_grpc.BpfmanStub(channel)
+mgr = manager_pb2_grpc.ManagerStub(channel)
 requests = {
     "list": lambda: api.List(pb.ListRequest(), timeout=30),
     "load-tracepoint": lambda: api.Load(pb.LoadRequest(
@@ -32,6 +36,26 @@ for c in calls:
         _, pid, iface = c.split(":")
         fn = lambda: api.Attach(pb.AttachRequest(id=int(pid), attach=pb.AttachInfo(  # noqa: E731
             xdp_attach_info=pb.XDPAttachInfo(iface=iface, priority=50))), timeout=30)
+    elif c.startswith("attach-tp:"):  # attach-tp:ID (syscalls/sys_enter_getpid)
+        fn = lambda: api.Attach(pb.AttachRequest(id=int(c[10:]), attach=pb.AttachInfo(  # noqa: E731
+            tracepoint_attach_info=pb.TracepointAttachInfo(
+                tracepoint="syscalls/sys_enter_getpid"))), timeout=30)
+    elif c.startswith("detach:"):
+        fn = lambda: api.Detach(pb.DetachRequest(link_id=int(c[7:])), timeout=30)  # noqa: E731
+    elif c.startswith("update-link:"):
+        fn = lambda: mgr.UpdateLink(mpb.UpdateLinkRequest(id=int(c[12:]), priority=10),  # noqa: E731
+                                    timeout=30)
+    elif c.startswith("load-tracepoint-maps:"):  # load-tracepoint-maps:MAP_OWNER_ID
+        fn = lambda: api.Load(pb.LoadRequest(  # noqa: E731
+            bytecode=pb.BytecodeLocation(file=os.path.join(obj_dir, "tracepoint_counter.bpf.o")),
+            info=[pb.LoadInfo(name="count_getpid", program_type=pb.TRACEPOINT)],
+            map_owner_id=int(c[21:])), timeout=30)
+    elif c.startswith("load-image:"):  # load-image:REF (tracepoint count_getpid)
+        fn = lambda: api.Load(pb.LoadRequest(  # noqa: E731
+            bytecode=pb.BytecodeLocation(image=pb.BytecodeImage(url=c[11:], image_pull_policy=1)),
+            info=[pb.LoadInfo(name="count_getpid", program_type=pb.TRACEPOINT)]), timeout=60)
+    elif c.startswith("verify:"):
+        fn = lambda: mgr.VerifyImage(mpb.VerifyImageRequest(reference=c[7:]), timeout=60)  # noqa: E731
     elif c.startswith("pull:"):
         fn = lambda: api.PullBytecode(pb.PullBytecodeRequest(  # noqa: E731
             image=pb.BytecodeImage(url=c[5:])), timeout=30)
@@ -40,7 +64,7 @@ for c in calls:
     try:
         r = fn()
         ids = [p.kernel_info.id for p in getattr(r, "programs", [])]
-        out.append({"call": c, "ok": True, "ids": ids})
+        out.append({"call": c, "ok": True, "ids": ids, "link_id": getattr(r, "link_id", 0)})
     except grpc.RpcError as e:
         out.append({"call": c, "ok": False, "code": e.code().name, "message": e.details()})
 print(json.dumps(out))

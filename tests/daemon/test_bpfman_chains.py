@@ -44,6 +44,8 @@ stub_dir = tempfile.mkdtemp(prefix="bpfmand-stubs-")
 gen_stubs(proto_dir, stub_dir)
 import bpfman_pb2 as pb  # noqa: E402
 import bpfman_pb2_grpc  # noqa: E402
+import manager_pb2 as mpb  # noqa: E402
+import manager_pb2_grpc  # noqa: E402
 
 ns = "bpfmandc%d" % os.getpid()
 host_if, peer_if = "bdh%d" % os.getpid(), "bdp%d" % os.getpid()
@@ -114,9 +116,26 @@ try:
     link = attach_xdp(xpass.kernel_info.id, 50, [1])
     watch(counter.info, "still", "XDP xdp_pass at 50, proceed-on drop")
     api.Detach(pb.DetachRequest(link_id=link), timeout=120)
-    attach_xdp(xpass.kernel_info.id, 60, [1])
+    link = attach_xdp(xpass.kernel_info.id, 60, [1])
     watch(counter.info, "rising", "XDP xdp_pass moved to 60")
     print("ok: XDP 55 / 50 proceed-on drop / 60 through gRPC")
+
+    # The same move in place (libbpfman.v1.Manager/UpdateLink swaps the
+    # dispatcher), seen by a Watch stream as one UPDATED event each way.
+    mgr = manager_pb2_grpc.ManagerStub(d.channel)
+    events = mgr.Watch(mpb.WatchRequest(), timeout=300)
+    events.initial_metadata()
+    mgr.UpdateLink(mpb.UpdateLinkRequest(id=link, priority=45), timeout=120)
+    watch(counter.info, "still", "XDP xdp_pass updated in place to 45")
+    mgr.UpdateLink(mpb.UpdateLinkRequest(id=link, priority=60), timeout=120)
+    watch(counter.info, "rising", "XDP xdp_pass updated in place back to 60")
+    for prio in (45, 60):
+        ev = next(events)
+        check(ev.kind == mpb.Event.UPDATED and ev.link_id == link and
+              ev.program_id == xpass.kernel_info.id and "-> %d" % prio in ev.message,
+              "Watch after UpdateLink to %d: %s" % (prio, ev))
+    events.cancel()
+    print("ok: UpdateLink in place, seen by Watch")
 
     # The 11th program on one hook (10 are on it after 8 more).
     extra = []

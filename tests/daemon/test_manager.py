@@ -100,10 +100,13 @@ try:
     kinds = [(e.kind, e.program_id, e.link_id) for e in events]
     want = [(mpb.Event.LOADED, pid, 0), (mpb.Event.ATTACHED, pid, link),
             (mpb.Event.LOADED, xid, 0), (mpb.Event.ATTACHED, xid, xl),
-            (mpb.Event.DETACHED, 0, xl), (mpb.Event.UNLOADED, xid, 0),
-            (mpb.Event.DETACHED, 0, link), (mpb.Event.UNLOADED, pid, 0)]
+            (mpb.Event.DETACHED, xid, xl), (mpb.Event.UNLOADED, xid, 0),
+            (mpb.Event.DETACHED, pid, link), (mpb.Event.UNLOADED, pid, 0)]
     check(kinds == want, "Watch events %s, expected %s" % (kinds, want))
     check(all(e.time_unix_nano > 0 for e in events), "an event without a time")
+    seqs = [e.seq for e in events]
+    check(seqs == list(range(seqs[0], seqs[0] + len(seqs))) and seqs[0] > 0,
+          "event seqs %s are not consecutive" % seqs)
     watch_channel.close()
     print("ok: links, chain, update refusal, images, reconcile, Watch")
 finally:

@@ -158,8 +158,9 @@ sql "$old/state.db" "ALTER TABLE programs DROP COLUMN image;
   ALTER TABLE programs DROP COLUMN image_digest;
   UPDATE meta SET value = '2' WHERE key = 'schema_version';"
 BPFMAN_STATE_DIR=$old BPFMAN_BPFFS_ROOT=$old_root "$BPFMANCTL" list programs >/dev/null
-expect_eq "$(sql "$old/state.db" "SELECT value FROM meta WHERE key = 'schema_version'")" 3 \
-  "schema version after migration"
+# (v3 or later: later steps such as v4's programs.owner run in the same open)
+v=$(sql "$old/state.db" "SELECT value FROM meta WHERE key = 'schema_version'")
+[ "$v" -ge 3 ] 2>/dev/null || fail "schema version after migration is '$v', expected 3 or later"
 sql "$old/state.db" "SELECT image, image_digest FROM programs" >/dev/null ||
   fail "migration did not add the image columns"
 echo "ok: schema v2 -> v3 migration"

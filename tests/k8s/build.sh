@@ -21,5 +21,7 @@ unformatted=$(gofmt -l .)
 "$GO" vet ./... >&2
 "$GO" test -count=1 ./api/... >&2
 mkdir -p "$builddir/k8s"
-"$GO" build -o "$builddir/k8s/" ./cmd/... >&2
+"$GO" build -o "$builddir/k8s/" ./cmd/bpfman-agent >&2
+# The operator does not use libbpfman: static, as in its image.
+CGO_ENABLED=0 "$GO" build -o "$builddir/k8s/" ./cmd/bpfman-operator >&2
 echo "$builddir/k8s"

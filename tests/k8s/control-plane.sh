@@ -8,6 +8,8 @@
 #   control-plane.sh restart-apiserver DIR  # kube-apiserver only, same port
 # Ports are free ones picked at start and kept in DIR/ports. Logs are in
 # DIR/*.log. The admin token is in DIR/tokens.csv (system:masters).
+# KUBE_APISERVER_FLAGS: more kube-apiserver flags, split on spaces (the
+# benchmark's audit log).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cmd=${1:?usage: control-plane.sh start|stop|restart-apiserver DIR}
@@ -48,7 +50,7 @@ start_apiserver() {
     --service-account-key-file "$dir/sa.pub" --service-account-signing-key-file "$dir/sa.key" \
     --token-auth-file "$dir/tokens.csv" --authorization-mode RBAC \
     --endpoint-reconciler-type=none --service-cluster-ip-range 10.96.0.0/16 \
-    --advertise-address 127.0.0.1 >>"$dir/apiserver.log" 2>&1 &
+    --advertise-address 127.0.0.1 ${KUBE_APISERVER_FLAGS:-} >>"$dir/apiserver.log" 2>&1 &
   echo $! >"$dir/apiserver.pid"
   wait_ready "https://127.0.0.1:$api_port/readyz" apiserver "$dir/apiserver.pid"
 }

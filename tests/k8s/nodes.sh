@@ -116,8 +116,9 @@ start_agent() {
     >>"$k8s_work/agent-$n.log" 2>&1 &
   pids+=($!)
 }
-start_operator() {
-  "$bin/bpfman-operator" --kubeconfig "${operator_kc:-$k8s_work/cp/kubeconfig}" >>"$k8s_work/operator.log" 2>&1 &
+start_operator() {  # [ARGS...] (default --deploy-agent=false: most tests run no DaemonSet)
+  "$bin/bpfman-operator" --kubeconfig "${operator_kc:-$k8s_work/cp/kubeconfig}" "${@:---deploy-agent=false}" \
+    >>"$k8s_work/operator.log" 2>&1 &
   pids+=($!)
 }
 # wait_for WHAT CMD...: up to 30 s for CMD to succeed; fails if a process died.

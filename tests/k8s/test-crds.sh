@@ -117,4 +117,12 @@ out=$(k apply -k "$srcdir/k8s/config" --dry-run=server 2>&1) || fail "apply -k k
 echo "$out" | grep -q "daemonset.apps/bpfman-agent created (server dry run)" || fail "no agent DaemonSet in: $out"
 echo "$out" | grep -q "deployment.apps/bpfman-operator created (server dry run)" || fail "no operator Deployment in: $out"
 echo "ok: apply -k k8s/config (server dry run)"
+echo "== an image set once (kustomize images:) reaches the DaemonSet and the operator's BPFMAN_AGENT_IMAGE"
+cp -r "$srcdir/k8s/config" "$k8s_work/overlay"
+printf 'images:\n- {name: bpfman-agent, newName: registry.example/bpfman-agent, newTag: "7"}\n' >>"$k8s_work/overlay/kustomization.yaml"
+built=$(k kustomize "$k8s_work/overlay")
+expect_eq "$(echo "$built" | grep -c 'image: registry.example/bpfman-agent:7')" 2 "agent and bpfmand images"
+echo "$built" | grep -A1 'name: BPFMAN_AGENT_IMAGE' | grep -q 'value: registry.example/bpfman-agent:7' ||
+  fail "BPFMAN_AGENT_IMAGE was not set from the DaemonSet's image"
+echo "ok: one image override"
 echo "PASS: CRDs"

@@ -59,6 +59,7 @@ int cmd_list(int argc, char **argv, struct ctl_global *g);
 int cmd_get(int argc, char **argv, struct ctl_global *g);
 int cmd_restore(int argc, char **argv, struct ctl_global *g);
 int cmd_reconcile(int argc, char **argv, struct ctl_global *g);
+int cmd_events(int argc, char **argv, struct ctl_global *g);
 int cmd_image(int argc, char **argv, struct ctl_global *g);
 int cmd_load_from_file(int argc, char **argv, struct ctl_global *g);
 int cmd_load_from_image(int argc, char **argv, struct ctl_global *g);

@@ -73,6 +73,7 @@ static const struct cmd_spec global_spec = {
 		"  get           Show one program or link in detail.\n"
 		"  restore       Re-create recorded programs and links after a reboot.\n"
 		"  reconcile     Repair what a crash left half done.\n"
+		"  events        Print the change feed: every change recorded, in order.\n"
 		"  image         Pull, inspect, list, remove, prune, build and push\n"
 		"                bytecode images.\n"
 		"  apply -f      Make bpfman.io/v1alpha1 documents (XdpProgram, ...) true\n"
@@ -107,6 +108,7 @@ static const struct command commands[] = {
 	{ "get", cmd_get },
 	{ "restore", cmd_restore },
 	{ "reconcile", cmd_reconcile },
+	{ "events", cmd_events },
 	{ "image", cmd_image },
 	{ "load-from-file", cmd_load_from_file },
 	{ "load-from-image", cmd_load_from_image },

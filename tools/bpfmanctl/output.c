@@ -44,6 +44,7 @@ static const struct label program_labels[] = {
 	{ "image", "Image URL" },
 	{ "image_digest", "Image Digest" },
 	{ "application", "Application" },
+	{ "owner", "Owner" },
 	{ "pin_path", "Pin Path" },
 	{ "map_pin_dir", "Map Pin Path" },
 	{ "map_owner_id", "Map Owner ID" },

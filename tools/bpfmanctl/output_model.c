@@ -131,6 +131,8 @@ json_t *model_program(const struct bpfman_program *p)
 	set(o, "image", str_or_null(bpfman_program__image(p)));
 	set(o, "image_digest", str_or_null(bpfman_program__image_digest(p)));
 	set(o, "application", str_or_null(bpfman_program__application(p)));
+	/* Who loaded it through bpfmand (doc/api.md, "Authorization"). */
+	set(o, "owner", str_or_null(bpfman_program__owner(p)));
 	set(o, "pin_path", str_or_null(bpfman_program__pin_path(p)));
 	set(o, "map_pin_dir", str_or_null(bpfman_program__map_pin_dir(p)));
 	set(o, "map_owner_id", uint_or_null(bpfman_program__map_owner_id(p)));

@@ -1,35 +1,198 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Event messages for Watch streams (events.h); h2_conn.c queues them on
- * each stream. */
+/* Watch streams fed from libbpfman's change feed (events.h). The RPC
+ * handlers publish nothing themselves: the library records their changes
+ * like anyone else's, and the commit wakes the inotify source here. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "events.h"
 #include "manager.pb-c.h"
 #include "server.h"
 
-void events_publish(struct server *srv, enum event_kind kind, uint32_t program_id,
-		    uint64_t link_id, const char *message)
+/* Events read from the library per round; more rounds follow at once. */
+#define BATCH 512
+
+static uint8_t *frame_event(const Libbpfman__V1__Event *ev, size_t *ret_len)
+{
+	size_t n = libbpfman__v1__event__get_packed_size(ev);
+	uint8_t *buf = malloc(GRPC_PREFIX_LEN + n);
+
+	if (!buf)
+		return NULL;
+	grpc_frame_prefix(buf, n);
+	libbpfman__v1__event__pack(ev, buf + GRPC_PREFIX_LEN);
+	*ret_len = GRPC_PREFIX_LEN + n;
+	return buf;
+}
+
+/* Sends one event (to one stream, or every watcher when s is NULL). */
+static void send_event(struct server *srv, struct h2_stream *s, const Libbpfman__V1__Event *ev)
+{
+	size_t len = 0;
+	uint8_t *buf = frame_event(ev, &len);
+
+	if (!buf) {
+		/* Out of memory: a stream must not silently skip one. */
+		h2_watch_fail(srv, s, "the server ran out of memory sending an event; watch again with after_seq");
+		return;
+	}
+	if (s)
+		h2_watch_send(s, ev->seq, buf, len);
+	else
+		h2_publish(srv, ev->seq, buf, len);
+	free(buf);
+}
+
+static void send_resync(struct server *srv, struct h2_stream *s, uint64_t after, uint64_t last)
 {
 	Libbpfman__V1__Event ev = LIBBPFMAN__V1__EVENT__INIT;
-	struct timespec ts;
-	uint8_t *buf;
-	size_t n;
+	char msg[200];
 
-	if (!srv->watchers)
+	snprintf(msg, sizeof(msg),
+		 after > last ? "cursor %llu is beyond the newest event %llu (another or a replaced state database): re-read the state"
+			      : "events after %llu were pruned before they were sent: re-read the state",
+		 (unsigned long long)after, (unsigned long long)last);
+	ev.kind = LIBBPFMAN__V1__EVENT__KIND__RESYNC;
+	ev.message = msg;
+	send_event(srv, s, &ev);
+}
+
+/* Sends the events after *cursor, at most up to `until` (0: all), and
+ * advances *cursor. Returns false when nothing more is to be read now. */
+static bool send_batch(struct server *srv, struct h2_stream *s, uint64_t *cursor, uint64_t until)
+{
+	struct bpfman_events *evs = NULL;
+	size_t n;
+	bool more;
+
+	if (bpfman_events__read(&evs, srv->ctx, *cursor, BATCH)) {
+		fprintf(stderr, "bpfmand: reading the change feed: %s\n", bpfman_errmsg(srv->ctx));
+		return false;
+	}
+	if (bpfman_events__gap(evs)) {
+		send_resync(srv, s, *cursor, bpfman_events__last_seq(evs));
+		/* Continue from what is kept (behind), or from the newest
+		 * (a cursor ahead of a replaced database). */
+		if (*cursor > bpfman_events__last_seq(evs))
+			*cursor = bpfman_events__last_seq(evs);
+		if (until && *cursor > until)
+			*cursor = until;
+	}
+	n = bpfman_events__cnt(evs);
+	for (size_t i = 0; i < n; i++) {
+		Libbpfman__V1__Event ev = LIBBPFMAN__V1__EVENT__INIT;
+		uint64_t seq = bpfman_events__seq(evs, i);
+
+		if (until && seq > until) {
+			n = 0; /* the rest is the broadcast's */
+			break;
+		}
+		ev.kind = (Libbpfman__V1__Event__Kind)bpfman_events__kind(evs, i);
+		ev.program_id = bpfman_events__program_id(evs, i);
+		ev.link_id = bpfman_events__link_id(evs, i);
+		ev.message = (char *)bpfman_events__message(evs, i);
+		ev.time_unix_nano = bpfman_events__time_ns(evs, i);
+		ev.seq = seq;
+		ev.old_program_id = bpfman_events__old_program_id(evs, i);
+		send_event(srv, s, &ev);
+		*cursor = seq;
+	}
+	more = n == BATCH && (!until || *cursor < until);
+	bpfman_events__free(evs);
+	return more;
+}
+
+void events_pump(struct server *srv)
+{
+	char buf[4096];
+
+	if (srv->feed_fd < 0)
 		return;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ev.kind = (Libbpfman__V1__Event__Kind)kind;
-	ev.program_id = program_id;
-	ev.link_id = link_id;
-	ev.message = (char *)(message ? message : "");
-	ev.time_unix_nano = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-	n = libbpfman__v1__event__get_packed_size(&ev);
-	buf = malloc(GRPC_PREFIX_LEN + n);
-	if (!buf)
-		return; /* a watcher misses an event rather than the call failing */
-	grpc_frame_prefix(buf, n);
-	libbpfman__v1__event__pack(&ev, buf + GRPC_PREFIX_LEN);
-	h2_publish(srv, buf, GRPC_PREFIX_LEN + n);
-	free(buf);
+	/* Drained first: a commit after this read wakes us again. */
+	while (read(srv->feed_fd, buf, sizeof(buf)) > 0)
+		;
+	while (send_batch(srv, NULL, &srv->feed_seq, 0))
+		;
+}
+
+static int on_feed(sd_event_source *es, int fd, uint32_t revents, void *user_data)
+{
+	(void)es;
+	(void)fd;
+	(void)revents;
+	events_pump(user_data);
+	return 0;
+}
+
+int events_start(struct server *srv)
+{
+	int err;
+
+	srv->feed_fd = -1;
+	if ((err = bpfman_events_last_seq(&srv->feed_seq, srv->ctx)) ||
+	    (err = bpfman_events_fd(&srv->feed_fd, srv->ctx))) {
+		fprintf(stderr, "bpfmand: error: the change feed: %s\n", bpfman_errmsg(srv->ctx));
+		return err;
+	}
+	err = sd_event_add_io(srv->ev, &srv->feed_src, srv->feed_fd, EPOLLIN, on_feed, srv);
+	if (err < 0) {
+		fprintf(stderr, "bpfmand: error: cannot watch the change feed: %s\n", strerror(-err));
+		close(srv->feed_fd);
+		srv->feed_fd = -1;
+		return err;
+	}
+	return 0;
+}
+
+void events_stop(struct server *srv)
+{
+	srv->feed_src = sd_event_source_disable_unref(srv->feed_src);
+	if (srv->feed_fd >= 0)
+		close(srv->feed_fd);
+	srv->feed_fd = -1;
+}
+
+bool events_watch_request(const uint8_t *body, size_t len, bool *ret_has_after,
+			  uint64_t *ret_after, const char **why)
+{
+	Libbpfman__V1__WatchRequest *in;
+	const uint8_t *msg;
+	size_t msg_len;
+
+	*ret_has_after = false;
+	*ret_after = 0;
+	if (!len) /* no message at all: the defaults */
+		return true;
+	if (grpc_frame_unary(body, len, GRPC_MAX_MESSAGE, &msg, &msg_len, why) != GRPC_OK)
+		return false;
+	in = libbpfman__v1__watch_request__unpack(NULL, msg_len, msg);
+	if (!in) {
+		*why = "cannot decode the request as Libbpfman__V1__WatchRequest";
+		return false;
+	}
+	*ret_has_after = in->_after_seq_case != 0;
+	*ret_after = in->after_seq;
+	libbpfman__v1__watch_request__free_unpacked(in, NULL);
+	return true;
+}
+
+uint64_t events_replay(struct server *srv, struct h2_stream *s, uint64_t after)
+{
+	uint64_t cursor = after;
+
+	/* A cursor ahead of ours is the library's to judge: ahead of the
+	 * feed is a gap (RESYNC, and the stream goes on from our cursor);
+	 * otherwise the broadcast brings what is newer, skipping what this
+	 * stream has seen (h2_publish). */
+	if (after >= srv->feed_seq) {
+		if (after > srv->feed_seq)
+			send_batch(srv, s, &cursor, srv->feed_seq);
+		return cursor;
+	}
+	while (send_batch(srv, s, &cursor, srv->feed_seq) && h2_watch_open(s))
+		;
+	return cursor;
 }

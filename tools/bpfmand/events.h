@@ -1,25 +1,36 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* libbpfman.v1.Manager/Watch: events of operations made through this
- * daemon, sent to every open Watch stream as they happen. */
+/* libbpfman.v1.Manager/Watch: the library's change feed (bpfman/event.h)
+ * forwarded to every open Watch stream. The daemon keeps one cursor; an
+ * inotify source on the feed's descriptor wakes it after any process
+ * commits a change on the same state directory, the daemon's own RPCs
+ * included, so each change reaches each watcher exactly once. */
 #ifndef BPFMAND_EVENTS_H
 #define BPFMAND_EVENTS_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct server;
+struct h2_stream;
 
-/* Values of libbpfman.v1.Event.Kind. */
-enum event_kind {
-	EVENT_LOADED = 1,
-	EVENT_ATTACHED = 2,
-	EVENT_DETACHED = 3,
-	EVENT_UNLOADED = 4,
-	EVENT_REPAIRED = 5,
-	EVENT_RESTORED = 6,
-	EVENT_UPDATED = 7,
-};
+/* Opens the feed's descriptor and starts the cursor at the newest event;
+ * a negative errno (and a message on stderr) when the feed cannot be
+ * watched. */
+int events_start(struct server *srv);
+void events_stop(struct server *srv);
+/* Sends what the feed holds past the cursor to every watcher (the inotify
+ * source calls it; SIGTERM calls it once more before ending the streams). */
+void events_pump(struct server *srv);
 
-void events_publish(struct server *srv, enum event_kind kind, uint32_t program_id,
-		    uint64_t link_id, const char *message);
+/* A Watch request's body (a framed WatchRequest): false with *why set when
+ * it does not decode. */
+bool events_watch_request(const uint8_t *body, size_t len, bool *ret_has_after,
+			  uint64_t *ret_after, const char **why);
+/* A new watcher that asked to resume: sends it the events after `after`
+ * up to the daemon's cursor (newer ones come through events_pump), or a
+ * RESYNC event when some of them are gone. Returns the seq the stream has
+ * seen now: events after it are the broadcast's to send. */
+uint64_t events_replay(struct server *srv, struct h2_stream *s, uint64_t after);
 
 #endif

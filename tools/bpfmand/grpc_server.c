@@ -88,25 +88,41 @@ const struct grpc_method *grpc_find_method(const struct server *srv,
 	return NULL;
 }
 
+/* The library's view of the peer; sans must hold PEER_MAX_SANS. */
+static void peer_identity(const struct peer *p, struct bpfman_identity *id, const char **sans)
+{
+	for (size_t i = 0; i < p->sans_cnt; i++)
+		sans[i] = p->sans[i];
+	bpfman_identity_init(id, sizeof(*id));
+	id->has_unix_cred = p->has_cred;
+	id->uid = p->uid;
+	id->gid = p->gid;
+	id->groups = p->groups;
+	id->groups_cnt = p->groups_cnt;
+	id->cert_subject = *p->subject ? p->subject : NULL;
+	id->cert_sans = sans;
+	id->cert_sans_cnt = p->sans_cnt;
+}
+
+static bool authorize(struct grpc_call *call, const struct bpfman_authz_request *req)
+{
+	const char *sans[PEER_MAX_SANS];
+	struct bpfman_identity id;
+	int err;
+
+	peer_identity(call->peer, &id, sans);
+	err = bpfman_authorize(NULL, call->srv->ctx, &id, req);
+	if (!err)
+		return true;
+	grpc_call_error(call, err == -EACCES ? GRPC_PERMISSION_DENIED : grpc_status_from_errno(err),
+			"%s", bpfman_errmsg(call->srv->ctx));
+	return false;
+}
+
 bool grpc_authorize(struct grpc_call *call, const char *operation,
 		    enum bpfman_role role, enum bpfman_program_type type,
 		    const char *iface, const char *image)
 {
-	const struct peer *p = call->peer;
-	const char *sans[PEER_MAX_SANS];
-	int err;
-
-	for (size_t i = 0; i < p->sans_cnt; i++)
-		sans[i] = p->sans[i];
-	BPFMAN_OPTS(bpfman_identity, id,
-		    .has_unix_cred = p->has_cred,
-		    .uid = p->uid,
-		    .gid = p->gid,
-		    .groups = p->groups,
-		    .groups_cnt = p->groups_cnt,
-		    .cert_subject = *p->subject ? p->subject : NULL,
-		    .cert_sans = sans,
-		    .cert_sans_cnt = p->sans_cnt);
 	BPFMAN_OPTS(bpfman_authz_request, req,
 		    .operation = operation,
 		    .role = role,
@@ -114,12 +130,32 @@ bool grpc_authorize(struct grpc_call *call, const char *operation,
 		    .iface = iface,
 		    .image = image);
 
-	err = bpfman_authorize(NULL, call->srv->ctx, &id, &req);
-	if (!err)
-		return true;
-	grpc_call_error(call, err == -EACCES ? GRPC_PERMISSION_DENIED : grpc_status_from_errno(err),
-			"%s", bpfman_errmsg(call->srv->ctx));
-	return false;
+	return authorize(call, &req);
+}
+
+bool grpc_authorize_target(struct grpc_call *call, const char *operation,
+			   enum bpfman_program_type type, const char *iface,
+			   uint32_t program_id, uint64_t link_id)
+{
+	BPFMAN_OPTS(bpfman_authz_request, req,
+		    .operation = operation,
+		    .role = BPFMAN_ROLE_OPERATE,
+		    .type = type,
+		    .iface = iface,
+		    .program_id = program_id,
+		    .link_id = link_id);
+
+	return authorize(call, &req);
+}
+
+void grpc_identity_name(const struct grpc_call *call, char *buf, size_t size)
+{
+	const char *sans[PEER_MAX_SANS];
+	struct bpfman_identity id;
+
+	peer_identity(call->peer, &id, sans);
+	if (size && bpfman_identity_name(buf, size, &id) < 0)
+		*buf = 0;
 }
 
 void grpc_dispatch(struct grpc_call *call, const struct grpc_method *m,

@@ -19,6 +19,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "events.h"
 #include "server.h"
 #include "tls.h"
 
@@ -35,6 +36,7 @@ struct h2_stream {
 	struct h2_stream *wnext, *wprev; /* server's Watch streams */
 	struct h2_conn *conn;
 	bool watching;
+	uint64_t seen_seq; /* Watch: the newest event sent (events.c) */
 	int32_t id;
 	char path[256];
 	size_t path_len;
@@ -313,6 +315,9 @@ static void run_stream(struct h2_conn *c, struct h2_stream *s)
 			NV("content-type", "application/grpc"),
 		};
 		nghttp2_data_provider prov = { .source.ptr = s, .read_callback = read_out };
+		const char *why = NULL;
+		uint64_t after = 0;
+		bool resume = false;
 
 		if (m->role && !grpc_authorize(&call, strrchr(m->path, '/') + 1, m->role,
 					       BPFMAN_PROG_TYPE_UNSPEC, NULL, NULL)) {
@@ -324,6 +329,15 @@ static void run_stream(struct h2_conn *c, struct h2_stream *s)
 			respond(c, s, GRPC_UNAVAILABLE, "the server is shutting down", NULL, 0);
 			return;
 		}
+		if (!events_watch_request(s->body, s->len, &resume, &after, &why)) {
+			respond(c, s, GRPC_INVALID_ARGUMENT, why, NULL, 0);
+			return;
+		}
+		/* What the feed holds now goes to the streams already open;
+		 * this one starts at the daemon's cursor, or replays from
+		 * its own. */
+		events_pump(c->srv);
+		s->seen_seq = resume ? after : c->srv->feed_seq;
 		s->method = m;
 		s->watching = true;
 		s->wnext = c->srv->watchers;
@@ -333,6 +347,8 @@ static void run_stream(struct h2_conn *c, struct h2_stream *s)
 		s->headers_sent = s->responded = true;
 		s->status = GRPC_OK;
 		nghttp2_submit_response(c->session, s->id, hdr, 2, &prov);
+		if (resume)
+			s->seen_seq = events_replay(c->srv, s, after);
 		return;
 	}
 	if (m && m->streaming) {
@@ -825,18 +841,39 @@ int h2_conn_start(struct server *srv, int fd, SSL_CTX *tls)
 	return 0;
 }
 
-void h2_publish(struct server *srv, const uint8_t *msg, size_t len)
+void h2_watch_send(struct h2_stream *s, uint64_t seq, const uint8_t *msg, size_t len)
 {
-	for (struct h2_stream *s = srv->watchers; s; s = s->wnext) {
-		if (s->ended)
-			continue;
-		if (s->out_len - s->out_off + len > MAX_WATCH_QUEUED)
-			stream_end(s->conn, s, GRPC_RESOURCE_EXHAUSTED,
-				   "this Watch stream fell more than 4 MiB of events behind; read faster or watch again");
-		else
-			stream_send(s->conn, s, msg, len);
-		/* sent by the loop: pumping here could free what we walk */
-		sd_event_source_set_io_events(s->conn->io, EPOLLIN | EPOLLRDHUP | EPOLLOUT);
+	/* seq 0 (RESYNC) always goes; an event this stream has had (it
+	 * resumed from a cursor of its own) does not go twice. */
+	if (s->ended || (seq && seq <= s->seen_seq))
+		return;
+	if (s->out_len - s->out_off + len > MAX_WATCH_QUEUED)
+		stream_end(s->conn, s, GRPC_RESOURCE_EXHAUSTED,
+			   "this Watch stream fell more than 4 MiB of events behind; read faster, or watch again with after_seq set to the last seq received");
+	else
+		stream_send(s->conn, s, msg, len);
+	if (seq)
+		s->seen_seq = seq;
+	/* sent by the loop: pumping here could free what we walk */
+	sd_event_source_set_io_events(s->conn->io, EPOLLIN | EPOLLRDHUP | EPOLLOUT);
+}
+
+void h2_publish(struct server *srv, uint64_t seq, const uint8_t *msg, size_t len)
+{
+	for (struct h2_stream *s = srv->watchers; s; s = s->wnext)
+		h2_watch_send(s, seq, msg, len);
+}
+
+bool h2_watch_open(const struct h2_stream *s)
+{
+	return !s->ended;
+}
+
+void h2_watch_fail(struct server *srv, struct h2_stream *s, const char *why)
+{
+	for (struct h2_stream *w = s ? s : srv->watchers; w; w = s ? NULL : w->wnext) {
+		stream_end(w->conn, w, GRPC_INTERNAL, why);
+		sd_event_source_set_io_events(w->conn->io, EPOLLIN | EPOLLRDHUP | EPOLLOUT);
 	}
 }
 

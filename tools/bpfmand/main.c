@@ -13,6 +13,7 @@
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 
+#include "events.h"
 #include "server.h"
 #include "tls.h"
 
@@ -136,6 +137,9 @@ static int on_signal(sd_event_source *es, const struct signalfd_siginfo *si,
 	srv->draining = true;
 	listen_close_all();
 	sd_notify(0, "STOPPING=1");
+	/* Changes committed before the signal reach the watchers before
+	 * their streams end. */
+	events_pump(srv);
 	h2_conn_drain_all(srv);
 	if (!srv->conn_cnt)
 		sd_event_exit(srv->ev, 0);
@@ -185,6 +189,7 @@ int main(int argc, char **argv)
 	unsigned long v, idle_exit = 60, idle_timeout = 300, header_timeout = 10;
 	struct server srv = {
 		.services = services,
+		.feed_fd = -1,
 		.limits = {
 			.max_streams = 100,
 			.max_conns = 64,
@@ -320,6 +325,10 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	sd_event_add_signal(srv.ev, NULL, SIGTERM, on_signal, &srv);
 	sd_event_add_signal(srv.ev, NULL, SIGINT, on_signal, &srv);
+	if (events_start(&srv)) {
+		err = -1;
+		goto out;
+	}
 
 	if ((err = listen_inherited(&srv, &inherited))) {
 		err = -1;
@@ -344,6 +353,7 @@ out:
 	/* Every exit after the context opened frees it (a failed start under
 	 * LeakSanitizer is a test failure). */
 	listen_close_all();
+	events_stop(&srv);
 	sd_event_source_unref(srv.exit_idle);
 	sd_event_unref(srv.ev);
 	bpfman_ctx_free(srv.ctx);

@@ -91,6 +91,11 @@ struct server {
 	bool socket_activated;
 	sd_event_source *exit_idle;
 	struct h2_stream *watchers; /* open Watch streams */
+	/* The library's change feed (events.c): its descriptor, and the
+	 * newest event sent to the watchers. */
+	int feed_fd;
+	sd_event_source *feed_src;
+	uint64_t feed_seq;
 };
 
 /* Decodes a request message with protobuf-c's generated unpack function;
@@ -115,6 +120,16 @@ void grpc_call_fail(struct grpc_call *call, int err);
 bool grpc_authorize(struct grpc_call *call, const char *operation,
 		    enum bpfman_role role, enum bpfman_program_type type,
 		    const char *iface, const char *image);
+/* An operate-role operation on a recorded program (program_id) or link
+ * (link_id): the library applies the owner rule and the rule's limits to
+ * its row, as well as to type and iface (the hook of an Attach; else
+ * UNSPEC/NULL). */
+bool grpc_authorize_target(struct grpc_call *call, const char *operation,
+			   enum bpfman_program_type type, const char *iface,
+			   uint32_t program_id, uint64_t link_id);
+/* The caller's bpfman_identity_name, recorded as the owner of what it
+ * loads; "" when it has none. */
+void grpc_identity_name(const struct grpc_call *call, char *buf, size_t size);
 const struct grpc_method *grpc_find_method(const struct server *srv,
 					   const char *path, size_t len);
 /* Runs one complete unary request body against a method (or a NULL method
@@ -128,8 +143,14 @@ int h2_conn_start(struct server *srv, int fd, SSL_CTX *tls);
  * negative errno when the connection was closed (and freed). */
 int h2_conn_feed(struct h2_conn *c, const uint8_t *data, size_t len);
 void h2_conn_close_all(struct server *srv);
-/* Queues one framed message on every open Watch stream. */
-void h2_publish(struct server *srv, const uint8_t *msg, size_t len);
+/* Queues one framed event on every open Watch stream that has not had
+ * event seq yet (seq 0: every stream). */
+void h2_publish(struct server *srv, uint64_t seq, const uint8_t *msg, size_t len);
+/* The same for one stream; a stream too far behind is ended. */
+void h2_watch_send(struct h2_stream *s, uint64_t seq, const uint8_t *msg, size_t len);
+bool h2_watch_open(const struct h2_stream *s);
+/* Ends one Watch stream (or, s NULL, all) with INTERNAL and why. */
+void h2_watch_fail(struct server *srv, struct h2_stream *s, const char *why);
 /* Sends GOAWAY everywhere; connections close once their streams are done. */
 void h2_conn_drain_all(struct server *srv);
 void server_conn_closed(struct server *srv);

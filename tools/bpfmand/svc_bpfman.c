@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "bpfman.pb-c.h"
-#include "events.h"
 #include "pb_convert.h"
 #include "server.h"
 
@@ -22,6 +21,7 @@ static void do_load(struct grpc_call *call, const uint8_t *req, size_t len)
 	size_t cnt = 0;
 	const char **specs;
 	const char *why = NULL;
+	char owner[1100];
 	int err;
 
 	in = UNPACK(call, Bpfman__V1__LoadRequest, bpfman__v1__load_request__unpack, req, len);
@@ -48,6 +48,12 @@ static void do_load(struct grpc_call *call, const uint8_t *req, size_t len)
 					    ? in->bytecode->image->url : NULL))
 			goto out;
 	}
+	/* Sharing another program's maps reads and writes them: an operate
+	 * caller may share only the maps of a program it owns. */
+	if (in->_map_owner_id_case && in->map_owner_id &&
+	    !grpc_authorize_target(call, "Load with the maps of", BPFMAN_PROG_TYPE_UNSPEC, NULL,
+				   in->map_owner_id, 0))
+		goto out;
 	specs = arena_alloc(&a, in->n_info * sizeof(*specs));
 	for (size_t i = 0; specs && i < in->n_info; i++) {
 		specs[i] = pb_load_spec(&a, in->info[i], &why);
@@ -73,7 +79,10 @@ static void do_load(struct grpc_call *call, const uint8_t *req, size_t len)
 		    .globals_cnt = in->n_global_data,
 		    .metadata = pb_kv(&a, (void *const *)in->metadata, in->n_metadata),
 		    .metadata_cnt = in->n_metadata,
-		    .map_owner_id = in->_map_owner_id_case ? in->map_owner_id : 0);
+		    .map_owner_id = in->_map_owner_id_case ? in->map_owner_id : 0,
+		    .owner = owner);
+	/* Recorded on every program: operate callers act only on their own. */
+	grpc_identity_name(call, owner, sizeof(owner));
 	if (in->bytecode->location_case == BPFMAN__V1__BYTECODE_LOCATION__LOCATION_FILE) {
 		err = bpfman_program__load_file(&progs, &cnt, call->srv->ctx,
 						in->bytecode->file, &lo);
@@ -98,9 +107,6 @@ static void do_load(struct grpc_call *call, const uint8_t *req, size_t len)
 		grpc_call_fail(call, err);
 		goto out;
 	}
-	for (size_t i = 0; i < cnt; i++)
-		events_publish(call->srv, EVENT_LOADED, bpfman_program__id(progs[i]), 0,
-			       bpfman_program__name(progs[i]));
 	out.programs = arena_alloc(&a, cnt * sizeof(*out.programs));
 	for (size_t i = 0; out.programs && i < cnt; i++) {
 		Bpfman__V1__LoadResponseInfo *ri = arena_alloc(&a, sizeof(*ri));
@@ -132,13 +138,16 @@ static void do_unload(struct grpc_call *call, const uint8_t *req, size_t len)
 	in = UNPACK(call, Bpfman__V1__UnloadRequest, bpfman__v1__unload_request__unpack, req, len);
 	if (!in)
 		return;
+	/* An operate caller may unload only a program it loaded. */
+	if (!grpc_authorize_target(call, "Unload", BPFMAN_PROG_TYPE_UNSPEC, NULL, in->id, 0))
+		goto out;
 	err = bpfman_program__unload(call->srv->ctx, in->id, NULL);
 	if (err) {
 		grpc_call_fail(call, err);
 	} else {
 		grpc_call_reply(call, &out);
-		events_publish(call->srv, EVENT_UNLOADED, in->id, 0, NULL);
 	}
+out:
 	bpfman__v1__unload_request__free_unpacked(in, NULL);
 }
 
@@ -162,9 +171,13 @@ static void do_attach(struct grpc_call *call, const uint8_t *req, size_t len)
 				"%s", why);
 		goto out;
 	}
-	if (!grpc_authorize(call, "Attach",
-			    pb_attach_type(in->attach) ? BPFMAN_ROLE_OPERATE : BPFMAN_ROLE_ADMIN,
-			    pb_attach_type(in->attach), ao.iface, NULL))
+	/* A hook type the limits cannot name needs admin; else the owner rule
+	 * and the limits apply to the program and the hook. */
+	if (pb_attach_type(in->attach)
+		    ? !grpc_authorize_target(call, "Attach", pb_attach_type(in->attach), ao.iface,
+					     in->id, 0)
+		    : !grpc_authorize(call, "Attach", BPFMAN_ROLE_ADMIN, BPFMAN_PROG_TYPE_UNSPEC,
+				      NULL, NULL))
 		goto out;
 	err = bpfman_program__attach(&link_id, call->srv->ctx, in->id, &ao);
 	if (err) {
@@ -175,7 +188,6 @@ static void do_attach(struct grpc_call *call, const uint8_t *req, size_t len)
 	 * bpfman.v1 carries them as uint32. */
 	out.link_id = (uint32_t)link_id;
 	grpc_call_reply(call, &out);
-	events_publish(call->srv, EVENT_ATTACHED, in->id, link_id, NULL);
 out:
 	arena_free(&a);
 	bpfman__v1__attach_request__free_unpacked(in, NULL);
@@ -190,13 +202,15 @@ static void do_detach(struct grpc_call *call, const uint8_t *req, size_t len)
 	in = UNPACK(call, Bpfman__V1__DetachRequest, bpfman__v1__detach_request__unpack, req, len);
 	if (!in)
 		return;
+	if (!grpc_authorize_target(call, "Detach", BPFMAN_PROG_TYPE_UNSPEC, NULL, 0, in->link_id))
+		goto out;
 	err = bpfman_link__detach(call->srv->ctx, in->link_id);
 	if (err) {
 		grpc_call_fail(call, err);
 	} else {
 		grpc_call_reply(call, &out);
-		events_publish(call->srv, EVENT_DETACHED, 0, in->link_id, NULL);
 	}
+out:
 	bpfman__v1__detach_request__free_unpacked(in, NULL);
 }
 

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libbpfman.v1.Manager: links, chains, in-place updates, the image cache,
- * reconcile/restore reports, and Watch (events.c). One library call per
- * RPC, as in svc_bpfman.c.
+ * reconcile/restore reports, and Watch (events.c: the library's change
+ * feed, not these handlers, feeds it). One library call per RPC, as in
+ * svc_bpfman.c.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
-#include "events.h"
 #include "manager.pb-c.h"
 #include "pb_convert.h"
 #include "server.h"
@@ -175,16 +175,10 @@ static void update_link(struct grpc_call *call, const uint8_t *req, size_t len)
 	in = UNPACK(call, Libbpfman__V1__UpdateLinkRequest, libbpfman__v1__update_link_request__unpack, req, len);
 	if (!in)
 		return;
-	/* The caller's limits apply to the link's type and interface. */
-	if ((err = bpfman_link__get(&l, call->srv->ctx, in->id))) {
-		grpc_call_fail(call, err);
+	/* The owner rule and the caller's limits apply to the link's program
+	 * and interface. */
+	if (!grpc_authorize_target(call, "UpdateLink", BPFMAN_PROG_TYPE_UNSPEC, NULL, 0, in->id))
 		goto out;
-	}
-	if (!grpc_authorize(call, "UpdateLink", BPFMAN_ROLE_OPERATE, bpfman_link__type(l),
-			    bpfman_link__iface(l), NULL))
-		goto out;
-	bpfman_link__free(l);
-	l = NULL;
 	BPFMAN_OPTS(bpfman_link_update_opts, uo,
 		    .set_priority = in->_priority_case != 0,
 		    .priority = in->_priority_case ? in->priority : 0,
@@ -199,8 +193,6 @@ static void update_link(struct grpc_call *call, const uint8_t *req, size_t len)
 		grpc_call_reply(call, li);
 	else
 		grpc_call_error(call, GRPC_RESOURCE_EXHAUSTED, "out of memory building the reply");
-	events_publish(call->srv, EVENT_UPDATED, bpfman_link__program_id(l), in->id,
-		       "priority or proceed-on updated");
 out:
 	bpfman_link__free(l);
 	arena_free(&a);
@@ -294,6 +286,80 @@ static void inspect_image(struct grpc_call *call, const uint8_t *req, size_t len
 	libbpfman__v1__inspect_image_request__free_unpacked(in, NULL);
 }
 
+/* Signatures under the daemon's signing policy, without pulling or loading:
+ * a result when one valid trusted signature is found, else
+ * FAILED_PRECONDITION saying what was found. */
+static void verify_image(struct grpc_call *call, const uint8_t *req, size_t len)
+{
+	Libbpfman__V1__VerifyImageRequest *in;
+	Libbpfman__V1__VerifyImageResponse out = LIBBPFMAN__V1__VERIFY_IMAGE_RESPONSE__INIT;
+	struct bpfman_signature_result *r = NULL;
+	struct arena a = { 0 };
+	size_t n;
+	int err;
+
+	in = UNPACK(call, Libbpfman__V1__VerifyImageRequest, libbpfman__v1__verify_image_request__unpack, req, len);
+	if (!in)
+		return;
+	if (!*in->reference) {
+		grpc_call_error(call, GRPC_INVALID_ARGUMENT,
+				"the VerifyImageRequest has no reference: give the image, e.g. quay.io/bpfman-bytecode/xdp_pass:latest");
+		goto out;
+	}
+	/* The daemon's registry credentials are used: a rule's image
+	 * prefixes limit which images a caller may have it look at. */
+	if (!grpc_authorize(call, "VerifyImage", BPFMAN_ROLE_OPERATE, BPFMAN_PROG_TYPE_UNSPEC, NULL,
+			    in->reference))
+		goto out;
+	BPFMAN_OPTS(bpfman_registry_opts, ro,
+		    .username = in->_username_case && *in->username ? in->username : NULL,
+		    .password = in->_password_case && *in->password ? in->password : NULL);
+	BPFMAN_OPTS(bpfman_verify_opts, vo, .registry = &ro);
+	if ((err = bpfman_image__verify(&r, call->srv->ctx, in->reference, &vo))) {
+		grpc_call_fail(call, err);
+		goto out;
+	}
+	n = bpfman_signature_result__cnt(r);
+	if (!bpfman_signature_result__verified(r)) {
+		char *msg = arena_printf(&a, "image %s (%s) has no valid trusted signature under the signing rule for %s:%s",
+					 bpfman_signature_result__reference(r),
+					 bpfman_signature_result__digest(r),
+					 bpfman_signature_result__rule(r),
+					 n ? "" : " it has no signature (sign it: bpfmanctl image sign, or cosign sign)");
+
+		for (size_t i = 0; msg && i < n; i++)
+			msg = arena_printf(&a, "%s%s %s: %s (%s)", msg, i ? ";" : "",
+					   bpfman_signature_result__format(r, i),
+					   bpfman_signature_result__status(r, i),
+					   bpfman_signature_result__detail(r, i));
+		grpc_call_error(call, GRPC_FAILED_PRECONDITION, "%s",
+				msg ? msg : "the image has no valid trusted signature");
+		goto out;
+	}
+	out.reference = (char *)bpfman_signature_result__reference(r);
+	out.digest = (char *)bpfman_signature_result__digest(r);
+	out.rule = (char *)bpfman_signature_result__rule(r);
+	out.signatures = arena_alloc(&a, n * sizeof(*out.signatures));
+	for (size_t i = 0; out.signatures && i < n; i++) {
+		Libbpfman__V1__Signature *sg = arena_alloc(&a, sizeof(*sg));
+
+		if (!sg)
+			break;
+		libbpfman__v1__signature__init(sg);
+		sg->ok = bpfman_signature_result__ok(r, i);
+		sg->format = (char *)bpfman_signature_result__format(r, i);
+		sg->status = (char *)bpfman_signature_result__status(r, i);
+		sg->signer = (char *)bpfman_signature_result__signer(r, i);
+		sg->detail = (char *)bpfman_signature_result__detail(r, i);
+		out.signatures[out.n_signatures++] = sg;
+	}
+	reply_or_oom(call, &a, &out);
+out:
+	bpfman_signature_result__free(r);
+	arena_free(&a);
+	libbpfman__v1__verify_image_request__free_unpacked(in, NULL);
+}
+
 static void report(struct grpc_call *call, bool restore)
 {
 	Libbpfman__V1__Report out = LIBBPFMAN__V1__REPORT__INIT;
@@ -322,11 +388,6 @@ static void report(struct grpc_call *call, bool restore)
 		it->new_id = bpfman_report__new_id(r, i);
 		it->message = (char *)bpfman_report__message(r, i);
 		out.items[out.n_items++] = it;
-		if (!it->error)
-			events_publish(call->srv, restore ? EVENT_RESTORED : EVENT_REPAIRED,
-				       it->kind == LIBBPFMAN__V1__REPORT_ITEM__KIND__PROGRAM ? (uint32_t)it->new_id : 0,
-				       it->kind == LIBBPFMAN__V1__REPORT_ITEM__KIND__LINK ? it->new_id : 0,
-				       it->message);
 	}
 	reply_or_oom(call, &a, &out);
 	bpfman_report__free(r);
@@ -357,5 +418,6 @@ const struct grpc_method svc_manager_methods[] = {
 	{ "/libbpfman.v1.Manager/Reconcile", BPFMAN_ROLE_ADMIN, reconcile, false },
 	{ "/libbpfman.v1.Manager/Restore", BPFMAN_ROLE_ADMIN, restore, false },
 	{ "/libbpfman.v1.Manager/Watch", BPFMAN_ROLE_READ, NULL, false, true },
+	{ "/libbpfman.v1.Manager/VerifyImage", BPFMAN_ROLE_OPERATE, verify_image, false },
 	{ NULL, 0, NULL, false },
 };

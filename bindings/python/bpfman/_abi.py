@@ -134,6 +134,19 @@ FUNCTIONS: list[Fn] = [
     Fn("bpfman_report__old_id", c_uint64, [P, c_size_t], "ReportItem.old_id"),
     Fn("bpfman_report__new_id", c_uint64, [P, c_size_t], "ReportItem.new_id"),
     Fn("bpfman_report__message", c_char_p, [P, c_size_t], "ReportItem.message"),
+    # event.h
+    Fn("bpfman_events__read", c_int, [PP, P, c_uint64, c_size_t], "Context.read_events()"),
+    Fn("bpfman_events__free", None, [P], "(Events copied, then freed)"),
+    Fn("bpfman_events__cnt", c_size_t, [P], "Events.events"),
+    Fn("bpfman_events__gap", c_bool, [P], "Events.gap"),
+    Fn("bpfman_events__last_seq", c_uint64, [P], "Events.last_seq"),
+    *_acc("bpfman_events__", "Event", "seq time_ns link_id", c_uint64, indexed=True),
+    *_acc("bpfman_events__", "Event", "program_id old_program_id", c_uint32, indexed=True),
+    Fn("bpfman_events__kind", E, [P, c_size_t], "Event.kind"),
+    Fn("bpfman_events__message", c_char_p, [P, c_size_t], "Event.message"),
+    Fn("bpfman_events_last_seq", c_int, [POINTER(c_uint64), P], "Context.last_event_seq()"),
+    Fn("bpfman_events_fd", c_int, [POINTER(c_int), P], "Context.events_fd()"),
+    Fn("bpfman_events_wait", c_int, [P, c_uint64, c_int], "Context.wait_events()"),
     # image.h
     Fn("bpfman_pull_policy_name", c_char_p, [E], "PullPolicy.bpfman_name"),
     Fn("bpfman_pull_policy_from_name", c_int, [c_char_p], "PullPolicy.from_name()"),
@@ -202,6 +215,8 @@ FUNCTIONS: list[Fn] = [
     # authz.h
     Fn("bpfman_role_name", c_char_p, [E], "Role.bpfman_name"),
     Fn("bpfman_authorize", c_int, [POINTER(c_int), P, POINTER(S.identity), POINTER(S.authz_request)], "Context.authorize()"),
+    Fn("bpfman_identity_name", c_int, [c_char_p, c_size_t, POINTER(S.identity)], "identity_name()"),
+    Fn("bpfman_program__owner", c_char_p, [P], "Program.owner"),
 ]
 
 # Exported by libbpfman.map but deliberately not bound, with the reason.

@@ -74,6 +74,7 @@ class load_opts(Structure):
         ("metadata_cnt", c_size_t),
         ("application", c_char_p),
         ("map_owner_id", c_uint32),
+        ("owner", c_char_p),
     ]
 
 
@@ -283,6 +284,8 @@ class authz_request(Structure):
         ("type", c_enum),
         ("iface", c_char_p),
         ("image", c_char_p),
+        ("program_id", c_uint32),
+        ("link_id", c_uint64),
     ]
 
 

@@ -7,7 +7,7 @@ import functools
 import logging
 import os
 import threading
-from ctypes import POINTER, byref, c_size_t, c_uint64, c_void_p
+from ctypes import POINTER, byref, c_int, c_size_t, c_uint64, c_void_p
 from types import TracebackType
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Type, TypeVar, Union
 
@@ -16,7 +16,7 @@ from ._lib import c_free, lib
 from .enums import Direction, LogLevel, ProgramType, PullPolicy, Role, SignFormat
 from .errors import BpfmanError, error_for
 from .objects import (
-    ApplyResult, ApplySecret, Chain, Image, Link, ManifestDocument, Program, Report,
+    ApplyResult, ApplySecret, Chain, Events, Image, Link, ManifestDocument, Program, Report,
     SignatureResult,
 )
 
@@ -235,7 +235,7 @@ class Context:
 
     def _load_opts(self, programs: Sequence[str], globals: Optional[Mapping[str, bytes]],
                    metadata: Optional[Mapping[str, str]], application: Optional[str],
-                   map_owner_id: int) -> Any:
+                   map_owner_id: int, owner: Optional[str] = None) -> Any:
         o = S.new(S.load_opts)
         o.programs, o.programs_cnt = _strv(programs)
         if globals:
@@ -252,6 +252,7 @@ class Context:
         o.metadata, o.metadata_cnt = _kvs(metadata)
         o.application = _b(application)
         o.map_owner_id = map_owner_id
+        o.owner = _b(owner)
         return o
 
     # -- programs -----------------------------------------------------------
@@ -260,12 +261,14 @@ class Context:
                   globals: Optional[Mapping[str, bytes]] = None,
                   metadata: Optional[Mapping[str, str]] = None,
                   application: Optional[str] = None,
-                  map_owner_id: int = 0) -> list[Program]:
+                  map_owner_id: int = 0, owner: Optional[str] = None) -> list[Program]:
         """Loads programs of one ELF object, all or nothing
         (bpfman_program__load_file). `programs` are "TYPE:FUNC[:ATTACH_FUNC]"
         strings, e.g. ``["tracepoint:count_getpid"]``; `globals` sets global
-        variables by name. Returns the programs in request order."""
-        o = self._load_opts(programs, globals, metadata, application, map_owner_id)
+        variables by name; `owner` is recorded as Program.owner (an
+        identity_name(), as bpfmand records its callers). Returns the
+        programs in request order."""
+        o = self._load_opts(programs, globals, metadata, application, map_owner_id, owner)
         return self._many(Program._from_handle, lib.bpfman_program_list__free,
                           lambda a, c: lib.bpfman_program__load_file(
                               a, c, self._ctx, os.fsencode(path), byref(o)),
@@ -276,13 +279,14 @@ class Context:
                    globals: Optional[Mapping[str, bytes]] = None,
                    metadata: Optional[Mapping[str, str]] = None,
                    application: Optional[str] = None, map_owner_id: int = 0,
-                   policy: PullPolicy = PullPolicy.ALWAYS, platform: Optional[str] = None,
+                   owner: Optional[str] = None, policy: PullPolicy = PullPolicy.ALWAYS, platform: Optional[str] = None,
                    username: Optional[str] = None, password: Optional[str] = None,
                    auth_file: Optional[PathLike] = None,
                    progress: Optional[Progress] = None) -> list[Program]:
         """Pulls an image and loads it (bpfman_program__load_image); empty
-        `programs` loads every program its labels name."""
-        o = self._load_opts(programs, globals, metadata, application, map_owner_id)
+        `programs` loads every program its labels name; `owner` as in
+        load_file()."""
+        o = self._load_opts(programs, globals, metadata, application, map_owner_id, owner)
         reg = _Registry(username, password, auth_file, progress)
         po = self._pull_opts(policy, platform, reg)
         return self._many(Program._from_handle, lib.bpfman_program_list__free,
@@ -430,6 +434,42 @@ class Context:
         """Reloads and re-attaches everything recorded, after a reboot (bpfman_restore)."""
         return self._one(Report._from_handle, lib.bpfman_report__free,
                          lambda h: lib.bpfman_restore(h, self._ctx), "bpfman_restore")
+
+    # -- the change feed ------------------------------------------------------
+    @_locked
+    def read_events(self, after_seq: int = 0, *, max: int = 0) -> Events:
+        """Events recorded after the cursor ``after_seq``, oldest first, at most
+        ``max`` of them (0: at most 1000) (bpfman_events__read)."""
+        return self._one(Events._from_handle, lib.bpfman_events__free,
+                         lambda h: lib.bpfman_events__read(h, self._ctx, after_seq, max),
+                         "bpfman_events__read")
+
+    @_locked
+    def last_event_seq(self) -> int:
+        """The newest seq recorded, 0 when none (bpfman_events_last_seq): a
+        cursor that sees only what happens from now on."""
+        seq = c_uint64(0)
+        self._check(lib.bpfman_events_last_seq(byref(seq), self._ctx), "bpfman_events_last_seq")
+        return int(seq.value)
+
+    @_locked
+    def events_fd(self) -> int:
+        """A new non-blocking descriptor, readable when the feed may have grown
+        (bpfman_events_fd); for select/poll/asyncio. Drain it with os.read until
+        BlockingIOError, then read_events(); the caller closes it."""
+        fd = c_int(-1)
+        self._check(lib.bpfman_events_fd(byref(fd), self._ctx), "bpfman_events_fd")
+        return int(fd.value)
+
+    @_locked
+    def wait_events(self, after_seq: int, timeout: Optional[float] = None) -> bool:
+        """Blocks until events after ``after_seq`` exist (or a gap), at most
+        ``timeout`` seconds (None: no limit); False when the time ran out
+        (bpfman_events_wait). Holds the context for the whole wait."""
+        ms = -1 if timeout is None else int(timeout * 1000)
+        err = int(lib.bpfman_events_wait(self._ctx, after_seq, ms))
+        self._check(err, "bpfman_events_wait")
+        return err == 1
 
     # -- images -------------------------------------------------------------
     @staticmethod
@@ -707,14 +747,17 @@ class Context:
                   gid: int = 0, groups: Sequence[int] = (),
                   cert_subject: Optional[str] = None, cert_sans: Sequence[str] = (),
                   type: ProgramType = ProgramType.UNSPEC, iface: Optional[str] = None,
-                  image: Optional[str] = None) -> Role:
+                  image: Optional[str] = None, program_id: int = 0,
+                  link_id: int = 0) -> Role:
         """Whether an identity may perform `operation` (named in refusals,
         e.g. "Load"), which needs `role`, under the config file's
         ``authorization`` rules (bpfman_authorize). The identity is unix
         credentials (`uid`, `gid`, supplementary `groups`) and/or a TLS
         client certificate (`cert_subject` as "/CN=app/O=example",
         `cert_sans` as "DNS:...", "URI:...", "IP:..."); `type`, `iface` and
-        `image` are the limits a rule may set. Returns the role granted;
+        `image` are the limits a rule may set; `program_id` / `link_id` name
+        the recorded program or link an operate operation acts on (its owner
+        must be the identity, and the limits apply to it too). Returns the role granted;
         raises PermissionDeniedError with the library's sentence when
         refused, InvalidError for a mistake in the config section."""
         ident = S.new(S.identity)
@@ -731,6 +774,7 @@ class Context:
         req.type = int(type)
         req.iface = _b(iface)
         req.image = _b(image)
+        req.program_id, req.link_id = program_id, link_id
         granted = ctypes.c_int(0)
         self._check(lib.bpfman_authorize(byref(granted), self._ctx, byref(ident), byref(req)),
                     "bpfman_authorize")

@@ -130,6 +130,18 @@ class ReportKind(enum.IntEnum):
     PIN = 4
 
 
+class EventKind(enum.IntEnum):
+    """enum bpfman_event_kind (BPFMAN_EVENT_*): what a change-feed event says happened."""
+
+    LOADED = 1
+    ATTACHED = 2
+    DETACHED = 3
+    UNLOADED = 4
+    REPAIRED = 5
+    RESTORED = 6
+    UPDATED = 7
+
+
 class SignFormat(enum.IntEnum):
     """enum bpfman_sign_format (BPFMAN_SIGN_*)."""
 

@@ -9,7 +9,9 @@ from typing import Any, Callable, Optional
 
 from ._lib import c_free, lib
 from .errors import error_for
-from .enums import ApplyOutcome, ApplyVerb, Direction, ProgramType, RenderFormat, ReportKind, Status
+from .enums import (
+    ApplyOutcome, ApplyVerb, Direction, EventKind, ProgramType, RenderFormat, ReportKind, Status,
+)
 
 
 def _s(b: Optional[bytes]) -> str:
@@ -60,6 +62,8 @@ class Program:
     kernel_loaded: bool
     image: Optional[str]
     image_digest: Optional[str]
+    # The identity that loaded it through bpfmand ("uid:1000"), or None.
+    owner: Optional[str]
     status: Status
 
     @classmethod
@@ -105,6 +109,7 @@ class Program:
             kernel_loaded=lib.bpfman_program__kernel_loaded(h),
             image=_opt(lib.bpfman_program__image(h)),
             image_digest=_opt(lib.bpfman_program__image_digest(h)),
+            owner=_opt(lib.bpfman_program__owner(h)),
             status=Status(lib.bpfman_program__status(h)),
         )
 
@@ -222,6 +227,46 @@ class Report:
                               new_id=lib.bpfman_report__new_id(h, i),
                               message=_s(lib.bpfman_report__message(h, i)))
                    for i in range(lib.bpfman_report__cnt(h))],
+        )
+
+
+@dataclass(frozen=True)
+class Event:
+    """One change to the recorded state, from the change feed (bpfman/event.h).
+    ``old_program_id`` is set on RESTORED programs: the ID before the reboot."""
+
+    seq: int
+    kind: EventKind
+    time_ns: int
+    program_id: int
+    link_id: int
+    old_program_id: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Events:
+    """Events read after a cursor. ``gap``: some after the cursor were pruned
+    (or the cursor is ahead of the feed), so re-read the state rather than
+    trust a copy; ``last_seq``: the newest seq recorded when read."""
+
+    events: list[Event]
+    gap: bool
+    last_seq: int
+
+    @classmethod
+    def _from_handle(cls, h: Any) -> Events:
+        return cls(
+            events=[Event(seq=lib.bpfman_events__seq(h, i),
+                          kind=EventKind(lib.bpfman_events__kind(h, i)),
+                          time_ns=lib.bpfman_events__time_ns(h, i),
+                          program_id=lib.bpfman_events__program_id(h, i),
+                          link_id=lib.bpfman_events__link_id(h, i),
+                          old_program_id=lib.bpfman_events__old_program_id(h, i),
+                          message=_s(lib.bpfman_events__message(h, i)))
+                    for i in range(lib.bpfman_events__cnt(h))],
+            gap=bool(lib.bpfman_events__gap(h)),
+            last_seq=lib.bpfman_events__last_seq(h),
         )
 
 

@@ -116,6 +116,7 @@ ENUMS: dict[str, tuple[str, type[enum.IntEnum]]] = {
     "bpfman_render_format": ("BPFMAN_RENDER_", bpfman.RenderFormat),
     "bpfman_role": ("BPFMAN_ROLE_", bpfman.Role),
     "bpfman_status": ("BPFMAN_STATUS_", bpfman.Status),
+    "bpfman_event_kind": ("BPFMAN_EVENT_", bpfman.EventKind),
 }
 # Proceed-on macros, by prefix.
 FLAGS: dict[str, type[enum.IntFlag]] = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 import bpfman
-from conftest import Sandbox
+from conftest import Sandbox, bpf_obj
 
 R = bpfman.Role
 T = bpfman.ProgramType
@@ -74,3 +74,40 @@ def test_bad_config_section_is_invalid(sandbox: Sandbox) -> None:
 
 def test_role_names() -> None:
     assert [r.bpfman_name for r in R] == ["none", "read", "operate", "admin"]
+
+
+def test_owner_rule_on_recorded_programs(sandbox: Sandbox) -> None:
+    # uid 4242 and 4343 are operators; a program records who loaded it.
+    with open(sandbox.kwargs["config_path"], "w") as f:
+        f.write("authorization:\n  rules:\n"
+                "    - {name: alice, uid: 4242, role: operate}\n"
+                "    - {name: bob, uid: 4343, role: operate, program_types: [xdp]}\n")
+    alice = bpfman.identity_name(uid=4242)
+    assert alice == "uid:4242"
+    assert bpfman.identity_name(cert_subject="/CN=app/O=example") == "cert:/CN=app/O=example"
+    with pytest.raises(ValueError):
+        bpfman.identity_name()
+    with sandbox.context() as ctx:
+        mine, = ctx.load_file(bpf_obj("tracepoint_counter"), ["tracepoint:count_getpid"],
+                              owner=alice)
+        nobody, = ctx.load_file(bpf_obj("tracepoint_counter"), ["tracepoint:count_getpid"])
+        try:
+            assert mine.owner == alice and ctx.get_program(mine.id).owner == alice
+            assert nobody.owner is None
+            assert ctx.authorize("Unload", R.OPERATE, uid=4242, gid=4242,
+                                 program_id=mine.id) is R.OPERATE
+            with pytest.raises(bpfman.PermissionDeniedError) as e:
+                ctx.authorize("Unload", R.OPERATE, uid=4343, gid=4343, program_id=mine.id)
+            msg = str(e.value)
+            assert "program %d" % mine.id in msg and "owner is uid:4242" in msg and "bob" in msg
+            # No owner (loaded without bpfmand): only an admin acts on it.
+            with pytest.raises(bpfman.PermissionDeniedError) as e:
+                ctx.authorize("Unload", R.OPERATE, uid=4242, gid=4242, program_id=nobody.id)
+            assert "owner is none" in str(e.value)
+            assert ctx.authorize("Unload", R.OPERATE, uid=0, gid=0,
+                                 program_id=nobody.id) is R.ADMIN
+            with pytest.raises(bpfman.NotFoundError):
+                ctx.authorize("Detach", R.OPERATE, uid=4242, gid=4242, link_id=999999)
+        finally:
+            ctx.unload(mine.id)
+            ctx.unload(nobody.id)

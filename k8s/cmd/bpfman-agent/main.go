@@ -15,8 +15,12 @@ import (
 	v1alpha1 "github.com/libbpfman/libbpfman/k8s/api/v1alpha1"
 	"github.com/libbpfman/libbpfman/k8s/internal/agent"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/fields"
+	klabels "k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
@@ -85,10 +89,26 @@ func run(node, labelText, netns string, retry time.Duration, opts *bpfman.Option
 	if err := corev1.AddToScheme(scheme); err != nil {
 		return err
 	}
+	// The agent reads only its own Node, its own node's BpfPrograms and its
+	// own BpfNodeInventory: the cache watches just those, so another
+	// node's writes neither reach this agent nor start a pass here (with
+	// every BpfProgram and inventory watched, each agent ran a pass for
+	// every other node's status update: doc/benchmarks.md, "Kubernetes").
+	own := fields.OneTermEqualSelector("metadata.name", node)
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 scheme,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
+		// The *Program kinds are read as unstructured objects, which
+		// controller-runtime's client reads from the API server unless
+		// told otherwise: every pass listed all eight kinds over the
+		// network although the watches keep them in the cache.
+		Client: client.Options{Cache: &client.CacheOptions{Unstructured: true}},
+		Cache: cache.Options{ByObject: map[client.Object]cache.ByObject{
+			&corev1.Node{}:               {Field: own},
+			&v1alpha1.BpfNodeInventory{}: {Field: own},
+			&v1alpha1.BpfProgram{}:       {Label: klabels.SelectorFromSet(klabels.Set{"kubernetes.io/hostname": node})},
+		}},
 	})
 	if err != nil {
 		return err

@@ -1,0 +1,234 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The owner rule and the limits on operations that act on recorded
+programs (doc/api.md, "Authorization"), through Python grpcio clients
+running as other users:
+
+- a program loaded through bpfmand records its caller's identity
+  ("uid:N") as owner, shown by bpfmanctl get/list -o json;
+- another operate identity may not Unload, Attach to, Detach or UpdateLink
+  it, nor Load sharing its maps (map_owner_id) (PERMISSION_DENIED naming the identity, the program, its owner and the
+  rule), and nothing changes; the owner and an admin may;
+- a program loaded by bpfmanctl (no owner) is admin-only;
+- a rule's limits (program types, here) hold on Unload and Detach too: the
+  daemon restarted with a narrower rule refuses them on its own program;
+- a v3 state database (before programs.owner) gets the column on open.
+
+usage: test_owner.py BPFMAND BPFMANCTL PROTO_DIR BPF_OBJ_DIR"""
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+from daemon_env import Daemon, check, fail, gen_stubs
+
+bpfmand, bpfmanctl, proto_dir, obj_dir = sys.argv[1:5]
+obj_dir = os.path.abspath(obj_dir)
+here = os.path.dirname(os.path.abspath(__file__))
+stub_dir = tempfile.mkdtemp(prefix="bpfmand-stubs-")
+gen_stubs(proto_dir, stub_dir)
+os.chmod(stub_dir, 0o755)  # the clients run as other users
+import bpfman_pb2 as pb  # noqa: E402
+import bpfman_pb2_grpc  # noqa: E402
+
+ALICE, BOB, CAROL = 4242, 4343, 4444
+RULES = """authorization:
+  rules:
+    - name: alice
+      uid: %d
+      role: operate
+    - name: bob
+      uid: %d
+      role: operate
+    - name: carol
+      uid: %d
+      role: operate
+      program_types: [%s]
+"""
+TP = os.path.join(obj_dir, "tracepoint_counter.bpf.o")
+
+
+class Restartable(Daemon):
+    """A Daemon that can be restarted on the same state with another
+    config (the config is read once per process)."""
+
+    def restart(self, config):
+        # 0: a clean exit (under ASan, no leak or error report either).
+        rc = self.stop()
+        check(rc == 0, "bpfmand exited %d at SIGTERM: %s" % (rc, self.logtext()))
+        open(self.config, "w").write(config)
+        self.log = open(os.path.join(self.tmp, "bpfmand.log"), "a+")
+        if os.path.exists(self.sock):
+            os.unlink(self.sock)
+        self.proc = subprocess.Popen([bpfmand, "--listen", "unix:" + self.sock,
+                                      "--config", self.config],
+                                     env=self.env, stdout=self.log, stderr=self.log)
+        for _ in range(200):
+            if os.path.exists(self.sock):
+                break
+            if self.proc.poll() is not None:
+                fail("bpfmand exited %d at restart: %s" % (self.proc.returncode, self.logtext()))
+            time.sleep(0.05)
+        else:
+            fail("bpfmand did not come back within 10 s")
+        os.chmod(self.sock, 0o666)
+        import grpc
+        self.channel = grpc.insecure_channel("unix:" + self.sock)
+
+
+d = Restartable(bpfmand, config=RULES % (ALICE, BOB, CAROL, "tracepoint"))
+py = sys.executable
+
+
+def as_user(uid, *calls):
+    def drop():
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+    out = subprocess.run([py, os.path.join(here, "authz_client.py"), stub_dir, d.sock, obj_dir]
+                         + list(calls), preexec_fn=drop, capture_output=True, text=True, timeout=120)
+    check(out.returncode == 0, "client as uid %d failed: %s" % (uid, out.stderr))
+    return json.loads(out.stdout)
+
+
+def ctl(*args):
+    r = subprocess.run([bpfmanctl] + list(args), env=d.env, capture_output=True, text=True,
+                       timeout=60)
+    check(r.returncode == 0, "bpfmanctl %s: rc %d %s" % (" ".join(args), r.returncode, r.stderr))
+    return r.stdout
+
+
+def state():
+    """Programs with their owners and links: what a refusal must not change."""
+    progs = json.loads(ctl("list", "programs", "-o", "json"))
+    links = json.loads(ctl("list", "links", "-o", "json"))
+    return (sorted((p["id"], p.get("owner")) for p in progs),
+            sorted((ln["id"], ln["program_id"]) for ln in links))
+
+
+def denied(r, *words):
+    m = r.get("message", "")
+    check(not r["ok"] and r["code"] == "PERMISSION_DENIED" and all(w in m for w in words),
+          "%s: expected PERMISSION_DENIED naming %s, got %s" % (r["call"], words, r))
+
+
+try:
+    os.chmod(d.tmp, 0o755)
+    os.chmod(d.sock, 0o666)
+
+    # alice loads and attaches: she owns the program, recorded and shown.
+    r = as_user(ALICE, "load-tracepoint")
+    check(r[0]["ok"], "alice Load: %s" % r[0])
+    aid = r[0]["ids"][0]
+    r = as_user(ALICE, "attach-tp:%d" % aid)
+    check(r[0]["ok"] and r[0]["link_id"], "alice Attach to her program: %s" % r[0])
+    alink = r[0]["link_id"]
+    got = json.loads(ctl("get", "program", str(aid), "-o", "json"))
+    got = got[0] if isinstance(got, list) else got
+    check(got.get("owner") == "uid:%d" % ALICE, "bpfmanctl get shows owner %r" % got.get("owner"))
+    check(any(p["id"] == aid and p.get("owner") == "uid:%d" % ALICE
+              for p in json.loads(ctl("list", "programs", "-o", "json"))),
+          "bpfmanctl list -o json does not show alice as owner")
+    yaml_out = ctl("get", "program", str(aid), "-o", "yaml")
+    check('owner: "uid:%d"' % ALICE in yaml_out,
+          "bpfmanctl get -o yaml does not show the owner: %s" % yaml_out)
+    print("ok: a Load through bpfmand records its caller as owner, shown by bpfmanctl")
+
+    # bob (operate too) may not act on it; nothing changes.
+    before = state()
+    r = as_user(BOB, "unload:%d" % aid, "detach:%d" % alink, "attach-tp:%d" % aid,
+                "update-link:%d" % alink, "load-tracepoint-maps:%d" % aid)
+    for x, op in zip(r, ("Unload", "Detach", "Attach", "UpdateLink", "Load with the maps of")):
+        denied(x, "uid %d" % BOB, "may not %s program %d" % (op, aid),
+               "owner is uid:%d" % ALICE, "'bob'", "admin may act on any program")
+    check(state() == before, "refused calls changed the state: %s -> %s" % (before, state()))
+    # An ID nobody recorded is NOT_FOUND (not a refusal that hides it).
+    r = as_user(BOB, "unload:%d" % 4000000000, "detach:%d" % 987654321)
+    check(r[0]["code"] == "NOT_FOUND" and "not managed by bpfman" in r[0]["message"],
+          "bob Unload of an unknown ID: %s" % r[0])
+    check(r[1]["code"] == "NOT_FOUND" and "not recorded" in r[1]["message"],
+          "bob Detach of an unknown link: %s" % r[1])
+    # alice may share the maps of her own program.
+    r = as_user(ALICE, "load-tracepoint-maps:%d" % aid)
+    check(r[0]["ok"], "alice Load sharing her own program's maps: %s" % r[0])
+    r = as_user(ALICE, "unload:%d" % r[0]["ids"][0])
+    check(r[0]["ok"], "alice Unload of the map sharer: %s" % r[0])
+    print("ok: another operate identity may not unload, detach, attach, update it or share its maps")
+
+    # bob acts on his own program; alice on hers.
+    r = as_user(BOB, "load-tracepoint")
+    check(r[0]["ok"], "bob Load: %s" % r[0])
+    bid = r[0]["ids"][0]
+    r = as_user(BOB, "attach-tp:%d" % bid)
+    check(r[0]["ok"], "bob Attach to his own: %s" % r[0])
+    r = as_user(BOB, "detach:%d" % r[0]["link_id"], "unload:%d" % bid)
+    check(r[0]["ok"] and r[1]["ok"], "bob Detach/Unload of his own: %s" % r)
+    r = as_user(ALICE, "detach:%d" % alink)
+    check(r[0]["ok"], "alice Detach of her link: %s" % r[0])
+
+    # A program loaded by bpfmanctl has no owner: admin only.
+    out = json.loads(ctl("load", "file", "-p", TP, "--programs", "tracepoint:count_getpid",
+                         "-o", "json"))
+    cid = out[0]["id"]
+    check(out[0].get("owner") is None, "a bpfmanctl load has owner %r" % out[0].get("owner"))
+    r = as_user(ALICE, "unload:%d" % cid, "attach-tp:%d" % cid)
+    for x in r:
+        denied(x, "program %d" % cid, "owner is none", "bpfmanctl", "'alice'")
+    # root (admin by default) may act on any program.
+    api = bpfman_pb2_grpc.BpfmanStub(d.channel)
+    link = api.Attach(pb.AttachRequest(id=aid, attach=pb.AttachInfo(
+        tracepoint_attach_info=pb.TracepointAttachInfo(tracepoint="syscalls/sys_enter_getpid"))),
+        timeout=30).link_id
+    api.Detach(pb.DetachRequest(link_id=link), timeout=30)
+    api.Unload(pb.UnloadRequest(id=aid), timeout=30)
+    api.Unload(pb.UnloadRequest(id=cid), timeout=30)
+    check(state() == ([], []), "left after the admin's unloads: %s" % (state(),))
+    print("ok: no owner is admin-only; an admin acts on anyone's program")
+
+    # Limits on Unload and Detach: carol's tracepoint, then her rule narrows
+    # to xdp (the daemon restarted with the new config).
+    r = as_user(CAROL, "load-tracepoint")
+    check(r[0]["ok"], "carol Load of a tracepoint: %s" % r[0])
+    kid = r[0]["ids"][0]
+    r = as_user(CAROL, "attach-tp:%d" % kid)
+    check(r[0]["ok"], "carol Attach: %s" % r[0])
+    klink = r[0]["link_id"]
+    d.restart(RULES % (ALICE, BOB, CAROL, "xdp"))
+    before = state()
+    r = as_user(CAROL, "detach:%d" % klink, "unload:%d" % kid, "attach-tp:%d" % kid)
+    for x, op in zip(r, ("Detach", "Unload", "Attach")):
+        denied(x, "uid %d" % CAROL, "may not %s a tracepoint program" % op, "'carol'",
+               "other program types")
+    check(state() == before, "refused calls changed the state: %s -> %s" % (before, state()))
+    d.restart(RULES % (ALICE, BOB, CAROL, "tracepoint"))
+    r = as_user(CAROL, "detach:%d" % klink, "unload:%d" % kid)
+    check(r[0]["ok"] and r[1]["ok"], "carol within her limits again: %s" % r)
+    print("ok: a rule's limits hold on Detach, Unload and Attach of a recorded program")
+
+    # Schema v3 (before programs.owner): the column is added on open, the
+    # rows keep everything and have no owner.
+    ctl("load", "file", "-p", TP, "--programs", "tracepoint:count_getpid")
+    rc = d.stop()
+    check(rc == 0, "bpfmand exited %d at SIGTERM: %s" % (rc, d.logtext()))
+    db = os.path.join(d.env["BPFMAN_STATE_DIR"], "state.db")
+    c = sqlite3.connect(db)
+    c.execute("ALTER TABLE programs DROP COLUMN owner")
+    c.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    c.commit()
+    c.close()
+    progs = json.loads(ctl("list", "programs", "-o", "json"))
+    check(len(progs) == 1 and progs[0].get("owner") is None, "after migration: %s" % progs)
+    c = sqlite3.connect(db)
+    cols = [row[1] for row in c.execute("PRAGMA table_info(programs)")]
+    ver = c.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+    c.close()
+    check("owner" in cols, "migration did not add programs.owner: %s" % cols)
+    check(int(ver) >= 4, "schema version after migration: %s" % ver)
+    ctl("unload", str(progs[0]["id"]))
+    print("ok: a schema v3 database gains programs.owner on open")
+finally:
+    d.cleanup(bpfmanctl)
+    shutil.rmtree(stub_dir, ignore_errors=True)
