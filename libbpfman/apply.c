@@ -6,6 +6,9 @@
  * (APPLY_META_*), kept in the state database with them. */
 #include "internal.h"
 #include "apply_internal.h"
+#include "image/auth.h"
+#include "image/reference.h"
+#include "netns.h"
 
 #include <net/if.h>
 #include <stdio.h>
@@ -162,10 +165,19 @@ static int resolve_points(struct engine *e, const struct apply_obj *o, struct po
 		return -ENOMEM;
 	if (is_net(o)) {
 		size_t cnt = o->primary_iface ? 1 : o->interfaces_cnt;
+		const char *netns = OPTS_GET(e->opts, netns, NULL);
+		struct netns_guard guard;
 
+		/* Interfaces are the node's: looked up in its namespace. */
+		err = netns_enter(e->ctx, netns, &guard);
+		if (err) {
+			free(pts);
+			return err;
+		}
 		if (o->primary_iface) {
 			err = apply_primary_iface(e->ctx, &primary);
 			if (err) {
+				netns_leave(&guard);
 				free(pts);
 				return err;
 			}
@@ -175,10 +187,13 @@ static int resolve_points(struct engine *e, const struct apply_obj *o, struct po
 			struct point *p = &pts[n++];
 
 			if (!if_nametoindex(ifn)) {
+				netns_leave(&guard);
 				free(pts);
 				return bpfman_err(e->ctx, -ENODEV,
-						  "interface %s does not exist on node %s; fix spec.interfaceselector or create the interface",
-						  ifn, e->node.name);
+						  "interface %s does not exist on node %s%s%s; fix spec.interfaceselector or create the interface",
+						  ifn, e->node.name,
+						  str_empty(netns) ? "" : " in network namespace ",
+						  str_empty(netns) ? "" : netns);
 			}
 			bpfman_attach_opts_init(&p->opts, sizeof(p->opts));
 			if (o->type == BPFMAN_PROG_TYPE_XDP)
@@ -189,7 +204,9 @@ static int resolve_points(struct engine *e, const struct apply_obj *o, struct po
 			p->opts.priority = o->priority;
 			p->opts.proceed_on = o->type == BPFMAN_PROG_TYPE_TCX ? 0 : want_proceed(o);
 			p->opts.direction = o->direction;
+			p->opts.netns = str_empty(netns) ? NULL : netns;
 		}
+		netns_leave(&guard);
 		/* attach_point() passes the interface part of the key */
 	} else if (o->type == BPFMAN_PROG_TYPE_TRACEPOINT) {
 		for (size_t i = 0; i < o->tracepoints_cnt; i++) {
@@ -301,15 +318,83 @@ static int unload_progs(struct engine *e, size_t idx, struct bpfman_program **pr
 	return 0;
 }
 
-/* Registry access for this document: the secret the caller resolved for
- * its imagepullsecret, else the opts' registry settings. */
-static void registry_for(struct engine *e, const struct apply_obj *o,
-			 struct bpfman_registry_opts *reg)
+/* Whether the document's image must come from the registry (so its pull
+ * secret matters): policy Always, or IfNotPresent and not cached yet. As
+ * with the kubelet's default, a cached image needs no credentials. */
+static bool needs_registry(struct engine *e, const struct apply_obj *o)
+{
+	struct bpfman_image *img = NULL;
+
+	if (o->pull_policy == BPFMAN_PULL_NEVER)
+		return false;
+	if (o->pull_policy == BPFMAN_PULL_ALWAYS)
+		return true;
+	if (bpfman_image__get(&img, e->ctx, o->image_url)) {
+		bpfman_err_clear(e->ctx);
+		return true;
+	}
+	bpfman_image__free(img);
+	return false;
+}
+
+static bool secret_matches(const char *name, const char *ns, const struct apply_obj *o)
+{
+	return name && !strcmp(name, o->secret_name) &&
+	       !(o->secret_ns && ns && strcmp(ns, o->secret_ns));
+}
+
+/* Credentials from the pull secret named by the document, for the image's
+ * registry. Fails with a sentence naming the secret and the fix. */
+static int pull_secret_creds(struct engine *e, const struct apply_obj *o,
+			     const struct bpfman_apply_pull_secret *ps, struct registry_creds *creds)
+{
+	_cleanup_(image_ref_clearp) struct image_ref ref = { 0 };
+	_cleanup_free_ char *what = NULL;
+	const char *ns = o->secret_ns ? o->secret_ns : ps->ns ? ps->ns : "";
+	int err;
+
+	what = str_printf("the Secret %s%s%s", ns, *ns ? "/" : "", o->secret_name);
+	if (!what)
+		return -ENOMEM;
+	if (ps->problem || !ps->auths)
+		return bpfman_err(e->ctx, -ENOENT,
+				  "%s: spec.bytecode.image.imagepullsecret names %s, which cannot be used: %s",
+				  o->origin, what + 4, ps->problem ? ps->problem : "no content");
+	err = image_ref_parse(e->ctx, o->image_url, &ref);
+	if (err)
+		return err;
+	err = auth_lookup_text(e->ctx, what, ps->auths, ps->legacy, ref.registry, ref.repository,
+			       creds);
+	if (err) {
+		char why[1024];
+
+		snprintf(why, sizeof(why), "%s", bpfman_errmsg(e->ctx)); /* the ctx's buffer */
+		return bpfman_err(e->ctx, err, "%s: spec.bytecode.image.imagepullsecret: %s",
+				  o->origin, why);
+	}
+	if (!creds->username)
+		return bpfman_err(e->ctx, -EACCES,
+				  "%s: spec.bytecode.image.imagepullsecret: %s has no credentials for the registry %s; add them (kubectl create secret docker-registry %s%s%s --docker-server=%s --docker-username=... --docker-password=...) or name another secret",
+				  o->origin, what + 4, ref.registry, o->secret_name, *ns ? " -n " : "",
+				  ns, ref.registry);
+	return 0;
+}
+
+/* Registry access for this document: the credentials the caller resolved
+ * for its imagepullsecret (opts.secrets, then opts.pull_secrets), else the
+ * opts' registry settings. A pull secret is used only when the image must
+ * come from the registry; creds holds what was picked from it (the
+ * caller clears it after the pull). */
+static int registry_for(struct engine *e, const struct apply_obj *o,
+			struct bpfman_registry_opts *reg, struct registry_creds *creds)
 {
 	const struct bpfman_registry_opts *base = OPTS_GET(e->opts, registry, NULL);
 	const struct bpfman_apply_secret *secrets = OPTS_GET(e->opts, secrets, NULL);
 	size_t cnt = OPTS_GET(e->opts, secrets_cnt, 0);
+	const struct bpfman_apply_pull_secret *ps = OPTS_GET(e->opts, pull_secrets, NULL);
+	size_t ps_cnt = OPTS_GET(e->opts, pull_secrets_cnt, 0);
 
+	memset(creds, 0, sizeof(*creds));
 	bpfman_registry_opts_init(reg, sizeof(*reg));
 	if (base) {
 		reg->username = OPTS_GET(base, username, NULL);
@@ -318,15 +403,32 @@ static void registry_for(struct engine *e, const struct apply_obj *o,
 		reg->progress = OPTS_GET(base, progress, NULL);
 		reg->progress_user_data = OPTS_GET(base, progress_user_data, NULL);
 	}
-	for (size_t i = 0; o->secret_name && secrets && i < cnt; i++) {
-		if (!secrets[i].name || strcmp(secrets[i].name, o->secret_name))
-			continue;
-		if (o->secret_ns && secrets[i].ns && strcmp(secrets[i].ns, o->secret_ns))
+	if (!o->secret_name)
+		return 0;
+	for (size_t i = 0; secrets && i < cnt; i++) {
+		if (!secret_matches(secrets[i].name, secrets[i].ns, o))
 			continue;
 		reg->username = secrets[i].username;
 		reg->password = secrets[i].password;
-		break;
+		return 0;
 	}
+	for (size_t i = 0; ps && i < ps_cnt; i++) {
+		int err;
+
+		if (!secret_matches(ps[i].name, ps[i].ns, o))
+			continue;
+		if (!needs_registry(e, o))
+			return 0;
+		err = pull_secret_creds(e, o, &ps[i], creds);
+		if (err) {
+			registry_creds_clear(creds);
+			return err;
+		}
+		reg->username = creds->username;
+		reg->password = creds->password;
+		return 0;
+	}
+	return 0;
 }
 
 /* The map owner named by mapownerselector: the program of another object
@@ -397,11 +499,15 @@ static int load_new(struct engine *e, const struct apply_obj *o, const char *own
 		    .metadata_cnt = 2, .map_owner_id = map_owner);
 	if (o->image_url) {
 		struct bpfman_registry_opts reg;
+		struct registry_creds creds;
 
-		registry_for(e, o, &reg);
+		err = registry_for(e, o, &reg, &creds);
+		if (err)
+			return err;
 		BPFMAN_OPTS(bpfman_pull_opts, po, .policy = BPFMAN_PULL_IF_NOT_PRESENT,
 			    .registry = &reg);
 		err = bpfman_program__load_image(&progs, &cnt, e->ctx, o->image_url, &lo, &po);
+		registry_creds_clear(&creds);
 	} else {
 		err = bpfman_program__load_file(&progs, &cnt, e->ctx, o->path, &lo);
 	}
@@ -534,7 +640,9 @@ static int apply_links(struct engine *e, size_t idx, const struct apply_obj *o, 
 		for (j = 0; j < nlinks; j++) {
 			const char *ap = links[j] ? link_meta(links[j], APPLY_META_ATTACH) : NULL;
 
-			if (!used[j] && ap && !strcmp(ap, pts[i].key)) {
+			if (!used[j] && ap && !strcmp(ap, pts[i].key) &&
+			    (!is_net(o) || !strcmp(str_or_empty(bpfman_link__netns(links[j])),
+						    str_or_empty(pts[i].opts.netns)))) {
 				l = links[j];
 				used[j] = true;
 				break;
@@ -637,11 +745,15 @@ static int image_digest(struct engine *e, const struct apply_obj *o, char **ret)
 		}
 	} else {
 		struct bpfman_registry_opts reg;
+		struct registry_creds creds;
 
-		registry_for(e, o, &reg);
+		err = registry_for(e, o, &reg, &creds);
+		if (err)
+			return err;
 		BPFMAN_OPTS(bpfman_pull_opts, po, .policy = (enum bpfman_pull_policy)o->pull_policy,
 			    .registry = &reg);
 		err = bpfman_image__pull(&img, e->ctx, o->image_url, &po);
+		registry_creds_clear(&creds);
 		if (err)
 			return err;
 	}

@@ -148,12 +148,28 @@ bool apply_selector_matches(const struct apply_selector *sel,
 	return true;
 }
 
+/* The calling thread's network namespace (the engine may have moved it into
+ * the node's): /proc/net shows the thread group leader's. */
+static FILE *proc_net(const char *name)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/thread-self/net/%s", name);
+	f = fopen(path, "re");
+	if (!f && errno == ENOENT) { /* before Linux 3.17 */
+		snprintf(path, sizeof(path), "/proc/net/%s", name);
+		f = fopen(path, "re");
+	}
+	return f;
+}
+
 /* /proc/net/route lists this network namespace's IPv4 routes; the default
  * route has destination and mask 0. Among several, the lowest metric wins,
  * as the kernel would choose. /proc/net/ipv6_route is the fallback. */
 static int primary_v4(char **ret)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/net/route", "re");
+	_cleanup_fclose_ FILE *f = proc_net("route");
 	char line[512], best[IF_NAMESIZE + 1] = "";
 	unsigned long best_metric = (unsigned long)-1;
 
@@ -183,7 +199,7 @@ static int primary_v4(char **ret)
 
 static int primary_v6(char **ret)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/net/ipv6_route", "re");
+	_cleanup_fclose_ FILE *f = proc_net("ipv6_route");
 	char line[512], best[IF_NAMESIZE + 1] = "";
 	unsigned long best_metric = (unsigned long)-1;
 

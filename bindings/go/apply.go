@@ -22,6 +22,23 @@ type ApplyOptions struct {
 	NodeLabels    map[string]string
 	NodeLabelsSet bool
 	Secrets       []ApplySecret
+	// PullSecrets are struct bpfman_apply_pull_secret: pull secrets as
+	// auth-file text; the engine picks the image registry's credentials.
+	PullSecrets []ApplyPullSecret
+	// Netns is the network namespace (a path) where interfaces are
+	// resolved and network programs attached; "" for the caller's.
+	Netns string
+}
+
+// ApplyPullSecret is struct bpfman_apply_pull_secret: a Kubernetes pull
+// Secret's .dockerconfigjson (or, Legacy, .dockercfg) text for documents
+// whose imagepullsecret names Name (and Namespace, "" for any); Problem
+// instead says why the secret could not be read.
+type ApplyPullSecret struct {
+	Name, Namespace string
+	Auths           string
+	Legacy          bool
+	Problem         string
 }
 
 // ApplySecret is struct bpfman_apply_secret: credentials for the documents
@@ -86,6 +103,19 @@ func (ctx *Context) ParseManifest(origin string, text []byte) (*Manifest, error)
 	})
 }
 
+// AddToManifest parses more documents into m
+// (bpfman_manifest__add_buffer): each text keeps its own origin in error
+// and status sentences ("XdpProgram/x: document 1: ...").
+func (ctx *Context) AddToManifest(m *Manifest, origin string, text []byte) error {
+	var cm cmem
+	defer cm.free()
+	return ctx.do("bpfman_manifest__add_buffer", func(c *C.struct_bpfman_ctx) C.int {
+		buf := cm.alloc(len(text))
+		copy(unsafe.Slice((*byte)(buf), len(text)), text)
+		return C.bpfman_manifest__add_buffer(m.m, c, cm.str(origin), buf, C.size_t(len(text)))
+	})
+}
+
 // ParseManifestFile reads a file or a directory's *.yaml, *.yml and *.json
 // files (bpfman_manifest__add_file).
 func (ctx *Context) ParseManifestFile(path string) (*Manifest, error) {
@@ -145,6 +175,25 @@ func applyOpts(o *ApplyOptions, cm *cmem) *C.struct_bpfman_apply_opts {
 			arr[i].password = cm.str(s.Password)
 		}
 		opts.secrets, opts.secrets_cnt = &arr[0], C.size_t(len(o.Secrets))
+	}
+	if len(o.PullSecrets) > 0 {
+		arr := unsafe.Slice((*C.struct_bpfman_apply_pull_secret)(cm.alloc(len(o.PullSecrets)*C.sizeof_struct_bpfman_apply_pull_secret)), len(o.PullSecrets))
+		for i, s := range o.PullSecrets {
+			arr[i].name = cm.str(s.Name)
+			if s.Namespace != "" {
+				arr[i].ns = cm.str(s.Namespace)
+			}
+			if s.Problem != "" {
+				arr[i].problem = cm.str(s.Problem)
+			} else {
+				arr[i].auths = cm.str(s.Auths)
+			}
+			arr[i].legacy = C.bool(s.Legacy)
+		}
+		opts.pull_secrets, opts.pull_secrets_cnt = &arr[0], C.size_t(len(o.PullSecrets))
+	}
+	if o.Netns != "" {
+		opts.netns = cm.str(o.Netns)
 	}
 	return opts
 }

@@ -66,6 +66,27 @@ struct bpfman_apply_secret {
 	const char *password;
 };
 
+/* A pull secret as the caller read it (the Kubernetes agent: a Secret of
+ * type kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg). The
+ * engine picks the credentials for the image's registry from `auths` as it
+ * does from an auth file (the most specific key wins). A document whose
+ * imagepullsecret matches an entry fails (NotLoaded, with a sentence naming
+ * the secret and the fix) when the entry has a `problem`, or has no
+ * credentials for the image's registry, and the image has to be pulled
+ * (policy Always, or not in the cache yet). */
+struct bpfman_apply_pull_secret {
+	const char *name;
+	const char *ns; /* the secret's namespace; NULL matches any */
+	/* The secret's .dockerconfigjson text ({"auths": {HOST: {"auth":
+	 * base64(user:password)} or {"username", "password"}}}), or with
+	 * legacy its .dockercfg (the "auths" map itself). NULL with problem. */
+	const char *auths;
+	bool legacy;
+	/* Why the caller could not read the secret, a sentence ("not found in
+	 * the API server: create it with ..."); NULL when auths is set. */
+	const char *problem;
+};
+
 struct bpfman_apply_opts {
 	size_t sz;
 	/* This node's name; default node.name from the config file, else the
@@ -81,6 +102,16 @@ struct bpfman_apply_opts {
 	const struct bpfman_registry_opts *registry;
 	const struct bpfman_apply_secret *secrets;
 	size_t secrets_cnt;
+	/* Pull secrets as auth-file text, matched by name (and namespace)
+	 * like `secrets`; `secrets` is looked at first. */
+	const struct bpfman_apply_pull_secret *pull_secrets;
+	size_t pull_secrets_cnt;
+	/* The network namespace (a path such as /var/run/netns/NAME) in which
+	 * interfaces are resolved (interfaceselector, primarynodeinterface)
+	 * and XDP/TC/TCX programs attached; NULL or "" for the caller's. A
+	 * link of an object in another namespace than this is moved here
+	 * (detached, attached again). */
+	const char *netns;
 	size_t : 0;
 };
 BPFMAN_API void bpfman_apply_opts_init(struct bpfman_apply_opts *opts, size_t sz);

@@ -183,8 +183,8 @@ static char *normalise_key(const char *key)
 			  canon ? canon : p, slash);
 }
 
-static int decode_auth(struct bpfman_ctx *ctx, const char *path, const char *key,
-		       const char *b64, struct registry_creds *ret)
+static int decode_auth(struct bpfman_ctx *ctx, const char *what, const char *source,
+		       const char *key, const char *b64, struct registry_creds *ret)
 {
 	size_t len = strlen(b64), out_len;
 	_cleanup_free_ unsigned char *out = NULL;
@@ -213,7 +213,7 @@ static int decode_auth(struct bpfman_ctx *ctx, const char *path, const char *key
 	*colon = '\0';
 	ret->username = strdup((char *)out);
 	ret->password = strdup(colon + 1);
-	ret->source = strdup(path);
+	ret->source = strdup(source);
 	explicit_bzero(out, out_len);
 	if (!ret->username || !ret->password || !ret->source) {
 		registry_creds_clear(ret);
@@ -222,8 +222,8 @@ static int decode_auth(struct bpfman_ctx *ctx, const char *path, const char *key
 	return 0;
 bad:
 	return bpfman_err(ctx, -EINVAL,
-			  "the auth file %s has an entry \"%s\" whose auth is not base64 of user:password; log in again or fix the file",
-			  path, key);
+			  "%s has an entry \"%s\" whose auth is not base64 of user:password; log in again or fix the file",
+			  what, key);
 }
 
 /* The candidates for registry/repository, most specific first. */
@@ -275,22 +275,23 @@ static void keys_free(char **keys, size_t n)
 	free(keys);
 }
 
-/* 0 with ret filled, -ENOENT when this file has nothing for us. */
-static int lookup_in_file(struct bpfman_ctx *ctx, const char *path, bool legacy,
-			  char **keys, size_t keys_cnt, struct registry_creds *ret)
+/* 0 with ret filled, -ENOENT when root (an auth file's JSON, consumed) has
+ * nothing for us. `what` names it in sentences ("the auth file PATH"),
+ * `source` in the debug line saying where credentials came from. */
+static int lookup_in_root(struct bpfman_ctx *ctx, const char *what, const char *source,
+			  json_t *root, bool legacy, char **keys, size_t keys_cnt,
+			  struct registry_creds *ret)
 {
-	json_t *root = NULL, *auths, *v, *best = NULL, *helpers;
+	json_t *auths, *v, *best = NULL, *helpers;
 	const char *key, *best_key = NULL;
+	const char *path = source;
 	size_t best_rank = keys_cnt;
 	int err;
 
-	if ((err = read_auth_file(ctx, path, &root)))
-		return err;
 	auths = legacy ? root : json_object_get(root, "auths");
 	if (auths && !json_is_object(auths)) {
 		json_decref(root);
-		return bpfman_err(ctx, -EINVAL, "the auth file %s: \"auths\" must be an object",
-				  path);
+		return bpfman_err(ctx, -EINVAL, "%s: \"auths\" must be an object", what);
 	}
 	json_object_foreach(auths, key, v) {
 		_cleanup_free_ char *norm = normalise_key(key);
@@ -324,17 +325,17 @@ static int lookup_in_file(struct bpfman_ctx *ctx, const char *path, bool legacy,
 	}
 	if (!json_is_object(best)) {
 		json_decref(root);
-		return bpfman_err(ctx, -EINVAL, "the auth file %s: the entry \"%s\" must be an object",
-				  path, best_key);
+		return bpfman_err(ctx, -EINVAL, "%s: the entry \"%s\" must be an object",
+				  what, best_key);
 	}
 	v = json_object_get(best, "auth");
 	if (json_is_string(v) && json_string_length(v)) {
-		err = decode_auth(ctx, path, best_key, json_string_value(v), ret);
+		err = decode_auth(ctx, what, source, best_key, json_string_value(v), ret);
 	} else if (json_is_string(json_object_get(best, "username")) &&
 		   json_is_string(json_object_get(best, "password"))) {
 		ret->username = strdup(json_string_value(json_object_get(best, "username")));
 		ret->password = strdup(json_string_value(json_object_get(best, "password")));
-		ret->source = strdup(path);
+		ret->source = strdup(source);
 		err = ret->username && ret->password && ret->source ? 0 : -ENOMEM;
 		if (err)
 			registry_creds_clear(ret);
@@ -346,6 +347,48 @@ static int lookup_in_file(struct bpfman_ctx *ctx, const char *path, bool legacy,
 	}
 	json_decref(root);
 	return err;
+}
+
+static int lookup_in_file(struct bpfman_ctx *ctx, const char *path, bool legacy,
+			  char **keys, size_t keys_cnt, struct registry_creds *ret)
+{
+	_cleanup_free_ char *what = str_printf("the auth file %s", path);
+	json_t *root = NULL;
+	int err;
+
+	if (!what)
+		return -ENOMEM;
+	if ((err = read_auth_file(ctx, path, &root)))
+		return err;
+	return lookup_in_root(ctx, what, path, root, legacy, keys, keys_cnt, ret);
+}
+
+int auth_lookup_text(struct bpfman_ctx *ctx, const char *what, const char *text, bool legacy,
+		     const char *registry, const char *repository, struct registry_creds *ret)
+{
+	char **keys = NULL;
+	size_t keys_cnt = 0, len = strlen(text);
+	json_error_t jerr;
+	json_t *root;
+	int err;
+
+	memset(ret, 0, sizeof(*ret));
+	if (len > AUTH_FILE_MAX)
+		return bpfman_err(ctx, -EFBIG, "%s is larger than %u bytes; refusing it", what,
+				  AUTH_FILE_MAX);
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root || !json_is_object(root)) {
+		json_decref(root);
+		return bpfman_err(ctx, -EINVAL, "%s is not a JSON object (line %d: %s); fix it",
+				  what, jerr.line, root ? "not an object" : jerr.text);
+	}
+	if ((err = lookup_keys(registry, repository, &keys, &keys_cnt))) {
+		json_decref(root);
+		return err == -EINVAL ? bpfman_err(ctx, err, "empty registry name") : err;
+	}
+	err = lookup_in_root(ctx, what, what, root, legacy, keys, keys_cnt, ret);
+	keys_free(keys, keys_cnt);
+	return err == -ENOENT ? 0 : err;
 }
 
 int auth_lookup(struct bpfman_ctx *ctx, const char *registry,

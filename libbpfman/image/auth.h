@@ -5,6 +5,8 @@
 #ifndef BPFMAN_IMAGE_AUTH_H
 #define BPFMAN_IMAGE_AUTH_H
 
+#include <stdbool.h>
+
 struct bpfman_ctx;
 
 struct registry_creds {
@@ -22,6 +24,13 @@ int auth_lookup(struct bpfman_ctx *ctx, const char *registry,
 		const char *password, const char *auth_file,
 		struct registry_creds *ret);
 void registry_creds_clear(struct registry_creds *c);
+
+/* The same lookup in auth-file text held in memory (a Kubernetes pull
+ * Secret's .dockerconfigjson, or with legacy its .dockercfg, whose whole
+ * object is the "auths" map). `what` names the text in sentences ("the
+ * Secret bpfman/regcred"). Nothing found is success with username NULL. */
+int auth_lookup_text(struct bpfman_ctx *ctx, const char *what, const char *text, bool legacy,
+		     const char *registry, const char *repository, struct registry_creds *ret);
 
 /* The files searched, in order, for the current environment (for docs
  * and error messages): malloc'ed NULL-terminated array. */

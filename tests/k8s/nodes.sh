@@ -1,7 +1,9 @@
 # Sourced after lib.sh by the tests that run agents: simulated nodes (a Node
 # object, an agent process with its own state dir and bpffs root under
-# /sys/fs/bpf/bpfman-test-k8s-*), the operator as a process, and a cleanup
-# that stops them and unloads whatever a node still holds.
+# /sys/fs/bpf/bpfman-test-k8s-*, and its own network namespace whose one
+# interface, n<NAME>-eth0, one end of a veth pair, carries its default
+# route), the operator as a process, and a cleanup that stops them,
+# unloads whatever a node still holds and removes the namespaces.
 #   nodes_init BUILDDIR  (builds k8s/, sets $bin)
 pids=()
 nodes=()
@@ -14,9 +16,41 @@ nodes_init() {
   mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing
 }
 root_of() { echo "/sys/fs/bpf/bpfman-test-k8s-$$-$1"; }
-ctl() {  # NODE ARGS...: bpfmanctl on a node's state
+# A node's network namespace (ip netns: /var/run/netns/NAME) and its
+# primary interface (the namespace end of its veth; the host end is
+# k8<pid><NAME>). Distinct interface names per node show that each agent
+# resolved primarynodeinterface in its own namespace.
+netns_name() { echo "bpfman-k8s-$$-$1"; }
+netns_of() { echo "/var/run/netns/$(netns_name "$1")"; }
+nic_of() { echo "n$1-eth0"; }
+netns_nodes=()
+node_netns() {  # NAME: creates node NAME's namespace, veth and default route
+  local ns host=k8$$$1 nic
+  ns=$(netns_name "$1") nic=$(nic_of "$1")
+  ip netns add "$ns"
+  netns_nodes+=("$1")
+  ip link add "$host" type veth peer name "$nic" netns "$ns"
+  ip link set "$host" up
+  ip -n "$ns" link set lo up
+  ip -n "$ns" link set "$nic" up
+  # A device route is enough for a default route: nothing is routed here.
+  ip -n "$ns" route add default dev "$nic"
+}
+# K8S_NODE_NETNS=0 (e.g. for many nodes in a benchmark): agents share this
+# host's namespace as before; in_netns then runs CMD here.
+k8s_node_netns=${K8S_NODE_NETNS:-1}
+in_netns() {  # NODE CMD...: CMD in node's network namespace only (nsenter,
+  # not ip netns exec, which remounts /sys and would hide /sys/fs/bpf)
   local n=$1; shift
-  BPFMAN_STATE_DIR=$k8s_work/state-$n BPFMAN_BPFFS_ROOT=$(root_of "$n") "$BPFMANCTL" "$@"
+  if [ -e "$(netns_of "$n")" ]; then
+    nsenter --net="$(netns_of "$n")" "$@"
+  else
+    "$@"
+  fi
+}
+ctl() {  # NODE ARGS...: bpfmanctl on a node's state, in its namespace
+  local n=$1; shift
+  BPFMAN_STATE_DIR=$k8s_work/state-$n BPFMAN_BPFFS_ROOT=$(root_of "$n") in_netns "$n" "$BPFMANCTL" "$@"
 }
 nprogs() { ctl "$1" list programs -o json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
 nodes_cleanup() {
@@ -29,6 +63,10 @@ for p in json.load(sys.stdin): print(p["id"])' 2>/dev/null | while read -r id; d
       ctl "$n" unload "$id" >/dev/null 2>&1 || true
     done
     rm -rf "$(root_of "$n")"
+  done
+  for n in "${netns_nodes[@]}"; do
+    ip link del "k8$$$n" 2>/dev/null || true
+    ip netns del "$(netns_name "$n")" 2>/dev/null || true
   done
   k8s_cleanup
 }
@@ -61,12 +99,21 @@ KC
   done
   agent_kc=$k8s_work/agent.kubeconfig operator_kc=$k8s_work/operator.kubeconfig
 }
-start_agent() {  # NAME: the agent of node-NAME
-  nodes+=("$1")
-  "$bin/bpfman-agent" --kubeconfig "${agent_kc:-$k8s_work/cp/kubeconfig}" --node-name "node-$1" \
-    --state-dir "$k8s_work/state-$1" --bpffs-root "$(root_of "$1")" \
-    --runtime-dir "$k8s_work/run-$1" --image-cache-dir "$k8s_work/cache-$1" \
-    >>"$k8s_work/agent-$1.log" 2>&1 &
+# start_agent NAME [ARGS...]: the agent of node-NAME (in node NAME's
+# network namespace, created on first start), with extra agent ARGS.
+start_agent() {
+  local n=$1; shift
+  [[ " ${nodes[*]} " == *" $n "* ]] || nodes+=("$n")
+  local netns=()
+  if [ "$k8s_node_netns" != 0 ]; then
+    [ -e "$(netns_of "$n")" ] || node_netns "$n"
+    netns=(--netns "$(netns_of "$n")")
+  fi
+  "$bin/bpfman-agent" --kubeconfig "${agent_kc:-$k8s_work/cp/kubeconfig}" --node-name "node-$n" \
+    --state-dir "$k8s_work/state-$n" --bpffs-root "$(root_of "$n")" \
+    --runtime-dir "$k8s_work/run-$n" --image-cache-dir "$k8s_work/cache-$n" \
+    "${netns[@]}" "$@" \
+    >>"$k8s_work/agent-$n.log" 2>&1 &
   pids+=($!)
 }
 start_operator() {  # [ARGS...] (default --deploy-agent=false: most tests run no DaemonSet)

@@ -1,22 +1,22 @@
 #!/usr/bin/env bash
 # bpfman-agent with network programs on this kernel (one program per hook:
 # the host refuses freplace, so no multi-program chain here; that runs in
-# the VM through bpfmanctl apply): an XdpProgram and a TcProgram on a veth
-# the test creates; kubectl patch of the priority is applied in place
+# the VM through bpfmanctl apply): an XdpProgram and a TcProgram on the
+# simulated node's interface (a veth end in its own network namespace,
+# nodes.sh); kubectl patch of the priority is applied in place
 # (same kernel program, same link); delete detaches.
 #   test-agent-net.sh BUILDDIR SRCDIR
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+K8S_NODE_NETNS=1  # this test is about the nodes' own namespaces
 . "$here/nodes.sh"
 nodes_init "${1:?usage: test-agent-net.sh BUILDDIR SRCDIR}"
-veth=k8v$$ peer=k8p$$
-trap 'ip link del "$veth" 2>/dev/null || true; nodes_cleanup' EXIT
-ip link add "$veth" type veth peer name "$peer"
-ip link set "$veth" up; ip link set "$peer" up
+trap nodes_cleanup EXIT
 k8s_start
 node_object a a
 start_operator
 start_agent a
+veth=$(nic_of a)  # in node-a's network namespace
 bpf=$builddir/tests/bpf
 
 k apply -f - <<Y
@@ -52,8 +52,10 @@ ids() { k get bpfprogram "$1" -o jsonpath='{.metadata.annotations.bpfman\.io/Pro
 xdp_ids=$(ids "$xdp_bp") tc_ids=$(ids "$tc_bp")
 expect_eq "$(k get bpfprogram "$xdp_bp" -o jsonpath='{.metadata.annotations.bpfman\.io\.xdpprogramcontroller/interface}')" "$veth" "XDP interface annotation"
 expect_eq "$(k get bpfprogram "$tc_bp" -o jsonpath='{.metadata.annotations.bpfman\.io\.tcprogramcontroller/direction}')" ingress "TC direction annotation"
-ctl a chain xdp -i "$veth" | grep -qw "${xdp_ids%/*}" || fail "xdp-count not running on $veth: $(ctl a chain xdp -i "$veth")"
-ctl a chain tc -i "$veth" -d ingress | grep -qw "${tc_ids%/*}" || fail "tc-count not running on $veth ingress"
+out=$(ctl a chain xdp -i "$veth" -n "$(netns_of a)")
+grep -qw "${xdp_ids%/*}" <<<"$out" || fail "xdp-count not running on $veth: $out"
+out=$(ctl a chain tc -i "$veth" -d ingress -n "$(netns_of a)")
+grep -qw "${tc_ids%/*}" <<<"$out" || fail "tc-count not running on $veth ingress: $out"
 echo "ok: XDP $xdp_ids and TC $tc_ids attached on $veth"
 
 echo "== priority changes through the API are applied in place"
@@ -69,5 +71,5 @@ echo "== delete detaches"
 k delete xdpprogram xdp-count --wait=true --timeout=60s
 k delete tcprogram tc-count --wait=true --timeout=60s
 expect_eq "$(nprogs a)" 0 "programs after delete"
-ip link show "$veth" | grep -q "prog/xdp" && fail "XDP still attached to $veth: $(ip link show "$veth")"
+in_netns a ip link show "$veth" | grep -q "prog/xdp" && fail "XDP still attached to $veth: $(in_netns a ip link show "$veth")"
 echo "PASS: agent network programs"

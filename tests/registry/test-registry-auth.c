@@ -377,6 +377,53 @@ START_TEST(auth_file_docker_hub_and_helpers)
 }
 END_TEST
 
+/* Pull secrets held in memory (the Kubernetes agent's): the same keys and
+ * precedence as auth files, the legacy .dockercfg form, sentences naming
+ * the secret. */
+START_TEST(auth_text_pull_secrets)
+{
+	struct test_env e;
+	struct registry_creds cr = { 0 };
+	char plain[128], enc[200], buf[1024];
+
+	env_open(&e, "\n");
+	snprintf(plain, sizeof(plain), "u1:p1");
+	b64(plain, enc);
+	snprintf(buf, sizeof(buf),
+		 "{\"auths\":{\"127.0.0.1:5000\":{\"auth\":\"%s\"},"
+		 "\"127.0.0.1:5000/team\":{\"username\":\"u2\",\"password\":\"p2\"}}}", enc);
+	ck_assert_int_eq(auth_lookup_text(e.ctx, "the Secret ns/a", buf, false, "127.0.0.1:5000",
+					  "other/app", &cr), 0);
+	ck_assert_str_eq(cr.username, "u1");
+	ck_assert_str_eq(cr.password, "p1");
+	registry_creds_clear(&cr);
+	/* the most specific key wins */
+	ck_assert_int_eq(auth_lookup_text(e.ctx, "the Secret ns/a", buf, false, "127.0.0.1:5000",
+					  "team/app", &cr), 0);
+	ck_assert_str_eq(cr.username, "u2");
+	registry_creds_clear(&cr);
+	/* another registry: nothing, not an error */
+	ck_assert_int_eq(auth_lookup_text(e.ctx, "the Secret ns/a", buf, false, "quay.io", "x/y",
+					  &cr), 0);
+	ck_assert_ptr_null(cr.username);
+	/* .dockercfg: the map itself; a URL key */
+	snprintf(buf, sizeof(buf), "{\"https://127.0.0.1:5000\":{\"auth\":\"%s\"}}", enc);
+	ck_assert_int_eq(auth_lookup_text(e.ctx, "the Secret ns/b", buf, true, "127.0.0.1:5000",
+					  "x/y", &cr), 0);
+	ck_assert_str_eq(cr.username, "u1");
+	registry_creds_clear(&cr);
+	/* broken text and a broken entry name the secret */
+	ck_assert_int_eq(auth_lookup_text(e.ctx, "the Secret ns/c", "{\"auths\": ", false,
+					  "127.0.0.1:5000", "x/y", &cr), -EINVAL);
+	assert_msg_has(e.ctx, "the Secret ns/c is not a JSON object");
+	ck_assert_int_eq(auth_lookup_text(e.ctx, "the Secret ns/d",
+					  "{\"auths\":{\"127.0.0.1:5000\":{\"auth\":\"!!\"}}}", false,
+					  "127.0.0.1:5000", "x/y", &cr), -EINVAL);
+	assert_msg_has(e.ctx, "the Secret ns/d has an entry");
+	env_close(&e);
+}
+END_TEST
+
 START_TEST(token_renewed_after_expiry)
 {
 	struct test_env e;
@@ -545,6 +592,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, auth_file_locations);
 	tcase_add_test(tc, auth_file_order_and_keys);
 	tcase_add_test(tc, auth_file_docker_hub_and_helpers);
+	tcase_add_test(tc, auth_text_pull_secrets);
 	tcase_add_test(tc, redirect_drops_credentials);
 	tcase_add_test(tc, misbehaving_registry);
 	suite_add_tcase(s, tc);

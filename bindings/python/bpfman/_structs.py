@@ -228,6 +228,18 @@ class apply_secret(Structure):
     ]
 
 
+class apply_pull_secret(Structure):
+    """struct bpfman_apply_pull_secret"""
+
+    _fields_ = [
+        ("name", c_char_p),
+        ("ns", c_char_p),
+        ("auths", c_char_p),
+        ("legacy", c_bool),
+        ("problem", c_char_p),
+    ]
+
+
 class apply_opts(Structure):
     """struct bpfman_apply_opts"""
 
@@ -240,6 +252,9 @@ class apply_opts(Structure):
         ("registry", POINTER(registry_opts)),
         ("secrets", POINTER(apply_secret)),
         ("secrets_cnt", c_size_t),
+        ("pull_secrets", POINTER(apply_pull_secret)),
+        ("pull_secrets_cnt", c_size_t),
+        ("netns", c_char_p),
     ]
 
 
@@ -280,7 +295,7 @@ ALL: dict[str, type[Structure]] = {
     for cls in (
         kv, global_data, ctx_opts, load_opts, unload_opts, list_opts,
         attach_opts, detach_opts, link_update_opts, chain_opts, registry_opts, pull_opts,
-        build_opts, verify_opts, sign_opts, apply_secret, apply_opts, identity,
+        build_opts, verify_opts, sign_opts, apply_secret, apply_pull_secret, apply_opts, identity,
         authz_request,
     )
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	bpfman "github.com/libbpfman/libbpfman/bindings/go"
 	v1alpha1 "github.com/libbpfman/libbpfman/k8s/api/v1alpha1"
@@ -37,18 +38,20 @@ func main() {
 	runtimeDir := flag.String("runtime-dir", env("BPFMAN_RUNTIME_DIR"), "runtime dir [env BPFMAN_RUNTIME_DIR; default /run/bpfman]")
 	cacheDir := flag.String("image-cache-dir", env("BPFMAN_IMAGE_CACHE_DIR"), "image cache [env BPFMAN_IMAGE_CACHE_DIR; default /var/cache/bpfman]")
 	config := flag.String("config", "", "library config file (default /etc/bpfman/bpfman.yaml)")
+	netns := flag.String("netns", env("BPFMAN_NETNS"), "the node's network namespace (a path such as /var/run/netns/NAME) where interfaces are resolved and network programs attached [env BPFMAN_NETNS; default the agent's own]")
+	retry := flag.Duration("retry-interval", agent.DefaultRetryInterval, "how soon a pass that left objects failed (e.g. a missing pull Secret) runs again")
 	zopts := zap.Options{}
 	zopts.BindFlags(flag.CommandLine)
 	flag.Parse()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zopts)))
-	if err := run(*node, *labels, &bpfman.Options{StateDir: *stateDir, BpffsRoot: *bpffs,
+	if err := run(*node, *labels, *netns, *retry, &bpfman.Options{StateDir: *stateDir, BpffsRoot: *bpffs,
 		RuntimeDir: *runtimeDir, ImageCacheDir: *cacheDir, ConfigPath: *config}); err != nil {
 		fmt.Fprintln(os.Stderr, "bpfman-agent:", err)
 		os.Exit(1)
 	}
 }
 
-func run(node, labelText string, opts *bpfman.Options) error {
+func run(node, labelText, netns string, retry time.Duration, opts *bpfman.Options) error {
 	if node == "" {
 		return fmt.Errorf("no node name: pass --node-name or set NODE_NAME")
 	}
@@ -61,6 +64,12 @@ func run(node, labelText string, opts *bpfman.Options) error {
 				return fmt.Errorf("--node-labels: %q is not key=value", kv)
 			}
 			labels[k] = v
+		}
+	}
+	if netns != "" {
+		// The engine refuses a bad path per object; say it once, up front.
+		if _, err := os.Stat(netns); err != nil {
+			return fmt.Errorf("--netns: %w (a network namespace file such as /var/run/netns/NAME, from 'ip netns add NAME')", err)
 		}
 	}
 	cfg, err := ctrl.GetConfig()
@@ -104,7 +113,8 @@ func run(node, labelText string, opts *bpfman.Options) error {
 	if err != nil {
 		return err
 	}
-	a := &agent.Agent{Client: mgr.GetClient(), Bpfman: bc, Node: node, Labels: labels}
+	a := &agent.Agent{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Bpfman: bc,
+		Node: node, Labels: labels, Netns: netns, RetryInterval: retry}
 	if err := a.SetupWithManager(mgr); err != nil {
 		return err
 	}

@@ -58,8 +58,30 @@ type Agent struct {
 	Node   string
 	// Labels are used when the node has no Node object (simulated nodes).
 	Labels map[string]string
+	// APIReader reads pull Secrets straight from the API server (the
+	// manager's uncached reader): a cached Get would list and watch every
+	// Secret of the cluster. Client is used when nil.
+	APIReader client.Reader
+	// Netns is the node's network namespace (a path) where the engine
+	// resolves interfaces and attaches network programs; "" for the
+	// agent's own (a DaemonSet pod on the host network).
+	Netns string
+	// RetryInterval is how soon a pass that left objects failed runs
+	// again (a pull Secret or an interface may appear); 0 for
+	// DefaultRetryInterval.
+	RetryInterval time.Duration
 
 	invMu sync.Mutex
+}
+
+// DefaultRetryInterval: see Agent.RetryInterval.
+const DefaultRetryInterval = 30 * time.Second
+
+func (a *Agent) secretReader() client.Reader {
+	if a.APIReader != nil {
+		return a.APIReader
+	}
+	return a.Client
 }
 
 // the single work item: every event leads to one full pass over the node,
@@ -134,11 +156,13 @@ func (a *Agent) Reconcile(ctx context.Context, _ reconcile.Request) (reconcile.R
 	if err != nil {
 		return reconcile.Result{}, err
 	}
-	opts := &bpfman.ApplyOptions{NodeName: a.Node, NodeLabels: labels, NodeLabelsSet: true}
+	opts := &bpfman.ApplyOptions{NodeName: a.Node, NodeLabels: labels, NodeLabelsSet: true, Netns: a.Netns}
 
 	// The live objects (applied) and the ones being deleted (removed).
 	live := map[string]*unstructured.Unstructured{} // "Kind/name"
+	var liveList []*unstructured.Unstructured
 	var docs []string
+	var origins []string // "Kind/name": names each document in sentences
 	var refused []*unstructured.Unstructured
 	refusedMsg := map[string]string{}
 	for _, k := range Kinds {
@@ -170,7 +194,9 @@ func (a *Agent) Reconcile(ctx context.Context, _ reconcile.Request) (reconcile.R
 				return reconcile.Result{}, err
 			}
 			live[k+"/"+u.GetName()] = u
+			liveList = append(liveList, u)
 			docs = append(docs, string(doc))
+			origins = append(origins, k+"/"+u.GetName())
 		}
 	}
 
@@ -211,10 +237,20 @@ func (a *Agent) Reconcile(ctx context.Context, _ reconcile.Request) (reconcile.R
 	}
 
 	var result *bpfman.ApplyResult
+	retry := reconcile.Result{}
 	if len(docs) > 0 {
-		m, err := a.Bpfman.ParseManifest("cluster", []byte(strings.Join(docs, "\n---\n")))
+		opts.PullSecrets = a.pullSecrets(ctx, liveList)
+		// All documents in one manifest: mapownerselector finds its
+		// owner only among the documents of the same pass.
+		m, err := a.Bpfman.ParseManifest(origins[0], []byte(docs[0]))
 		if err != nil {
 			return reconcile.Result{}, err
+		}
+		for i := 1; i < len(docs); i++ {
+			if err := a.Bpfman.AddToManifest(m, origins[i], []byte(docs[i])); err != nil {
+				m.Free()
+				return reconcile.Result{}, err
+			}
 		}
 		result, err = a.Bpfman.Apply(m, opts)
 		m.Free()
@@ -224,6 +260,14 @@ func (a *Agent) Reconcile(ctx context.Context, _ reconcile.Request) (reconcile.R
 		for _, o := range result.Objects {
 			if o.Outcome != "unchanged" {
 				logger.Info("applied", "object", o.Kind+"/"+o.Name, "outcome", o.Outcome, "message", o.Message)
+			}
+		}
+		// What failed may work later without an event we watch (a
+		// Secret created, an interface appearing): try again.
+		if result.Failures > 0 {
+			retry.RequeueAfter = a.RetryInterval
+			if retry.RequeueAfter <= 0 {
+				retry.RequeueAfter = DefaultRetryInterval
 			}
 		}
 	}
@@ -261,7 +305,7 @@ func (a *Agent) Reconcile(ctx context.Context, _ reconcile.Request) (reconcile.R
 	if err := a.prune(ctx, want); err != nil {
 		return reconcile.Result{}, err
 	}
-	return reconcile.Result{}, a.inventory(ctx)
+	return retry, a.inventory(ctx)
 }
 
 func (a *Agent) delete(ctx context.Context, docs []string) error {
@@ -270,7 +314,7 @@ func (a *Agent) delete(ctx context.Context, docs []string) error {
 		return err
 	}
 	defer m.Free()
-	res, err := a.Bpfman.ApplyDelete(m, &bpfman.ApplyOptions{NodeName: a.Node})
+	res, err := a.Bpfman.ApplyDelete(m, &bpfman.ApplyOptions{NodeName: a.Node, Netns: a.Netns})
 	if err != nil {
 		return err
 	}
