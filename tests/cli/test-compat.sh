@@ -10,6 +10,14 @@
 cli_setup
 
 ns=bpfman-compat-$$ hif=cxh$$ pif=cxp$$ pinger=
+# A run killed before its trap ran leaves its namespace and the host end of
+# its veth (with this test's subnet, whose route would then take our pings):
+# remove those of runs whose process is gone. Only our own names.
+for stale in $(ip netns list | sed -n 's/^bpfman-compat-\([0-9]*\).*/\1/p'); do
+  kill -0 "$stale" 2>/dev/null && continue
+  ip link del "cxh$stale" 2>/dev/null
+  ip netns del "bpfman-compat-$stale" 2>/dev/null
+done
 compat_cleanup() {
   [ -n "$pinger" ] && kill "$pinger" 2>/dev/null
   ip link del "$hif" 2>/dev/null
@@ -37,9 +45,9 @@ rising() {  # id what: the counter grows under the ping traffic
 
 ip netns add "$ns"
 ip link add name "$hif" type veth peer name "$pif" netns "$ns"
-ip addr add 10.78.0.1/24 dev "$hif" && ip link set dev "$hif" up
-ip -n "$ns" addr add 10.78.0.2/24 dev "$pif" && ip -n "$ns" link set dev "$pif" up
-ping -q -i 0.05 10.78.0.2 >/dev/null 2>&1 &
+ip addr add 10.80.0.1/24 dev "$hif" && ip link set dev "$hif" up
+ip -n "$ns" addr add 10.80.0.2/24 dev "$pif" && ip -n "$ns" link set dev "$pif" up
+ping -q -i 0.05 10.80.0.2 >/dev/null 2>&1 &
 pinger=$!
 
 # 1. Static tracepoint entry, "tracepoint/NAME" section, a global set by -g,
