@@ -324,9 +324,11 @@ static int lookup_in_root(struct bpfman_ctx *ctx, const char *what, const char *
 		return -ENOENT;
 	}
 	if (!json_is_object(best)) {
+		/* best_key lives in root: the sentence first, then the free */
+		err = bpfman_err(ctx, -EINVAL, "%s: the entry \"%s\" must be an object",
+				 what, best_key);
 		json_decref(root);
-		return bpfman_err(ctx, -EINVAL, "%s: the entry \"%s\" must be an object",
-				  what, best_key);
+		return err;
 	}
 	v = json_object_get(best, "auth");
 	if (json_is_string(v) && json_string_length(v)) {
