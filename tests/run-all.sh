@@ -17,6 +17,9 @@ top=$PWD
 
 passed=0 failed=0 skipped=0
 failures=()
+# What failed and why, repeated in the summary: CI may show only the tail of
+# this output, and "failed tiers: vm-6.1" alone cannot be acted on.
+reasons=()
 
 note() { printf '\n==== %s\n' "$*"; }
 tally() {  # name rc pass fail skip
@@ -35,6 +38,8 @@ meson_suite() {  # label builddir suites...
   local ok fail skip to
   ok=$(awk '/^Ok:/{print $2}' "$log"); fail=$(awk '/^Fail:/{print $2}' "$log")
   skip=$(awk '/^Skipped:/{print $2}' "$log"); to=$(awk '/^Timeout:/{print $2}' "$log")
+  while IFS= read -r line; do reasons+=("$label: $line"); done < <(
+    grep -E '^ *[0-9]+/[0-9]+ .* (FAIL|TIMEOUT|UNEXPECTEDPASS) ' "$log" | sed -E 's/ +/ /g; s/^ //' | awk '!seen[$0]++')
   rm -f "$log"
   tally "$label" "$rc" "${ok:-0}" "$(( ${fail:-0} + ${to:-0} + (rc != 0 && ${fail:-0} == 0 ? 1 : 0) ))" "${skip:-0}"
 }
@@ -121,6 +126,9 @@ else
     line=$(grep -E '^vm-batch: [0-9]+ passed, [0-9]+ failed' "$out" | tail -n1)
     p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
     [ -n "$line" ] || { p=0; f=1; }
+    while IFS= read -r why; do reasons+=("vm-$k: $why"); done < <(
+      grep -E '^failed in VM |^\*\*\* .* killed$|^vm-run: (timeout|the VM)' "$out")
+    [ -n "$line" ] || reasons+=("vm-$k: the batch printed no summary (vm-run exit $rc)")
     tally "vm-$k" "$rc" "${p:-0}" "${f:-1}" 0
 
     note "reboot restore (Debian kernel $k, two boots)"
@@ -159,5 +167,6 @@ fi
 
 note "summary"
 [ ${#failures[@]} -eq 0 ] || echo "failed tiers: ${failures[*]}"
+for why in "${reasons[@]}"; do echo "  $why"; done
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ ${#failures[@]} -eq 0 ]
