@@ -97,6 +97,7 @@ static bool send_batch(struct server *srv, struct h2_stream *s, uint64_t *cursor
 		ev.time_unix_nano = bpfman_events__time_ns(evs, i);
 		ev.seq = seq;
 		ev.old_program_id = bpfman_events__old_program_id(evs, i);
+		ev.owner = (char *)(bpfman_events__owner(evs, i) ? bpfman_events__owner(evs, i) : "");
 		send_event(srv, s, &ev);
 		*cursor = seq;
 	}
