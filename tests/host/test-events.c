@@ -271,6 +271,31 @@ static char *sql_text(const char *db_path, const char *query)
 	return v;
 }
 
+/* Closes the context and rewrites its database as an older libbpfman left
+ * it (stmts); the path of the database in db. */
+static void downgrade(struct harness *h, char *db, size_t size, const char *stmts)
+{
+	bpfman_ctx_free(h->ctx);
+	h->ctx = NULL;
+	snprintf(db, size, "%s/state.db", h->state_dir);
+	sql(db, stmts);
+}
+
+/* Loads count_getpid recorded with an owner, as bpfmand does. */
+static uint32_t load_owned(struct harness *h, const char *owner)
+{
+	const char *specs[] = { "tracepoint:count_getpid" };
+	BPFMAN_OPTS(bpfman_load_opts, lo, .programs = specs, .programs_cnt = 1, .owner = owner);
+	struct bpfman_program **progs = NULL;
+	size_t cnt = 0;
+	uint32_t id;
+
+	ck_assert_int_eq(bpfman_program__load_file(&progs, &cnt, h->ctx, bpf_obj("tracepoint_counter"), &lo), 0);
+	id = bpfman_program__id(progs[0]);
+	bpfman_program_list__free(progs, cnt);
+	return id;
+}
+
 /* A database written by libbpfman before the feed (schema 3, no events
  * table) is migrated on open, its programs intact, and records from then on. */
 START_TEST(schema_3_database_is_migrated)
@@ -283,11 +308,9 @@ START_TEST(schema_3_database_is_migrated)
 
 	harness_open(&h);
 	id = load_one(&h, "tracepoint_counter", "tracepoint:count_getpid");
-	bpfman_ctx_free(h.ctx);
-	h.ctx = NULL;
-	snprintf(db, sizeof(db), "%s/state.db", h.state_dir);
-	sql(db, "DROP TABLE events; DELETE FROM sqlite_sequence WHERE name = 'events';"
-		"UPDATE meta SET value = '3' WHERE key = 'schema_version';");
+	downgrade(&h, db, sizeof(db),
+		  "DROP TABLE events; DELETE FROM sqlite_sequence WHERE name = 'events';"
+		  "UPDATE meta SET value = '3' WHERE key = 'schema_version';");
 	v = sql_text(db, "SELECT name FROM sqlite_master WHERE name = 'events';");
 	ck_assert_ptr_null(v);
 
@@ -368,21 +391,14 @@ END_TEST
  * NULL. The owner is what bpfmand records (bpfman_identity_name). */
 START_TEST(events_name_the_owner)
 {
-	const char *specs[] = { "tracepoint:count_getpid" };
-	BPFMAN_OPTS(bpfman_load_opts, lo, .programs = specs, .programs_cnt = 1,
-		    .owner = "cert:/CN=app/O=example");
-	struct bpfman_program **progs = NULL;
 	struct bpfman_events *ev;
 	struct harness h;
 	uint64_t link, start;
-	size_t cnt = 0;
 	uint32_t id, plain;
 
 	harness_open(&h);
 	start = last_seq(h.ctx);
-	ck_assert_int_eq(bpfman_program__load_file(&progs, &cnt, h.ctx, bpf_obj("tracepoint_counter"), &lo), 0);
-	id = bpfman_program__id(progs[0]);
-	bpfman_program_list__free(progs, cnt);
+	id = load_owned(&h, "cert:/CN=app/O=example");
 	plain = load_one(&h, "tracepoint_counter", "tracepoint:count_getpid");
 	link = attach_tp(&h, id);
 	ck_assert_int_eq(bpfman_link__detach(h.ctx, link), 0);
@@ -414,25 +430,17 @@ END_TEST
  * events recorded before have none, the ones after do. */
 START_TEST(schema_5_database_gains_event_owners)
 {
-	const char *specs[] = { "tracepoint:count_getpid" };
-	BPFMAN_OPTS(bpfman_load_opts, lo, .programs = specs, .programs_cnt = 1, .owner = "uid:4242");
-	struct bpfman_program **progs = NULL;
 	struct bpfman_events *ev;
 	struct harness h;
-	size_t cnt = 0;
 	char db[300];
 	char *v;
 	uint32_t id;
 
 	harness_open(&h);
-	ck_assert_int_eq(bpfman_program__load_file(&progs, &cnt, h.ctx, bpf_obj("tracepoint_counter"), &lo), 0);
-	id = bpfman_program__id(progs[0]);
-	bpfman_program_list__free(progs, cnt);
-	bpfman_ctx_free(h.ctx);
-	h.ctx = NULL;
-	snprintf(db, sizeof(db), "%s/state.db", h.state_dir);
-	sql(db, "ALTER TABLE events DROP COLUMN owner;"
-		"UPDATE meta SET value = '5' WHERE key = 'schema_version';");
+	id = load_owned(&h, "uid:4242");
+	downgrade(&h, db, sizeof(db),
+		  "ALTER TABLE events DROP COLUMN owner;"
+		  "UPDATE meta SET value = '5' WHERE key = 'schema_version';");
 
 	harness_reopen(&h);
 	v = sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version';");
