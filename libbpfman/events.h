@@ -13,9 +13,10 @@
 struct bpfman_ctx;
 
 /* The table (schema v5, db.c migrate(); owner since v6: the owner of
- * program_id's row when the event was recorded, NULL for none). seq never repeats (AUTOINCREMENT),
- * so a cursor stays meaningful after pruning; meta 'events_pruned' is the
- * highest seq pruned, which tells a reader behind it that it missed some. */
+ * program_id's row when the event was recorded, NULL for none). seq never
+ * repeats (AUTOINCREMENT), so a cursor stays meaningful after pruning; meta
+ * 'events_pruned' is the highest seq pruned, which tells a reader behind it
+ * that it missed some. */
 #define EVENTS_SCHEMA                                                          \
 	"CREATE TABLE IF NOT EXISTS events ("                                  \
 	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"                             \
