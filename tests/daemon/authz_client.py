@@ -64,6 +64,17 @@ for c in calls:
         fn = lambda: mgr.ListPrograms(req, timeout=30)  # noqa: E731
     elif c.startswith("get-program:"):
         fn = lambda: mgr.GetProgram(mpb.GetProgramRequest(id=int(c[12:])), timeout=30)  # noqa: E731
+    elif c.startswith("watch-mine-until-unload:"):  # the feed replayed, mine only
+        def fn(pid=int(c[24:])):
+            evs = []
+            stream = mgr.Watch(mpb.WatchRequest(after_seq=0, mine=True), timeout=20)
+            for ev in stream:
+                evs.append(ev)
+                if ev.kind == mpb.Event.UNLOADED and ev.program_id == pid:
+                    break
+            stream.cancel()
+            return mpb.ListProgramsResponse(programs=[
+                mpb.Program(id=ev.program_id, owner=ev.owner) for ev in evs])
     elif c.startswith("pull:"):
         fn = lambda: api.PullBytecode(pb.PullBytecodeRequest(  # noqa: E731
             image=pb.BytecodeImage(url=c[5:])), timeout=30)

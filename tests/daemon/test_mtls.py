@@ -95,11 +95,18 @@ try:
     api = bpfman_pb2_grpc.BpfmanStub(ch)
     check(len(api.List(pb.ListRequest(bpfman_programs_only=True), timeout=30).results) == 0,
           "a refused client loaded something")
+    # The client watches its own programs' events (mine) from now on;
+    # root's Load and Unload on the unix socket do not reach it.
+    mgr = manager_pb2_grpc.ManagerStub(ch)
+    mine = mgr.Watch(mpb.WatchRequest(mine=True), timeout=30)
+    time.sleep(0.5)  # the stream is open (else the replay path filters)
+    root_api = bpfman_pb2_grpc.BpfmanStub(d.channel)
+    rid = root_api.Load(load, timeout=30).programs[0].kernel_info.id
+    root_api.Unload(pb.UnloadRequest(id=rid), timeout=30)
     pid = api.Load(load, timeout=30).programs[0].kernel_info.id
     check(api.Get(pb.GetRequest(id=pid), timeout=10).kernel_info.id == pid, "Get over mTLS")
     # The certificate's subject is the owner, through our own service to
     # the caller itself (mine) and to root on the unix socket.
-    mgr = manager_pb2_grpc.ManagerStub(ch)
     got = mgr.ListPrograms(mpb.ListProgramsRequest(mine=True), timeout=10).programs
     check([(p.id, p.owner) for p in got] == [(pid, "cert:/CN=client")],
           "ListPrograms mine over mTLS: %s" % got)
@@ -109,6 +116,15 @@ try:
     check(not root_mgr.ListPrograms(mpb.ListProgramsRequest(mine=True), timeout=10).programs,
           "root's ListPrograms mine shows the certificate's program")
     api.Unload(pb.UnloadRequest(id=pid), timeout=30)
+    got = []
+    for ev in mine:
+        got.append((ev.kind, ev.program_id, ev.owner))
+        if ev.kind == mpb.Event.UNLOADED:
+            break
+    mine.cancel()
+    check(got == [(mpb.Event.LOADED, pid, "cert:/CN=client"),
+                  (mpb.Event.UNLOADED, pid, "cert:/CN=client")],
+          "Watch mine over mTLS (root loaded and unloaded %d meanwhile): %s" % (rid, got))
     ch.close()
     evs = []
     stream = root_mgr.Watch(mpb.WatchRequest(after_seq=0), timeout=20)
@@ -121,7 +137,7 @@ try:
           [(mpb.Event.LOADED, "cert:/CN=client"), (mpb.Event.UNLOADED, "cert:/CN=client")],
           "Watch events of the mTLS client's program: %s" % evs)
     print("ok: an mTLS caller is recorded as owner cert:<subject>, shown by GetProgram, "
-          "ListPrograms (mine) and Watch")
+          "ListPrograms (mine) and Watch (mine: its events only)")
 
     # A certificate whose rule gives read: List yes, Load no (named).
     ch = channel("reader")

@@ -210,6 +210,27 @@ try:
           "no attach/detach events of program %d" % aid)
     print("ok: Watch events carry the owner (uid:N, none for bpfmanctl), UNLOADED included")
 
+    # Watch with an owner filter: only that owner's events; with mine (as
+    # alice) only her own; both at once is refused.
+    evs = feed(mgr, lambda ev: ev.kind == mpb.Event.UNLOADED and ev.program_id == bid)
+    only_bob = [ev for ev in evs if ev.owner == bob]
+    stream = mgr.Watch(mpb.WatchRequest(after_seq=0, owner=bob), timeout=20)
+    got = []
+    for ev in stream:
+        got.append(ev)
+        if ev.kind == mpb.Event.UNLOADED and ev.program_id == bid:
+            break
+    stream.cancel()
+    check([ev.seq for ev in got] == [ev.seq for ev in only_bob] and len(got) >= 4,
+          "Watch owner=%s: %s, expected %s" % (bob, got, only_bob))
+    r = as_user(ALICE, "watch-mine-until-unload:%d" % aid)
+    check(r[0]["ok"] and r[0]["owners"] and all(o == alice for _, o in r[0]["owners"]) and
+          aid in [i for i, _ in r[0]["owners"]] and bid not in [i for i, _ in r[0]["owners"]],
+          "alice Watch mine: %s" % r[0])
+    expect_status(lambda: next(mgr.Watch(mpb.WatchRequest(mine=True, owner=bob), timeout=10)),
+                  grpc.StatusCode.INVALID_ARGUMENT, "both mine and owner", "Watch mine with owner")
+    print("ok: Watch with owner or mine sends only that owner's events")
+
     # Limits on Unload and Detach: carol's tracepoint, then her rule narrows
     # to xdp (the daemon restarted with the new config).
     r = as_user(CAROL, "load-tracepoint")
