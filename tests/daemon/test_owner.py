@@ -5,8 +5,9 @@ running as other users:
 
 - a program loaded through bpfmand records its caller's identity
   ("uid:N") as owner, shown by bpfmanctl get/list -o json and through
-  libbpfman.v1.Manager (GetProgram, ListPrograms with mine / owner, and the
-  owner of every Watch event, UNLOADED included);
+  libbpfman.v1.Manager (GetProgram, ListPrograms with mine / owner, the
+  owner of every Watch event, UNLOADED included, and Watch with owner /
+  mine sending only that owner's events);
 - another operate identity may not Unload, Attach to, Detach or UpdateLink
   it, nor Load sharing its maps (map_owner_id) (PERMISSION_DENIED naming
   the identity, the program, its owner and the rule), and nothing changes;
