@@ -4,16 +4,9 @@
 # tools cache keyed by the hash of its sources. Prints the binary's path.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-cache=${LIBBPFMAN_TOOLS_CACHE:-/var/cache/libbpfman-tools}
-hash=$(cat "$here/goload/go.mod" "$here/goload/go.sum" "$here/goload/main.go" | sha256sum | cut -c1-16)
-bin="$cache/goload-$hash"
-[ -x "$bin" ] && { echo "$bin"; exit 0; }
-who=get-goload
-. "$here/../tests/lib/go-toolchain.sh"
-mkdir -p "$cache"
-echo "get-goload: building bench/goload (first run only)" >&2
-cd "$here/goload"
-GOMODCACHE="$cache/go-mod" GOCACHE="$cache/go-build" GOTOOLCHAIN=local GOFLAGS=-mod=readonly \
-	CGO_ENABLED=0 "$GO" build -o "$bin.part" . >&2
-mv "$bin.part" "$bin"
+who=get-goload lib=$here/../tests/lib
+. "$lib/go-tool.sh"
+bin="$cache/goload-$(go_tool_src_key "$here/goload")"
+go_tool_ready "$bin"
+go_tool_build "$bin" "$here/goload"
 echo "$bin"

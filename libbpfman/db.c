@@ -114,10 +114,16 @@ static int migrate(struct bpfman_ctx *ctx)
 	if ((err = exec(ctx, EVENTS_SCHEMA
 			     "UPDATE meta SET value = '5' WHERE key = 'schema_version';")))
 		return err;
+	/* v6: events.owner (events.h). A feed created just above has it. */
+	if (!has_column(ctx, "SELECT owner FROM events LIMIT 0;") &&
+	    (err = exec(ctx, "ALTER TABLE events ADD COLUMN owner TEXT;")))
+		return err;
+	if ((err = exec(ctx, "UPDATE meta SET value = '6' WHERE key = 'schema_version';")))
+		return err;
 	return 0;
 }
 
-#define SCHEMA_VERSION "5"
+#define SCHEMA_VERSION "6"
 
 static char *col_text(sqlite3_stmt *s, int i);
 

@@ -40,6 +40,7 @@ struct event_row {
 	uint32_t old_prog_id;
 	enum bpfman_event_kind kind;
 	char *message;
+	char *owner; /* NULL: none */
 };
 
 struct bpfman_events {
@@ -123,9 +124,12 @@ int event_add(struct bpfman_ctx *ctx, enum bpfman_event_kind kind, uint32_t prog
 	if (!msg)
 		return -ENOMEM;
 	clock_gettime(CLOCK_REALTIME, &ts);
+	/* The owner is read from the program's row in this transaction, so
+	 * every caller gets it right without passing it: the row exists for
+	 * every kind (an unload records its event before deleting the row). */
 	if (sqlite3_prepare_v2(ctx->db,
-			       "INSERT INTO events(time_ns, kind, program_id, link_id, old_program_id, message) "
-			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6);",
+			       "INSERT INTO events(time_ns, kind, program_id, link_id, old_program_id, message, owner) "
+			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT owner FROM programs WHERE id = ?3));",
 			       -1, &s, NULL) != SQLITE_OK)
 		return sql_err(ctx, "recording an event");
 	sqlite3_bind_int64(s, 1, (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
@@ -213,7 +217,7 @@ static int read_rows(struct bpfman_ctx *ctx, struct bpfman_events *ev, uint64_t 
 	int rc;
 
 	if (sqlite3_prepare_v2(ctx->db,
-			       "SELECT seq, time_ns, kind, program_id, link_id, old_program_id, message "
+			       "SELECT seq, time_ns, kind, program_id, link_id, old_program_id, message, owner "
 			       "FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2;",
 			       -1, &s, NULL) != SQLITE_OK)
 		return sql_err(ctx, "reading the change feed");
@@ -222,6 +226,7 @@ static int read_rows(struct bpfman_ctx *ctx, struct bpfman_events *ev, uint64_t 
 	sqlite3_bind_int64(s, 2, (int64_t)max);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const unsigned char *m = sqlite3_column_text(s, 6);
+		const unsigned char *o = sqlite3_column_text(s, 7);
 		struct event_row *r;
 
 		/* Grown as rows come: max may be large and the feed short. */
@@ -246,7 +251,10 @@ static int read_rows(struct bpfman_ctx *ctx, struct bpfman_events *ev, uint64_t 
 		r->link_id = (uint64_t)sqlite3_column_int64(s, 4);
 		r->old_prog_id = (uint32_t)sqlite3_column_int64(s, 5);
 		r->message = strdup(m ? (const char *)m : "");
-		if (!r->message) {
+		r->owner = o && *o ? strdup((const char *)o) : NULL;
+		if (!r->message || (o && *o && !r->owner)) {
+			free(r->message);
+			free(r->owner);
 			sqlite3_finalize(s);
 			return -ENOMEM;
 		}
@@ -337,12 +345,19 @@ const char *bpfman_events__message(const struct bpfman_events *ev, size_t i)
 	return ROW(ev, i) ? ev->rows[i].message : "";
 }
 
+const char *bpfman_events__owner(const struct bpfman_events *ev, size_t i)
+{
+	return ROW(ev, i) ? ev->rows[i].owner : NULL;
+}
+
 void bpfman_events__free(struct bpfman_events *ev)
 {
 	if (!ev)
 		return;
-	for (size_t i = 0; i < ev->cnt; i++)
+	for (size_t i = 0; i < ev->cnt; i++) {
 		free(ev->rows[i].message);
+		free(ev->rows[i].owner);
+	}
 	free(ev->rows);
 	free(ev);
 }

@@ -12,9 +12,11 @@
 
 struct bpfman_ctx;
 
-/* The table (schema v5, db.c migrate()). seq never repeats (AUTOINCREMENT),
- * so a cursor stays meaningful after pruning; meta 'events_pruned' is the
- * highest seq pruned, which tells a reader behind it that it missed some. */
+/* The table (schema v5, db.c migrate(); owner since v6: the owner of
+ * program_id's row when the event was recorded, NULL for none). seq never
+ * repeats (AUTOINCREMENT), so a cursor stays meaningful after pruning; meta
+ * 'events_pruned' is the highest seq pruned, which tells a reader behind it
+ * that it missed some. */
 #define EVENTS_SCHEMA                                                          \
 	"CREATE TABLE IF NOT EXISTS events ("                                  \
 	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"                             \
@@ -23,7 +25,8 @@ struct bpfman_ctx;
 	"  program_id INTEGER NOT NULL DEFAULT 0,"                             \
 	"  link_id INTEGER NOT NULL DEFAULT 0,"                                \
 	"  old_program_id INTEGER NOT NULL DEFAULT 0,"                         \
-	"  message TEXT NOT NULL DEFAULT '');"
+	"  message TEXT NOT NULL DEFAULT '',"                                  \
+	"  owner TEXT);"
 
 /* Events kept when the config file does not say (events.keep). */
 #define EVENTS_KEEP_DEFAULT 10000

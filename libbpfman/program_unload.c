@@ -151,12 +151,14 @@ int unload_finish(struct bpfman_ctx *ctx, const struct bpfman_program *p,
 		return err;
 	if ((err = event_txn_begin(ctx, &own)))
 		return err;
-	err = db_prog_delete(ctx, p->id);
-	if (!err && repair_msg)
+	/* The event first: it takes the owner from the row (events.c). */
+	if (repair_msg)
 		err = event_add(ctx, BPFMAN_EVENT_REPAIRED, p->id, 0, 0, "%s", repair_msg);
-	else if (!err)
+	else
 		err = event_add(ctx, BPFMAN_EVENT_UNLOADED, p->id, 0, 0, "program %u (%s %s) unloaded",
 				p->id, bpfman_program_type_name(p->type), p->name);
+	if (!err)
+		err = db_prog_delete(ctx, p->id);
 	if ((err = event_txn_end(ctx, own, err)))
 		return err;
 	return bytecode_release(ctx, p->bytecode, p->id, code_row);

@@ -154,4 +154,18 @@ func TestOwnerRule(t *testing.T) {
 	if _, err := ctx.Authorize(alice, bpfman.AuthzRequest{Operation: "Detach", Role: bpfman.RoleOperate, LinkID: 987654}); !errors.Is(err, bpfman.ErrNotFound) {
 		t.Errorf("an unrecorded link: want not found, got %v", err)
 	}
+	// The change feed names the owner (bpfman_events__owner), the
+	// unload's event too, after the row is gone.
+	if err := ctx.Unload(id, nil); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := ctx.ReadEvents(0, 0)
+	if err != nil || len(ev.Events) != 2 {
+		t.Fatalf("events: %+v %v", ev, err)
+	}
+	for _, e := range ev.Events {
+		if e.ProgramID != id || e.Owner != name {
+			t.Errorf("event %+v: want program %d owner %q", e, id, name)
+		}
+	}
 }

@@ -36,6 +36,9 @@ type Event struct {
 	LinkID       uint64
 	OldProgramID uint32
 	Message      string
+	// Owner is the program's owner when the change was recorded (what
+	// Program.Owner said); "" when it had none.
+	Owner string
 }
 
 // Events is what ReadEvents returned. Gap: events after the cursor were
@@ -73,6 +76,7 @@ func (ctx *Context) ReadEvents(afterSeq uint64, max int) (*Events, error) {
 			LinkID:       uint64(C.bpfman_events__link_id(h, i)),
 			OldProgramID: uint32(C.bpfman_events__old_program_id(h, i)),
 			Message:      C.GoString(C.bpfman_events__message(h, i)),
+			Owner:        optString(C.bpfman_events__owner(h, i)),
 		})
 	}
 	return out, nil

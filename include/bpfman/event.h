@@ -69,6 +69,12 @@ BPFMAN_API uint32_t bpfman_events__old_program_id(const struct bpfman_events *ev
 /* A sentence for people ("program 42 (count_getpid) loaded from ...");
  * never NULL. Borrowed from the batch. */
 BPFMAN_API const char *bpfman_events__message(const struct bpfman_events *events, size_t i);
+/* The owner of program_id when the change was recorded (what
+ * bpfman_program__owner says: bpfmand's "uid:N" / "cert:<subject>"), so a
+ * reader can tell whose program an event is about even after it is
+ * unloaded; NULL when it had none (loaded by bpfmanctl or another direct
+ * caller, or recorded before schema v6). Borrowed from the batch. */
+BPFMAN_API const char *bpfman_events__owner(const struct bpfman_events *events, size_t i);
 /* NULL-safe. */
 BPFMAN_API void bpfman_events__free(struct bpfman_events *events);
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Runs as another user for test_authz.py: makes calls on a bpfmand socket
+"""Runs as another user for test_authz.py, test_owner.py, test_verify.py: makes calls on a bpfmand socket
 and prints, per call, "OK" or the status code and message, as JSON.
 
 usage: authz_client.py STUB_DIR SOCKET OBJ_DIR CALL..."""
@@ -56,6 +56,25 @@ for c in calls:
             info=[pb.LoadInfo(name="count_getpid", program_type=pb.TRACEPOINT)]), timeout=60)
     elif c.startswith("verify:"):
         fn = lambda: mgr.VerifyImage(mpb.VerifyImageRequest(reference=c[7:]), timeout=60)  # noqa: E731
+    elif c.startswith("list-programs:"):  # list-programs:mine|all|owner=X
+        arg = c[14:]
+        req = (mpb.ListProgramsRequest(mine=True) if arg == "mine" else
+               mpb.ListProgramsRequest(owner=arg[6:]) if arg.startswith("owner=") else
+               mpb.ListProgramsRequest())
+        fn = lambda: mgr.ListPrograms(req, timeout=30)  # noqa: E731
+    elif c.startswith("get-program:"):
+        fn = lambda: mgr.GetProgram(mpb.GetProgramRequest(id=int(c[12:])), timeout=30)  # noqa: E731
+    elif c.startswith("watch-mine-until-unload:"):  # the feed replayed, mine only
+        def fn(pid=int(c[24:])):
+            evs = []
+            stream = mgr.Watch(mpb.WatchRequest(after_seq=0, mine=True), timeout=20)
+            for ev in stream:
+                evs.append(ev)
+                if ev.kind == mpb.Event.UNLOADED and ev.program_id == pid:
+                    break
+            stream.cancel()
+            return mpb.ListProgramsResponse(programs=[
+                mpb.Program(id=ev.program_id, owner=ev.owner) for ev in evs])
     elif c.startswith("pull:"):
         fn = lambda: api.PullBytecode(pb.PullBytecodeRequest(  # noqa: E731
             image=pb.BytecodeImage(url=c[5:])), timeout=30)
@@ -63,8 +82,13 @@ for c in calls:
         fn = requests[c]
     try:
         r = fn()
-        ids = [p.kernel_info.id for p in getattr(r, "programs", [])]
-        out.append({"call": c, "ok": True, "ids": ids, "link_id": getattr(r, "link_id", 0)})
+        res = {"call": c, "ok": True, "link_id": getattr(r, "link_id", 0)}
+        if isinstance(r, (mpb.ListProgramsResponse, mpb.Program)):
+            # libbpfman.v1 Programs: [id, owner] each
+            res["owners"] = [[p.id, p.owner] for p in getattr(r, "programs", [r])]
+        else:
+            res["ids"] = [p.kernel_info.id for p in getattr(r, "programs", [])]
+        out.append(res)
     except grpc.RpcError as e:
         out.append({"call": c, "ok": False, "code": e.code().name, "message": e.details()})
 print(json.dumps(out))

@@ -6,21 +6,15 @@ and every refusal is PERMISSION_DENIED naming the identity and the rule,
 with nothing changed. A mistake in the section stops the daemon at start.
 
 usage: test_authz.py BPFMAND BPFMANCTL PROTO_DIR BPF_OBJ_DIR"""
-import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 
-from daemon_env import Daemon, check, gen_stubs
+from daemon_env import Daemon, check, setup
 
-bpfmand, bpfmanctl, proto_dir, obj_dir = sys.argv[1:5]
-obj_dir = os.path.abspath(obj_dir)
-here = os.path.dirname(os.path.abspath(__file__))
-stub_dir = tempfile.mkdtemp(prefix="bpfmand-stubs-")
-gen_stubs(proto_dir, stub_dir)
-os.chmod(stub_dir, 0o755)  # the clients run as other users
+A = setup(for_other_users=True)  # the clients run as other users
+bpfmand, bpfmanctl, obj_dir = A.bpfmand, A.bpfmanctl, A.obj_dir
 import bpfman_pb2 as pb  # noqa: E402
 import bpfman_pb2_grpc  # noqa: E402
 
@@ -53,18 +47,10 @@ shutil.rmtree(bad, ignore_errors=True)
 shutil.rmtree(bad_bpffs, ignore_errors=True)
 
 d = Daemon(bpfmand, config=config)
-py = sys.executable
 
 
 def as_user(uid, *calls):
-    def drop():
-        os.setgroups([])
-        os.setgid(uid)
-        os.setuid(uid)
-    out = subprocess.run([py, os.path.join(here, "authz_client.py"), stub_dir, d.sock, obj_dir]
-                         + list(calls), preexec_fn=drop, capture_output=True, text=True, timeout=120)
-    check(out.returncode == 0, "client as uid %d failed: %s" % (uid, out.stderr))
-    return json.loads(out.stdout)
+    return d.as_user(uid, A.stub_dir, obj_dir, *calls)
 
 
 def managed():
@@ -74,10 +60,7 @@ def managed():
 
 
 try:
-    # Other users must reach the socket for the policy to decide (the test
-    # opens it up; in production the socket's group does this).
-    os.chmod(d.tmp, 0o755)
-    os.chmod(d.sock, 0o666)
+    d.open_to_others()
     before = managed()
 
     r = as_user(READER, "list", "load-tracepoint")
@@ -119,4 +102,4 @@ try:
     print("ok: roles, limits and the default decide; refusals name identity and rule")
 finally:
     d.cleanup(bpfmanctl)
-    shutil.rmtree(stub_dir, ignore_errors=True)
+    shutil.rmtree(A.stub_dir, ignore_errors=True)

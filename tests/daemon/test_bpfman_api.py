@@ -6,17 +6,13 @@ and their status codes, and a SIGTERM that leaves programs attached.
 usage: test_bpfman_api.py BPFMAND BPFMANCTL PROTO_DIR BPF_OBJ_DIR"""
 import os
 import subprocess
-import sys
-import tempfile
 
 import grpc
 
-from daemon_env import Daemon, check, expect_status, fail, gen_stubs
+from daemon_env import Daemon, check, expect_status, fail, setup
 
-bpfmand, bpfmanctl, proto_dir, obj_dir = sys.argv[1:5]
-obj_dir = os.path.abspath(obj_dir)
-stub_dir = tempfile.mkdtemp(prefix="bpfmand-stubs-")
-gen_stubs(proto_dir, stub_dir)
+A = setup()
+bpfmand, bpfmanctl, obj_dir, stub_dir = A.bpfmand, A.bpfmanctl, A.obj_dir, A.stub_dir
 import bpfman_pb2 as pb  # noqa: E402
 import bpfman_pb2_grpc  # noqa: E402
 import health_pb2  # noqa: E402

@@ -10,18 +10,15 @@ import json
 import os
 import shutil
 import subprocess
-import sys
-import tempfile
 import threading
 
 import grpc
 
-from daemon_env import Daemon, check, gen_stubs
+from daemon_env import Daemon, check, setup
 
-bpfmand, bpfmanctl, proto_dir, obj_dir = sys.argv[1:5]
-obj = os.path.join(os.path.abspath(obj_dir), "tracepoint_counter.bpf.o")
-stub_dir = tempfile.mkdtemp(prefix="bpfmand-stubs-")
-gen_stubs(proto_dir, stub_dir)
+A = setup()
+bpfmand, bpfmanctl, obj_dir, stub_dir = A.bpfmand, A.bpfmanctl, A.obj_dir, A.stub_dir
+obj = os.path.join(obj_dir, "tracepoint_counter.bpf.o")
 import bpfman_pb2 as pb  # noqa: E402
 import bpfman_pb2_grpc  # noqa: E402
 

@@ -3,31 +3,31 @@
 certificate of the configured CA is served; a client without a certificate,
 with one of another CA, an expired one, or one not allowed for client
 authentication is refused in the handshake (UNAVAILABLE, before any RPC;
-the daemon logs why) and changed nothing; and plaintext TCP does not exist.
+the daemon logs why) and changed nothing; the served client is recorded as
+owner "cert:<subject>" of what it loads, shown by the Manager service
+(GetProgram, ListPrograms mine, Watch); and plaintext TCP does not exist.
 
 usage: test_mtls.py BPFMAND BPFMANCTL PROTO_DIR BPF_OBJ_DIR"""
 import os
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import shutil
 
 import grpc
 
-from daemon_env import Daemon, check, expect_status, fail, gen_stubs
+from daemon_env import HERE, Daemon, check, expect_status, setup
 
-bpfmand, bpfmanctl, proto_dir, obj_dir = sys.argv[1:5]
-obj_dir = os.path.abspath(obj_dir)
-here = os.path.dirname(os.path.abspath(__file__))
-stub_dir = tempfile.mkdtemp(prefix="bpfmand-stubs-")
-gen_stubs(proto_dir, stub_dir)
+A = setup()
+bpfmand, bpfmanctl, obj_dir = A.bpfmand, A.bpfmanctl, A.obj_dir
 import bpfman_pb2 as pb  # noqa: E402
 import bpfman_pb2_grpc  # noqa: E402
+import manager_pb2 as mpb  # noqa: E402
+import manager_pb2_grpc  # noqa: E402
 
 pki = tempfile.mkdtemp(prefix="bpfmand-pki-")
-subprocess.run([os.path.join(here, "make-pki.sh"), pki], check=True)
+subprocess.run([os.path.join(HERE, "make-pki.sh"), pki], check=True)
 
 
 def p(name):
@@ -95,10 +95,49 @@ try:
     api = bpfman_pb2_grpc.BpfmanStub(ch)
     check(len(api.List(pb.ListRequest(bpfman_programs_only=True), timeout=30).results) == 0,
           "a refused client loaded something")
+    # The client watches its own programs' events (mine) from now on;
+    # root's Load and Unload on the unix socket do not reach it.
+    mgr = manager_pb2_grpc.ManagerStub(ch)
+    mine = mgr.Watch(mpb.WatchRequest(mine=True), timeout=30)
+    time.sleep(0.5)  # the stream is open (else the replay path filters)
+    root_api = bpfman_pb2_grpc.BpfmanStub(d.channel)
+    rid = root_api.Load(load, timeout=30).programs[0].kernel_info.id
+    root_api.Unload(pb.UnloadRequest(id=rid), timeout=30)
     pid = api.Load(load, timeout=30).programs[0].kernel_info.id
     check(api.Get(pb.GetRequest(id=pid), timeout=10).kernel_info.id == pid, "Get over mTLS")
+    # The certificate's subject is the owner, through our own service to
+    # the caller itself (mine) and to root on the unix socket.
+    got = mgr.ListPrograms(mpb.ListProgramsRequest(mine=True), timeout=10).programs
+    check([(p.id, p.owner) for p in got] == [(pid, "cert:/CN=client")],
+          "ListPrograms mine over mTLS: %s" % got)
+    root_mgr = manager_pb2_grpc.ManagerStub(d.channel)
+    check(root_mgr.GetProgram(mpb.GetProgramRequest(id=pid), timeout=10).owner == "cert:/CN=client",
+          "GetProgram on the unix socket: owner of the mTLS client's program")
+    check(not root_mgr.ListPrograms(mpb.ListProgramsRequest(mine=True), timeout=10).programs,
+          "root's ListPrograms mine shows the certificate's program")
     api.Unload(pb.UnloadRequest(id=pid), timeout=30)
+    got = []
+    for ev in mine:
+        got.append((ev.kind, ev.program_id, ev.owner))
+        if ev.kind == mpb.Event.UNLOADED:
+            break
+    mine.cancel()
+    check(got == [(mpb.Event.LOADED, pid, "cert:/CN=client"),
+                  (mpb.Event.UNLOADED, pid, "cert:/CN=client")],
+          "Watch mine over mTLS (root loaded and unloaded %d meanwhile): %s" % (rid, got))
     ch.close()
+    evs = []
+    stream = root_mgr.Watch(mpb.WatchRequest(after_seq=0), timeout=20)
+    for ev in stream:
+        evs.append(ev)
+        if ev.kind == mpb.Event.UNLOADED and ev.program_id == pid:
+            break
+    stream.cancel()
+    check([(ev.kind, ev.owner) for ev in evs if ev.program_id == pid] ==
+          [(mpb.Event.LOADED, "cert:/CN=client"), (mpb.Event.UNLOADED, "cert:/CN=client")],
+          "Watch events of the mTLS client's program: %s" % evs)
+    print("ok: an mTLS caller is recorded as owner cert:<subject>, shown by GetProgram, "
+          "ListPrograms (mine) and Watch (mine: its events only)")
 
     # A certificate whose rule gives read: List yes, Load no (named).
     ch = channel("reader")
@@ -122,4 +161,4 @@ try:
 finally:
     d.cleanup(bpfmanctl)
     shutil.rmtree(pki, ignore_errors=True)
-    shutil.rmtree(stub_dir, ignore_errors=True)
+    shutil.rmtree(A.stub_dir, ignore_errors=True)

@@ -4,11 +4,16 @@ programs (doc/api.md, "Authorization"), through Python grpcio clients
 running as other users:
 
 - a program loaded through bpfmand records its caller's identity
-  ("uid:N") as owner, shown by bpfmanctl get/list -o json;
+  ("uid:N") as owner, shown by bpfmanctl get/list -o json and through
+  libbpfman.v1.Manager (GetProgram, ListPrograms with mine / owner, the
+  owner of every Watch event, UNLOADED included, and Watch with owner /
+  mine sending only that owner's events);
 - another operate identity may not Unload, Attach to, Detach or UpdateLink
-  it, nor Load sharing its maps (map_owner_id) (PERMISSION_DENIED naming the identity, the program, its owner and the
-  rule), and nothing changes; the owner and an admin may;
-- a program loaded by bpfmanctl (no owner) is admin-only;
+  it, nor Load sharing its maps (map_owner_id) (PERMISSION_DENIED naming
+  the identity, the program, its owner and the rule), and nothing changes;
+  the owner and an admin may;
+- a program loaded by bpfmanctl (no owner) is admin-only, and shows an
+  empty owner through the Manager service;
 - a rule's limits (program types, here) hold on Unload and Detach too: the
   daemon restarted with a narrower rule refuses them on its own program;
 - a v3 state database (before programs.owner) gets the column on open.
@@ -19,20 +24,17 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
-import tempfile
-import time
 
-from daemon_env import Daemon, check, fail, gen_stubs
+import grpc
 
-bpfmand, bpfmanctl, proto_dir, obj_dir = sys.argv[1:5]
-obj_dir = os.path.abspath(obj_dir)
-here = os.path.dirname(os.path.abspath(__file__))
-stub_dir = tempfile.mkdtemp(prefix="bpfmand-stubs-")
-gen_stubs(proto_dir, stub_dir)
-os.chmod(stub_dir, 0o755)  # the clients run as other users
+from daemon_env import Daemon, check, expect_status, setup
+
+A = setup(for_other_users=True)  # the clients run as other users
+bpfmand, bpfmanctl, obj_dir = A.bpfmand, A.bpfmanctl, A.obj_dir
 import bpfman_pb2 as pb  # noqa: E402
 import bpfman_pb2_grpc  # noqa: E402
+import manager_pb2 as mpb  # noqa: E402
+import manager_pb2_grpc  # noqa: E402
 
 ALICE, BOB, CAROL = 4242, 4343, 4444
 RULES = """authorization:
@@ -50,48 +52,11 @@ RULES = """authorization:
 """
 TP = os.path.join(obj_dir, "tracepoint_counter.bpf.o")
 
-
-class Restartable(Daemon):
-    """A Daemon that can be restarted on the same state with another
-    config (the config is read once per process)."""
-
-    def restart(self, config):
-        # 0: a clean exit (under ASan, no leak or error report either).
-        rc = self.stop()
-        check(rc == 0, "bpfmand exited %d at SIGTERM: %s" % (rc, self.logtext()))
-        open(self.config, "w").write(config)
-        self.log = open(os.path.join(self.tmp, "bpfmand.log"), "a+")
-        if os.path.exists(self.sock):
-            os.unlink(self.sock)
-        self.proc = subprocess.Popen([bpfmand, "--listen", "unix:" + self.sock,
-                                      "--config", self.config],
-                                     env=self.env, stdout=self.log, stderr=self.log)
-        for _ in range(200):
-            if os.path.exists(self.sock):
-                break
-            if self.proc.poll() is not None:
-                fail("bpfmand exited %d at restart: %s" % (self.proc.returncode, self.logtext()))
-            time.sleep(0.05)
-        else:
-            fail("bpfmand did not come back within 10 s")
-        os.chmod(self.sock, 0o666)
-        import grpc
-        self.channel = grpc.insecure_channel("unix:" + self.sock)
-
-
-d = Restartable(bpfmand, config=RULES % (ALICE, BOB, CAROL, "tracepoint"))
-py = sys.executable
+d = Daemon(bpfmand, config=RULES % (ALICE, BOB, CAROL, "tracepoint"))
 
 
 def as_user(uid, *calls):
-    def drop():
-        os.setgroups([])
-        os.setgid(uid)
-        os.setuid(uid)
-    out = subprocess.run([py, os.path.join(here, "authz_client.py"), stub_dir, d.sock, obj_dir]
-                         + list(calls), preexec_fn=drop, capture_output=True, text=True, timeout=120)
-    check(out.returncode == 0, "client as uid %d failed: %s" % (uid, out.stderr))
-    return json.loads(out.stdout)
+    return d.as_user(uid, A.stub_dir, obj_dir, *calls)
 
 
 def ctl(*args):
@@ -115,9 +80,23 @@ def denied(r, *words):
           "%s: expected PERMISSION_DENIED naming %s, got %s" % (r["call"], words, r))
 
 
+def feed(mgr, until):
+    """The Watch events replayed from the start of the feed, up to the first
+    one for which until(event) is true."""
+    got = []
+    stream = mgr.Watch(mpb.WatchRequest(after_seq=0), timeout=20)
+    try:
+        for ev in stream:
+            got.append(ev)
+            if until(ev):
+                break
+    finally:
+        stream.cancel()
+    return got
+
+
 try:
-    os.chmod(d.tmp, 0o755)
-    os.chmod(d.sock, 0o666)
+    d.open_to_others()
 
     # alice loads and attaches: she owns the program, recorded and shown.
     r = as_user(ALICE, "load-tracepoint")
@@ -136,6 +115,18 @@ try:
     check('owner: "uid:%d"' % ALICE in yaml_out,
           "bpfmanctl get -o yaml does not show the owner: %s" % yaml_out)
     print("ok: a Load through bpfmand records its caller as owner, shown by bpfmanctl")
+
+    # The same owner through our own service (libbpfman.v1.Manager), to an
+    # admin and to the owner, who finds her programs with mine.
+    mgr = manager_pb2_grpc.ManagerStub(d.channel)
+    alice, bob = "uid:%d" % ALICE, "uid:%d" % BOB
+    got = mgr.GetProgram(mpb.GetProgramRequest(id=aid), timeout=10)
+    check(got.owner == alice and got.id == aid and list(got.link_ids) == [alink],
+          "Manager GetProgram as root: %s" % got)
+    r = as_user(ALICE, "get-program:%d" % aid, "list-programs:mine")
+    check(r[0]["ok"] and r[0]["owners"] == [[aid, alice]], "alice GetProgram: %s" % r[0])
+    check(r[1]["ok"] and r[1]["owners"] == [[aid, alice]], "alice ListPrograms mine: %s" % r[1])
+    print("ok: Manager GetProgram/ListPrograms show the owner uid:N of a unix-socket caller")
 
     # bob (operate too) may not act on it; nothing changes.
     before = state()
@@ -162,6 +153,11 @@ try:
     r = as_user(BOB, "load-tracepoint")
     check(r[0]["ok"], "bob Load: %s" % r[0])
     bid = r[0]["ids"][0]
+    r = as_user(BOB, "list-programs:mine", "list-programs:owner=" + alice, "list-programs:all")
+    check(r[0]["owners"] == [[bid, bob]], "bob ListPrograms mine: %s" % r[0])
+    check(r[1]["owners"] == [[aid, alice]], "bob ListPrograms owner=alice: %s" % r[1])
+    check(sorted(r[2]["owners"]) == sorted([[aid, alice], [bid, bob]]),
+          "bob ListPrograms (everyone's, read role): %s" % r[2])
     r = as_user(BOB, "attach-tp:%d" % bid)
     check(r[0]["ok"], "bob Attach to his own: %s" % r[0])
     r = as_user(BOB, "detach:%d" % r[0]["link_id"], "unload:%d" % bid)
@@ -174,6 +170,18 @@ try:
                          "-o", "json"))
     cid = out[0]["id"]
     check(out[0].get("owner") is None, "a bpfmanctl load has owner %r" % out[0].get("owner"))
+    check(mgr.GetProgram(mpb.GetProgramRequest(id=cid), timeout=10).owner == "",
+          "Manager GetProgram of a bpfmanctl load: owner not empty")
+    got = mgr.ListPrograms(mpb.ListProgramsRequest(owner=""), timeout=10).programs
+    check([p.id for p in got] == [cid], "ListPrograms of the programs without owner: %s" % got)
+    got = mgr.ListPrograms(mpb.ListProgramsRequest(), timeout=10).programs
+    check(sorted((p.id, p.owner) for p in got) == sorted([(aid, alice), (cid, "")]),
+          "ListPrograms: %s" % got)
+    expect_status(lambda: mgr.ListPrograms(mpb.ListProgramsRequest(mine=True, owner=alice),
+                                           timeout=10),
+                  grpc.StatusCode.INVALID_ARGUMENT, "both mine and owner", "mine with owner")
+    expect_status(lambda: mgr.GetProgram(mpb.GetProgramRequest(id=4000000000), timeout=10),
+                  grpc.StatusCode.NOT_FOUND, None, "GetProgram of an unknown ID")
     r = as_user(ALICE, "unload:%d" % cid, "attach-tp:%d" % cid)
     for x in r:
         denied(x, "program %d" % cid, "owner is none", "bpfmanctl", "'alice'")
@@ -187,6 +195,42 @@ try:
     api.Unload(pb.UnloadRequest(id=cid), timeout=30)
     check(state() == ([], []), "left after the admin's unloads: %s" % (state(),))
     print("ok: no owner is admin-only; an admin acts on anyone's program")
+
+    # Watch: every event names its program's owner, also once the program
+    # is gone (UNLOADED, even when an admin unloaded it); none for cid.
+    evs = feed(mgr, lambda ev: ev.kind == mpb.Event.UNLOADED and ev.program_id == cid)
+    want = {aid: alice, bid: bob, cid: ""}
+    seen = {(ev.program_id, ev.kind) for ev in evs if ev.program_id in want}
+    for ev in evs:
+        check(ev.program_id not in want or ev.owner == want[ev.program_id],
+              "event %s: owner %r, expected %r" % (ev, ev.owner, want.get(ev.program_id)))
+    for pid in want:
+        for kind in (mpb.Event.LOADED, mpb.Event.UNLOADED):
+            check((pid, kind) in seen, "no %s event of program %d in %s" % (kind, pid, evs))
+    check((aid, mpb.Event.ATTACHED) in seen and (aid, mpb.Event.DETACHED) in seen,
+          "no attach/detach events of program %d" % aid)
+    print("ok: Watch events carry the owner (uid:N, none for bpfmanctl), UNLOADED included")
+
+    # Watch with an owner filter: only that owner's events; with mine (as
+    # alice) only her own; both at once is refused.
+    evs = feed(mgr, lambda ev: ev.kind == mpb.Event.UNLOADED and ev.program_id == bid)
+    only_bob = [ev for ev in evs if ev.owner == bob]
+    stream = mgr.Watch(mpb.WatchRequest(after_seq=0, owner=bob), timeout=20)
+    got = []
+    for ev in stream:
+        got.append(ev)
+        if ev.kind == mpb.Event.UNLOADED and ev.program_id == bid:
+            break
+    stream.cancel()
+    check([ev.seq for ev in got] == [ev.seq for ev in only_bob] and len(got) >= 4,
+          "Watch owner=%s: %s, expected %s" % (bob, got, only_bob))
+    r = as_user(ALICE, "watch-mine-until-unload:%d" % aid)
+    check(r[0]["ok"] and r[0]["owners"] and all(o == alice for _, o in r[0]["owners"]) and
+          aid in [i for i, _ in r[0]["owners"]] and bid not in [i for i, _ in r[0]["owners"]],
+          "alice Watch mine: %s" % r[0])
+    expect_status(lambda: next(mgr.Watch(mpb.WatchRequest(mine=True, owner=bob), timeout=10)),
+                  grpc.StatusCode.INVALID_ARGUMENT, "both mine and owner", "Watch mine with owner")
+    print("ok: Watch with owner or mine sends only that owner's events")
 
     # Limits on Unload and Detach: carol's tracepoint, then her rule narrows
     # to xdp (the daemon restarted with the new config).
@@ -231,4 +275,4 @@ try:
     print("ok: a schema v3 database gains programs.owner on open")
 finally:
     d.cleanup(bpfmanctl)
-    shutil.rmtree(stub_dir, ignore_errors=True)
+    shutil.rmtree(A.stub_dir, ignore_errors=True)

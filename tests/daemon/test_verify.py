@@ -13,20 +13,15 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 
 import grpc
 
-from daemon_env import Daemon, check, expect_status, fail, gen_stubs
+from daemon_env import HERE, Daemon, check, expect_status, fail, setup
 
-bpfmand, bpfmanctl, proto_dir, obj_dir = sys.argv[1:5]
-obj_dir = os.path.abspath(obj_dir)
-here = os.path.dirname(os.path.abspath(__file__))
-top = os.path.dirname(os.path.dirname(here))
-stub_dir = tempfile.mkdtemp(prefix="bpfmand-stubs-")
-gen_stubs(proto_dir, stub_dir)
-os.chmod(stub_dir, 0o755)
+A = setup(for_other_users=True)
+bpfmand, bpfmanctl, obj_dir = A.bpfmand, A.bpfmanctl, A.obj_dir
+top = os.path.dirname(os.path.dirname(HERE))
 import manager_pb2 as mpb  # noqa: E402
 import manager_pb2_grpc  # noqa: E402
 
@@ -125,19 +120,10 @@ authorization:
 
     # Roles: read is not enough (the daemon's registry credentials are
     # used); an operator within its image prefixes may, outside may not.
-    os.chmod(d.tmp, 0o755)
-    os.chmod(d.sock, 0o666)
+    d.open_to_others()
 
     def as_user(uid, *calls):
-        def drop():
-            os.setgroups([])
-            os.setgid(uid)
-            os.setuid(uid)
-        out = subprocess.run([sys.executable, os.path.join(here, "authz_client.py"), stub_dir,
-                              d.sock, obj_dir] + list(calls), preexec_fn=drop,
-                             capture_output=True, text=True, timeout=120)
-        check(out.returncode == 0, "client as uid %d failed: %s" % (uid, out.stderr))
-        return json.loads(out.stdout)
+        return d.as_user(uid, A.stub_dir, obj_dir, *calls)
 
     r = as_user(READER, "verify:%s/apps/signed:v1" % REG)
     check(r[0]["code"] == "PERMISSION_DENIED" and "needs role operate" in r[0]["message"],
@@ -164,4 +150,4 @@ finally:
     subprocess.run([os.path.join(top, "tests", "registry", "registry-stop"), regdir, "--rm"],
                    capture_output=True)
     shutil.rmtree(work, ignore_errors=True)
-    shutil.rmtree(stub_dir, ignore_errors=True)
+    shutil.rmtree(A.stub_dir, ignore_errors=True)

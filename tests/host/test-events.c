@@ -2,7 +2,8 @@
 /* The change feed (bpfman/event.h) on this kernel: each change is one event
  * in order, a refused or failed operation leaves none, another process's
  * change wakes the descriptor, pruning to events.keep marks a gap, a cursor
- * ahead of the feed is a gap, and an older database (schema 3) is migrated.
+ * ahead of the feed is a gap, every event names the program's owner, and
+ * older databases (schema 3, 5) are migrated.
  * Crashes (kill -9 anywhere) are covered by test-crash.c, which replays the
  * feed after each repair. */
 #include "harness.h"
@@ -270,6 +271,31 @@ static char *sql_text(const char *db_path, const char *query)
 	return v;
 }
 
+/* Closes the context and rewrites its database as an older libbpfman left
+ * it (stmts); the path of the database in db. */
+static void downgrade(struct harness *h, char *db, size_t size, const char *stmts)
+{
+	bpfman_ctx_free(h->ctx);
+	h->ctx = NULL;
+	snprintf(db, size, "%s/state.db", h->state_dir);
+	sql(db, stmts);
+}
+
+/* Loads count_getpid recorded with an owner, as bpfmand does. */
+static uint32_t load_owned(struct harness *h, const char *owner)
+{
+	const char *specs[] = { "tracepoint:count_getpid" };
+	BPFMAN_OPTS(bpfman_load_opts, lo, .programs = specs, .programs_cnt = 1, .owner = owner);
+	struct bpfman_program **progs = NULL;
+	size_t cnt = 0;
+	uint32_t id;
+
+	ck_assert_int_eq(bpfman_program__load_file(&progs, &cnt, h->ctx, bpf_obj("tracepoint_counter"), &lo), 0);
+	id = bpfman_program__id(progs[0]);
+	bpfman_program_list__free(progs, cnt);
+	return id;
+}
+
 /* A database written by libbpfman before the feed (schema 3, no events
  * table) is migrated on open, its programs intact, and records from then on. */
 START_TEST(schema_3_database_is_migrated)
@@ -282,17 +308,15 @@ START_TEST(schema_3_database_is_migrated)
 
 	harness_open(&h);
 	id = load_one(&h, "tracepoint_counter", "tracepoint:count_getpid");
-	bpfman_ctx_free(h.ctx);
-	h.ctx = NULL;
-	snprintf(db, sizeof(db), "%s/state.db", h.state_dir);
-	sql(db, "DROP TABLE events; DELETE FROM sqlite_sequence WHERE name = 'events';"
-		"UPDATE meta SET value = '3' WHERE key = 'schema_version';");
+	downgrade(&h, db, sizeof(db),
+		  "DROP TABLE events; DELETE FROM sqlite_sequence WHERE name = 'events';"
+		  "UPDATE meta SET value = '3' WHERE key = 'schema_version';");
 	v = sql_text(db, "SELECT name FROM sqlite_master WHERE name = 'events';");
 	ck_assert_ptr_null(v);
 
 	harness_reopen(&h);
 	v = sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version';");
-	ck_assert_str_eq(v, "5");
+	ck_assert_str_eq(v, "6");
 	free(v);
 	ck_assert_uint_eq(last_seq(h.ctx), 0);
 	{
@@ -362,6 +386,78 @@ START_TEST(restore_is_announced_with_old_and_new_ids)
 }
 END_TEST
 
+/* Every event of an owned program names its owner, the unload's too (the
+ * row is gone by the time anyone reads it); a program without one has
+ * NULL. The owner is what bpfmand records (bpfman_identity_name). */
+START_TEST(events_name_the_owner)
+{
+	struct bpfman_events *ev;
+	struct harness h;
+	uint64_t link, start;
+	uint32_t id, plain;
+
+	harness_open(&h);
+	start = last_seq(h.ctx);
+	id = load_owned(&h, "cert:/CN=app/O=example");
+	plain = load_one(&h, "tracepoint_counter", "tracepoint:count_getpid");
+	link = attach_tp(&h, id);
+	ck_assert_int_eq(bpfman_link__detach(h.ctx, link), 0);
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, id, NULL), 0);
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, plain, NULL), 0);
+
+	ev = read_after(h.ctx, start);
+	ck_assert_uint_eq(bpfman_events__cnt(ev), 6);
+	expect(ev, 0, BPFMAN_EVENT_LOADED, id, 0);
+	expect(ev, 1, BPFMAN_EVENT_LOADED, plain, 0);
+	expect(ev, 2, BPFMAN_EVENT_ATTACHED, id, link);
+	expect(ev, 3, BPFMAN_EVENT_DETACHED, id, link);
+	expect(ev, 4, BPFMAN_EVENT_UNLOADED, id, 0);
+	expect(ev, 5, BPFMAN_EVENT_UNLOADED, plain, 0);
+	for (size_t i = 0; i < 6; i++) {
+		if (bpfman_events__program_id(ev, i) == id)
+			ck_assert_str_eq(bpfman_events__owner(ev, i), "cert:/CN=app/O=example");
+		else
+			ck_assert_ptr_null(bpfman_events__owner(ev, i));
+	}
+	ck_assert_ptr_null(bpfman_events__owner(ev, 6)); /* past the end */
+	ck_assert_ptr_null(bpfman_events__owner(NULL, 0));
+	bpfman_events__free(ev);
+	harness_close(&h);
+}
+END_TEST
+
+/* Schema 5 (a feed without owners): events.owner is added on open; the
+ * events recorded before have none, the ones after do. */
+START_TEST(schema_5_database_gains_event_owners)
+{
+	struct bpfman_events *ev;
+	struct harness h;
+	char db[300];
+	char *v;
+	uint32_t id;
+
+	harness_open(&h);
+	id = load_owned(&h, "uid:4242");
+	downgrade(&h, db, sizeof(db),
+		  "ALTER TABLE events DROP COLUMN owner;"
+		  "UPDATE meta SET value = '5' WHERE key = 'schema_version';");
+
+	harness_reopen(&h);
+	v = sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version';");
+	ck_assert_str_eq(v, "6");
+	free(v);
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, id, NULL), 0);
+	ev = read_after(h.ctx, 0);
+	ck_assert_uint_eq(bpfman_events__cnt(ev), 2);
+	expect(ev, 0, BPFMAN_EVENT_LOADED, id, 0);
+	ck_assert_ptr_null(bpfman_events__owner(ev, 0));
+	expect(ev, 1, BPFMAN_EVENT_UNLOADED, id, 0);
+	ck_assert_str_eq(bpfman_events__owner(ev, 1), "uid:4242");
+	bpfman_events__free(ev);
+	harness_close(&h);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("events");
@@ -373,6 +469,8 @@ int main(void)
 	tcase_add_test(tc, pruned_cursor_is_a_gap);
 	tcase_add_test(tc, schema_3_database_is_migrated);
 	tcase_add_test(tc, restore_is_announced_with_old_and_new_ids);
+	tcase_add_test(tc, events_name_the_owner);
+	tcase_add_test(tc, schema_5_database_gains_event_owners);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -13,7 +13,8 @@ set -eu
 
 kube_version=${KUBE_VERSION:-v1.37.2}
 etcd_version=${ETCD_VERSION:-v3.7.4}
-cache=${LIBBPFMAN_TOOLS_CACHE:-/var/cache/libbpfman-tools}
+who=get-kube lib=$(cd "$(dirname "$0")/../lib" && pwd)
+. "$lib/go-tool.sh"
 dir="$cache/kube-$kube_version-etcd-$etcd_version"
 
 have_all() {
@@ -28,17 +29,10 @@ if have_all; then
 	exit 0
 fi
 
-who=get-kube
-. "$(dirname "$0")/../lib/go-toolchain.sh"
-
+go_tool_begin "$dir" "Kubernetes $kube_version and etcd $etcd_version" "~11 min"
+# Several go commands below, not one go_tool_go: the same environment.
 export GOMODCACHE="${GOMODCACHE:-$cache/go-mod}" GOCACHE="${GOCACHE:-$cache/go-build}"
 export GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0
-
-mkdir -p "$dir"
-tmp=$(mktemp -d "$dir/.build.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-start=$(date +%s)
-echo "get-kube: building Kubernetes $kube_version and etcd $etcd_version into $dir (first run only; ~11 min)" >&2
 
 # k8s.io/kubernetes names its staging modules with "=> ./staging/..."
 # replaces, which do not apply to a module that requires it: pin each to
@@ -117,5 +111,5 @@ for b in kube-apiserver kube-controller-manager kubectl; do
 	mv "$tmp/$b" "$dir/$b"
 done
 have_all || { echo "get-kube: the built binaries do not run" >&2; exit 1; }
-echo "get-kube: built in $(( $(date +%s) - start ))s" >&2
+go_tool_end
 echo "$dir"

@@ -1,5 +1,5 @@
-# Sourced by the scripts that build tools from the Go module proxy
-# (tests/sign/get-cosign.sh, tests/k8s/get-kube.sh): sets GO to a Go
+# Sourced by go-tool.sh (go_tool_begin), which the scripts that build tools
+# from the Go module proxy use (tests/sign/get-cosign.sh, ...): sets GO to a Go
 # toolchain >= 1.25, or fetches one from the module proxy into $cache
 # (it is the module golang.org/toolchain), pinned by SHA-256. Needs $cache
 # and a log prefix in $who.

@@ -40,9 +40,9 @@ static void send_event(struct server *srv, struct h2_stream *s, const Libbpfman_
 		return;
 	}
 	if (s)
-		h2_watch_send(s, ev->seq, buf, len);
+		h2_watch_send(s, ev->seq, ev->owner, buf, len);
 	else
-		h2_publish(srv, ev->seq, buf, len);
+		h2_publish(srv, ev->seq, ev->owner, buf, len);
 	free(buf);
 }
 
@@ -97,6 +97,7 @@ static bool send_batch(struct server *srv, struct h2_stream *s, uint64_t *cursor
 		ev.time_unix_nano = bpfman_events__time_ns(evs, i);
 		ev.seq = seq;
 		ev.old_program_id = bpfman_events__old_program_id(evs, i);
+		ev.owner = (char *)(bpfman_events__owner(evs, i) ? bpfman_events__owner(evs, i) : "");
 		send_event(srv, s, &ev);
 		*cursor = seq;
 	}
@@ -155,15 +156,19 @@ void events_stop(struct server *srv)
 	srv->feed_fd = -1;
 }
 
-bool events_watch_request(const uint8_t *body, size_t len, bool *ret_has_after,
-			  uint64_t *ret_after, const char **why)
+bool events_watch_request(const struct grpc_call *call, const uint8_t *body, size_t len,
+			  bool *ret_has_after, uint64_t *ret_after, char **ret_owner,
+			  const char **why)
 {
 	Libbpfman__V1__WatchRequest *in;
 	const uint8_t *msg;
 	size_t msg_len;
+	char me[1100];
+	bool ok = true;
 
 	*ret_has_after = false;
 	*ret_after = 0;
+	*ret_owner = NULL;
 	if (!len) /* no message at all: the defaults */
 		return true;
 	if (grpc_frame_unary(body, len, GRPC_MAX_MESSAGE, &msg, &msg_len, why) != GRPC_OK)
@@ -175,8 +180,24 @@ bool events_watch_request(const uint8_t *body, size_t len, bool *ret_has_after,
 	}
 	*ret_has_after = in->_after_seq_case != 0;
 	*ret_after = in->after_seq;
+	/* The owner filter, as ListPrograms has it (svc_manager.c). */
+	if (in->mine && in->_owner_case) {
+		*why = "the WatchRequest sets both mine and owner: give one (mine is the caller's own owner string)";
+		ok = false;
+	} else if (in->mine) {
+		grpc_identity_name(call, me, sizeof(me));
+		if (!*me) {
+			*why = "Watch with mine: the caller has no identity a program could be recorded under";
+			ok = false;
+		}
+	}
+	if (ok && (in->mine || in->_owner_case) &&
+	    !(*ret_owner = strdup(in->mine ? me : in->owner))) {
+		*why = "the server ran out of memory";
+		ok = false;
+	}
 	libbpfman__v1__watch_request__free_unpacked(in, NULL);
-	return true;
+	return ok;
 }
 
 uint64_t events_replay(struct server *srv, struct h2_stream *s, uint64_t after)

@@ -23,10 +23,15 @@ void events_stop(struct server *srv);
  * source calls it; SIGTERM calls it once more before ending the streams). */
 void events_pump(struct server *srv);
 
-/* A Watch request's body (a framed WatchRequest): false with *why set when
- * it does not decode. */
-bool events_watch_request(const uint8_t *body, size_t len, bool *ret_has_after,
-			  uint64_t *ret_after, const char **why);
+struct grpc_call;
+
+/* A Watch request's body (a framed WatchRequest) from call's peer: false
+ * with *why set when it does not decode or asks for what cannot be.
+ * *ret_owner: the owner whose events alone the stream gets (owner, or the
+ * caller's own for mine), malloc'd; NULL for every event. */
+bool events_watch_request(const struct grpc_call *call, const uint8_t *body, size_t len,
+			  bool *ret_has_after, uint64_t *ret_after, char **ret_owner,
+			  const char **why);
 /* A new watcher that asked to resume: sends it the events after `after`
  * up to the daemon's cursor (newer ones come through events_pump), or a
  * RESYNC event when some of them are gone. Returns the seq the stream has

@@ -38,6 +38,7 @@ struct h2_stream {
 	struct h2_conn *conn;
 	bool watching;
 	uint64_t seen_seq; /* Watch: the newest event sent (events.c) */
+	char *owner_filter; /* Watch: only this owner's events; NULL: all */
 	int32_t id;
 	char path[256];
 	size_t path_len;
@@ -98,6 +99,7 @@ static void stream_free(struct h2_stream *s)
 	free(s->body);
 	free(s->out);
 	free(s->message);
+	free(s->owner_filter);
 	free(s);
 }
 
@@ -333,7 +335,8 @@ static void run_stream(struct h2_conn *c, struct h2_stream *s)
 			respond(c, s, GRPC_UNAVAILABLE, "the server is shutting down", NULL, 0);
 			return;
 		}
-		if (!events_watch_request(s->body, s->len, &resume, &after, &why)) {
+		if (!events_watch_request(&call, s->body, s->len, &resume, &after, &s->owner_filter,
+					  &why)) {
 			respond(c, s, GRPC_INVALID_ARGUMENT, why, NULL, 0);
 			return;
 		}
@@ -860,12 +863,18 @@ int h2_conn_start(struct server *srv, int fd, struct tls_ctx *tls)
 	return 0;
 }
 
-void h2_watch_send(struct h2_stream *s, uint64_t seq, const uint8_t *msg, size_t len)
+void h2_watch_send(struct h2_stream *s, uint64_t seq, const char *owner, const uint8_t *msg,
+		   size_t len)
 {
 	/* seq 0 (RESYNC) always goes; an event this stream has had (it
-	 * resumed from a cursor of its own) does not go twice. */
+	 * resumed from a cursor of its own) does not go twice; another
+	 * owner's event is passed over (and counts as seen). */
 	if (s->ended || (seq && seq <= s->seen_seq))
 		return;
+	if (seq && s->owner_filter && strcmp(s->owner_filter, owner)) {
+		s->seen_seq = seq;
+		return;
+	}
 	if (s->out_len - s->out_off + len > MAX_WATCH_QUEUED)
 		stream_end(s->conn, s, GRPC_RESOURCE_EXHAUSTED,
 			   "this Watch stream fell more than 4 MiB of events behind; read faster, or watch again with after_seq set to the last seq received");
@@ -877,10 +886,11 @@ void h2_watch_send(struct h2_stream *s, uint64_t seq, const uint8_t *msg, size_t
 	sd_event_source_set_io_events(s->conn->io, EPOLLIN | EPOLLRDHUP | EPOLLOUT);
 }
 
-void h2_publish(struct server *srv, uint64_t seq, const uint8_t *msg, size_t len)
+void h2_publish(struct server *srv, uint64_t seq, const char *owner, const uint8_t *msg,
+		 size_t len)
 {
 	for (struct h2_stream *s = srv->watchers; s; s = s->wnext)
-		h2_watch_send(s, seq, msg, len);
+		h2_watch_send(s, seq, owner, msg, len);
 }
 
 bool h2_watch_open(const struct h2_stream *s)

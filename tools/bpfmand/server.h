@@ -148,11 +148,14 @@ int h2_conn_start(struct server *srv, int fd, struct tls_ctx *tls);
  * negative errno when the connection was closed (and freed). */
 int h2_conn_feed(struct h2_conn *c, const uint8_t *data, size_t len);
 void h2_conn_close_all(struct server *srv);
-/* Queues one framed event on every open Watch stream that has not had
- * event seq yet (seq 0: every stream). */
-void h2_publish(struct server *srv, uint64_t seq, const uint8_t *msg, size_t len);
+/* Queues one framed event of owner ("" for none) on every open Watch
+ * stream that has not had event seq yet and watches that owner's or every
+ * event (seq 0: every stream). */
+void h2_publish(struct server *srv, uint64_t seq, const char *owner, const uint8_t *msg,
+		 size_t len);
 /* The same for one stream; a stream too far behind is ended. */
-void h2_watch_send(struct h2_stream *s, uint64_t seq, const uint8_t *msg, size_t len);
+void h2_watch_send(struct h2_stream *s, uint64_t seq, const char *owner, const uint8_t *msg,
+		   size_t len);
 bool h2_watch_open(const struct h2_stream *s);
 /* Ends one Watch stream (or, s NULL, all) with INTERNAL and why. */
 void h2_watch_fail(struct server *srv, struct h2_stream *s, const char *why);

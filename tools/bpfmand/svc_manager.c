@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * libbpfman.v1.Manager: links, chains, in-place updates, the image cache,
- * reconcile/restore reports, and Watch (events.c: the library's change
- * feed, not these handlers, feeds it). One library call per RPC, as in
- * svc_bpfman.c.
+ * libbpfman.v1.Manager: programs as recorded (their owner included), links,
+ * chains, in-place updates, the image cache, reconcile/restore reports, and
+ * Watch (events.c: the library's change feed, not these handlers, feeds
+ * it). One library call per RPC, as in svc_bpfman.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -408,6 +408,137 @@ static void restore(struct grpc_call *call, const uint8_t *req, size_t len)
 	report(call, true);
 }
 
+static Libbpfman__V1__Program *program_msg(struct arena *a, const struct bpfman_program *p)
+{
+	Libbpfman__V1__Program *pm = arena_alloc(a, sizeof(*pm));
+	size_t n = bpfman_program__metadata_cnt(p), nl = bpfman_program__link_cnt(p);
+	const char *owner = bpfman_program__owner(p);
+
+	if (!pm)
+		return NULL;
+	libbpfman__v1__program__init(pm);
+	pm->id = bpfman_program__id(p);
+	pm->type = (Libbpfman__V1__ProgramType)bpfman_program__type(p);
+	pm->name = (char *)bpfman_program__name(p);
+	pm->owner = (char *)(owner ? owner : "");
+	pm->application = (char *)bpfman_program__application(p);
+	pm->map_owner_id = bpfman_program__map_owner_id(p);
+	pm->path = (char *)bpfman_program__path(p);
+	pm->attach_func = (char *)bpfman_program__attach_func(p);
+	pm->retprobe = bpfman_program__retprobe(p);
+	pm->pin_path = (char *)bpfman_program__pin_path(p);
+	pm->map_pin_dir = (char *)bpfman_program__map_pin_dir(p);
+	pm->status = (char *)bpfman_status_name(bpfman_program__status(p));
+	pm->loaded_at_unix = bpfman_program__loaded_at(p);
+	pm->link_ids = arena_alloc(a, nl * sizeof(*pm->link_ids));
+	for (size_t i = 0; pm->link_ids && i < nl; i++)
+		pm->link_ids[pm->n_link_ids++] = bpfman_program__link_id(p, i);
+	pm->metadata = arena_alloc(a, n * sizeof(*pm->metadata));
+	for (size_t i = 0; pm->metadata && i < n; i++) {
+		Libbpfman__V1__Program__MetadataEntry *e = arena_alloc(a, sizeof(*e));
+
+		if (!e)
+			return NULL;
+		libbpfman__v1__program__metadata_entry__init(e);
+		e->key = (char *)bpfman_program__metadata_key(p, i);
+		e->value = (char *)bpfman_program__metadata_value(p, i);
+		pm->metadata[pm->n_metadata++] = e;
+	}
+	return a->failed ? NULL : pm;
+}
+
+static void list_programs(struct grpc_call *call, const uint8_t *req, size_t len)
+{
+	Libbpfman__V1__ListProgramsRequest *in;
+	Libbpfman__V1__ListProgramsResponse out = LIBBPFMAN__V1__LIST_PROGRAMS_RESPONSE__INIT;
+	struct bpfman_program **progs = NULL;
+	struct arena a = { 0 };
+	char me[1100];
+	const char *want;
+	size_t cnt = 0;
+	int err;
+
+	in = UNPACK(call, Libbpfman__V1__ListProgramsRequest, libbpfman__v1__list_programs_request__unpack, req, len);
+	if (!in)
+		return;
+	if (in->mine && in->_owner_case) {
+		grpc_call_error(call, GRPC_INVALID_ARGUMENT,
+				"the ListProgramsRequest sets both mine and owner: give one (mine is the caller's own owner string)");
+		goto out;
+	}
+	/* The owner filter: NULL for none, "" for the programs without one.
+	 * A filter in the daemon, not the library's query: a list is one
+	 * query either way and the owners are few. */
+	want = in->_owner_case ? in->owner : NULL;
+	if (in->mine) {
+		grpc_identity_name(call, me, sizeof(me));
+		if (!*me) {
+			grpc_call_error(call, GRPC_FAILED_PRECONDITION,
+					"ListPrograms with mine: the caller (%s) has no identity a program could be recorded under",
+					call->peer->desc);
+			goto out;
+		}
+		want = me;
+	}
+	BPFMAN_OPTS(bpfman_list_opts, lo,
+		    .type = (enum bpfman_program_type)in->type,
+		    .application = *in->application ? in->application : NULL,
+		    .match_metadata = pb_kv(&a, (void *const *)in->match_metadata, in->n_match_metadata),
+		    .match_metadata_cnt = in->n_match_metadata);
+	err = bpfman_program__list(&progs, &cnt, call->srv->ctx, &lo);
+	if (err) {
+		grpc_call_fail(call, err);
+		goto out;
+	}
+	out.programs = arena_alloc(&a, cnt * sizeof(*out.programs));
+	for (size_t i = 0; out.programs && i < cnt; i++) {
+		const char *o = bpfman_program__owner(progs[i]);
+
+		if (!want || !strcmp(want, o ? o : ""))
+			out.programs[out.n_programs++] = program_msg(&a, progs[i]);
+	}
+	reply_or_oom(call, &a, &out);
+out:
+	bpfman_program_list__free(progs, cnt);
+	arena_free(&a);
+	libbpfman__v1__list_programs_request__free_unpacked(in, NULL);
+}
+
+static void get_program(struct grpc_call *call, const uint8_t *req, size_t len)
+{
+	Libbpfman__V1__GetProgramRequest *in;
+	Libbpfman__V1__Program *pm;
+	struct bpfman_program *p = NULL;
+	struct arena a = { 0 };
+	int err;
+
+	in = UNPACK(call, Libbpfman__V1__GetProgramRequest, libbpfman__v1__get_program_request__unpack, req, len);
+	if (!in)
+		return;
+	err = bpfman_program__get(&p, call->srv->ctx, in->id);
+	if (err) {
+		grpc_call_fail(call, err);
+		goto out;
+	}
+	/* bpfman_program__get also finds programs it does not manage: they
+	 * have no record (bpfman.v1 Get shows the kernel's view of them). */
+	if (!bpfman_program__managed(p)) {
+		grpc_call_error(call, GRPC_NOT_FOUND,
+				"program %u is not managed by libbpfman, so it has no record (bpfman.v1.Bpfman/Get shows the kernel's view of it)",
+				in->id);
+		goto out;
+	}
+	pm = program_msg(&a, p);
+	if (pm)
+		grpc_call_reply(call, pm);
+	else
+		grpc_call_error(call, GRPC_RESOURCE_EXHAUSTED, "out of memory building the reply");
+out:
+	bpfman_program__free(p);
+	arena_free(&a);
+	libbpfman__v1__get_program_request__free_unpacked(in, NULL);
+}
+
 const struct grpc_method svc_manager_methods[] = {
 	{ "/libbpfman.v1.Manager/ListLinks", BPFMAN_ROLE_READ, list_links, false },
 	{ "/libbpfman.v1.Manager/GetLink", BPFMAN_ROLE_READ, get_link, false },
@@ -419,5 +550,7 @@ const struct grpc_method svc_manager_methods[] = {
 	{ "/libbpfman.v1.Manager/Restore", BPFMAN_ROLE_ADMIN, restore, false },
 	{ "/libbpfman.v1.Manager/Watch", BPFMAN_ROLE_READ, NULL, false, true },
 	{ "/libbpfman.v1.Manager/VerifyImage", BPFMAN_ROLE_OPERATE, verify_image, false },
+	{ "/libbpfman.v1.Manager/ListPrograms", BPFMAN_ROLE_READ, list_programs, false },
+	{ "/libbpfman.v1.Manager/GetProgram", BPFMAN_ROLE_READ, get_program, false },
 	{ NULL, 0, NULL, false },
 };

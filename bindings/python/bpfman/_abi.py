@@ -144,6 +144,7 @@ FUNCTIONS: list[Fn] = [
     *_acc("bpfman_events__", "Event", "program_id old_program_id", c_uint32, indexed=True),
     Fn("bpfman_events__kind", E, [P, c_size_t], "Event.kind"),
     Fn("bpfman_events__message", c_char_p, [P, c_size_t], "Event.message"),
+    Fn("bpfman_events__owner", c_char_p, [P, c_size_t], "Event.owner"),
     Fn("bpfman_events_last_seq", c_int, [POINTER(c_uint64), P], "Context.last_event_seq()"),
     Fn("bpfman_events_fd", c_int, [POINTER(c_int), P], "Context.events_fd()"),
     Fn("bpfman_events_wait", c_int, [P, c_uint64, c_int], "Context.wait_events()"),

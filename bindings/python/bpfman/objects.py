@@ -233,7 +233,9 @@ class Report:
 @dataclass(frozen=True)
 class Event:
     """One change to the recorded state, from the change feed (bpfman/event.h).
-    ``old_program_id`` is set on RESTORED programs: the ID before the reboot."""
+    ``old_program_id`` is set on RESTORED programs: the ID before the reboot.
+    ``owner``: the program's owner when the change was recorded (what
+    ``Program.owner`` said), None when it had none."""
 
     seq: int
     kind: EventKind
@@ -242,6 +244,7 @@ class Event:
     link_id: int
     old_program_id: int
     message: str
+    owner: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -263,7 +266,8 @@ class Events:
                           program_id=lib.bpfman_events__program_id(h, i),
                           link_id=lib.bpfman_events__link_id(h, i),
                           old_program_id=lib.bpfman_events__old_program_id(h, i),
-                          message=_s(lib.bpfman_events__message(h, i)))
+                          message=_s(lib.bpfman_events__message(h, i)),
+                          owner=_opt(lib.bpfman_events__owner(h, i)))
                     for i in range(lib.bpfman_events__cnt(h))],
             gap=bool(lib.bpfman_events__gap(h)),
             last_seq=lib.bpfman_events__last_seq(h),

@@ -29,7 +29,8 @@ def test_changes_in_order(ctx: bpfman.Context) -> None:
     assert [(e.seq, e.kind, e.program_id, e.link_id) for e in got.events] == [
         (1, K.LOADED, prog.id, 0), (2, K.ATTACHED, prog.id, link.id),
         (3, K.DETACHED, prog.id, link.id), (4, K.UNLOADED, prog.id, 0)]
-    assert all(e.time_ns > 0 and e.message and e.old_program_id == 0 for e in got.events)
+    assert all(e.time_ns > 0 and e.message and e.old_program_id == 0 and e.owner is None
+               for e in got.events)
     assert [e.seq for e in ctx.read_events(2).events] == [3, 4]
     assert len(ctx.read_events(0, max=1).events) == 1
     # Refused: nothing recorded.
@@ -40,6 +41,18 @@ def test_changes_in_order(ctx: bpfman.Context) -> None:
     assert ctx.last_event_seq() == 4
     # Ahead of the feed: a gap.
     assert ctx.read_events(99).gap
+
+
+def test_events_name_the_owner(ctx: bpfman.Context) -> None:
+    start = ctx.last_event_seq()
+    prog = ctx.load_file(bpf_obj("tracepoint_counter"), ["tracepoint:count_getpid"],
+                         owner="cert:/CN=app/O=example")[0]
+    link = ctx.attach(prog.id, tracepoint=TP)
+    ctx.detach(link.id)
+    ctx.unload(prog.id)
+    got = ctx.read_events(start).events
+    assert [e.kind for e in got] == [K.LOADED, K.ATTACHED, K.DETACHED, K.UNLOADED]
+    assert all(e.owner == "cert:/CN=app/O=example" for e in got), got
 
 
 def test_another_context_wakes_the_descriptor(ctx: bpfman.Context, sandbox: Sandbox) -> None:
