@@ -16,7 +16,9 @@
 #     machine's load hits both sides alike
 #
 # Environment: COUNT (1000), REPS (Load+Attach iterations per round, 15),
-# ROUNDS (3), GETS (requests per Get client, 200).
+# ROUNDS (3), GETS (requests per Get client, 200), PEER (1; PEER=0 measures
+# bpfmand alone, ~1 minute instead of ~12, for iterating: no ratios to
+# bpfman-rpc then).
 . "$(dirname "$0")/lib.sh"
 bench_setup
 count=${COUNT:-1000} reps=${REPS:-15} rounds=${ROUNDS:-3} gets=${GETS:-200}
@@ -27,7 +29,10 @@ if ! ghz=$("$top/bench/get-ghz.sh"); then
   ghz=
 fi
 peer_bin=${BPFMAN_RPC:-${LIBBPFMAN_TOOLS_CACHE:-/var/cache/libbpfman-tools}/bpfman-0.6.0/bin/bpfman-rpc}
-if [ ! -x "$peer_bin" ]; then
+if [ "${PEER:-1}" = 0 ]; then
+  echo "*** PEER=0: bpfman-rpc is NOT run; bpfmand's numbers only, no peer ratios ***"
+  peer_bin=
+elif [ ! -x "$peer_bin" ]; then
   echo "*** bpfman-rpc 0.6.0 is ABSENT ($peer_bin): no peer in this run; build it once with"
   echo "*** bench/get-bpfman-rpc.sh (cargo, ~25 min on 2 cores). Peer numbers below are missing. ***"
   peer_bin=

@@ -77,6 +77,22 @@ static void describe(const struct bpfman_identity *id, char *buf, size_t size)
 	}
 }
 
+/* The caller's description, made only when a refusal names it: the user
+ * name comes from NSS (open, read and close /etc/passwd, or a round trip
+ * to systemd's module), which on every allowed call was a third of a
+ * daemon Get's system calls. */
+struct who {
+	const struct bpfman_identity *id;
+	char buf[200];
+};
+
+static const char *who_str(struct who *w)
+{
+	if (!w->buf[0])
+		describe(w->id, w->buf, sizeof(w->buf));
+	return w->buf;
+}
+
 static bool in_group(const struct bpfman_identity *id, uint32_t gid)
 {
 	if (!id->has_unix_cred)
@@ -241,7 +257,7 @@ static bool listed(json_t *list, const char *value, bool prefix)
 	return false;
 }
 
-static int limits(struct bpfman_ctx *ctx, const char *who, const struct rule *r,
+static int limits(struct bpfman_ctx *ctx, struct who *who, const struct rule *r,
 		  const struct bpfman_authz_request *req)
 {
 	const char *type = bpfman_program_type_name(req->type);
@@ -251,21 +267,21 @@ static int limits(struct bpfman_ctx *ctx, const char *who, const struct rule *r,
 	if (r->types && type && !listed(r->types, type, false))
 		return bpfman_err(ctx, -EACCES,
 				  "%s may not %s a %s program: rule %s of the authorization config limits it to other program types",
-				  who, req->operation, type, r->name);
+				  who_str(who), req->operation, type, r->name);
 	if (r->ifaces && req->iface && *req->iface && !listed(r->ifaces, req->iface, false))
 		return bpfman_err(ctx, -EACCES,
 				  "%s may not %s on interface %s: rule %s of the authorization config limits it to other interfaces",
-				  who, req->operation, req->iface, r->name);
+				  who_str(who), req->operation, req->iface, r->name);
 	if (r->images && req->image && *req->image && !listed(r->images, req->image, true))
 		return bpfman_err(ctx, -EACCES,
 				  "%s may not %s image %s: rule %s of the authorization config limits it to other image prefixes",
-				  who, req->operation, req->image, r->name);
+				  who_str(who), req->operation, req->image, r->name);
 	return 0;
 }
 
 /* The owner rule and the limits, applied to the recorded program (and
  * link) an operation acts on. Admin never gets here. */
-static int target(struct bpfman_ctx *ctx, const char *who, const struct bpfman_identity *id,
+static int target(struct bpfman_ctx *ctx, struct who *who, const struct bpfman_identity *id,
 		  const struct rule *r, const struct bpfman_authz_request *req)
 {
 	uint64_t link_id = OPTS_GET(req, link_id, 0);
@@ -296,7 +312,7 @@ static int target(struct bpfman_ctx *ctx, const char *who, const struct bpfman_i
 	if (!p.owner || strcmp(p.owner, name)) {
 		err = bpfman_err(ctx, -EACCES,
 				 "%s may not %s program %u: its owner is %s, and rule %s of the authorization config gives role %s, which acts only on the programs the caller loaded through bpfmand (owner %s); an admin may act on any program",
-				 who, req->operation, prog_id,
+				 who_str(who), req->operation, prog_id,
 				 p.owner ? p.owner : "none (it was loaded without bpfmand, e.g. by bpfmanctl)",
 				 r->name, bpfman_role_name(r->role), *name ? name : "none");
 		goto out;
@@ -329,7 +345,7 @@ int bpfman_authorize(enum bpfman_role *ret_role, struct bpfman_ctx *ctx,
 	json_t *sec = NULL, *rules = NULL, *r;
 	struct rule found = { 0 };
 	bool have = false;
-	char who[200];
+	struct who who = { .id = id };
 	const char *k;
 	size_t i;
 	int err;
@@ -338,7 +354,6 @@ int bpfman_authorize(enum bpfman_role *ret_role, struct bpfman_ctx *ctx,
 		return -EINVAL;
 	if (!id || !req || !req->operation)
 		return bpfman_err(ctx, -EINVAL, "bpfman_authorize needs an identity and a request naming its operation");
-	describe(id, who, sizeof(who));
 	if ((err = config_section(ctx, "authorization", &sec)))
 		return err;
 	if (sec) {
@@ -374,19 +389,19 @@ int bpfman_authorize(enum bpfman_role *ret_role, struct bpfman_ctx *ctx,
 		}
 		return bpfman_err(ctx, -EACCES,
 				  "%s may not %s: no rule of the authorization config matches it, and by default only root and members of the group bpfman are allowed (add a rule under authorization.rules in %s)",
-				  who, req->operation, bpfman_ctx_config_path(ctx));
+				  who_str(&who), req->operation, bpfman_ctx_config_path(ctx));
 	}
 	if (found.role < req->role)
 		return bpfman_err(ctx, -EACCES,
 				  "%s may not %s: rule %s of the authorization config gives it role %s, and %s needs role %s",
-				  who, req->operation, found.name, bpfman_role_name(found.role),
+				  who_str(&who), req->operation, found.name, bpfman_role_name(found.role),
 				  req->operation, bpfman_role_name(req->role));
-	if ((err = limits(ctx, who, &found, req)))
+	if ((err = limits(ctx, &who, &found, req)))
 		return err;
 	/* Acting on a recorded program: the owner rule and its limits. */
 	if (found.role < BPFMAN_ROLE_ADMIN && req->role >= BPFMAN_ROLE_OPERATE &&
 	    (OPTS_GET(req, program_id, 0) || OPTS_GET(req, link_id, 0)) &&
-	    (err = target(ctx, who, id, &found, req)))
+	    (err = target(ctx, &who, id, &found, req)))
 		return err;
 	if (ret_role)
 		*ret_role = found.role;

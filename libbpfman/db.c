@@ -126,6 +126,7 @@ static int migrate(struct bpfman_ctx *ctx)
 #define SCHEMA_VERSION "6"
 
 static char *col_text(sqlite3_stmt *s, int i);
+static void stmt_cache_free(struct bpfman_ctx *ctx);
 
 /* 1: current, 0: older or a new database (create or migrate), else a
  * negative errno: a version this library does not know (newer), refused
@@ -261,6 +262,7 @@ int bpfman_db_open(struct bpfman_ctx *ctx)
 
 void bpfman_db_close(struct bpfman_ctx *ctx)
 {
+	stmt_cache_free(ctx);
 	if (ctx->db) {
 		sqlite3_close_v2(ctx->db);
 		ctx->db = NULL;
@@ -290,12 +292,82 @@ void db_rollback(struct bpfman_ctx *ctx)
 	ctx->events_recorded = false;
 }
 
-/* Statement helpers: prepare, bind by position, step. */
+/* Statement helpers: prepare, bind by position, step.
+ *
+ * Statements are kept prepared per context, keyed by their SQL (a string
+ * literal of this file: its address is the key). Parsing and planning was
+ * most of a query's cost: a daemon Get parses three statements, a third
+ * of its CPU time. finish() resets a kept statement (which also ends its
+ * implicit read transaction, so a kept statement never pins an old
+ * snapshot of the WAL) instead of finalizing it. A statement already in
+ * use (a query made while another's rows are read) gets a fresh one,
+ * finalized after. SQLite re-prepares a kept statement by itself when the
+ * schema changes under it (sqlite3_prepare_v3); bpfman_db_close
+ * finalizes them before closing the connection. */
+#define DB_STMT_SLOTS 48
+
+struct db_stmt_slot {
+	const char *sql;
+	sqlite3_stmt *s;
+	bool busy;
+};
+
+static struct db_stmt_slot *stmt_slot(struct bpfman_ctx *ctx, const char *sql)
+{
+	struct db_stmt_slot *free_slot = NULL;
+
+	if (!ctx->db_stmts && !(ctx->db_stmts = calloc(DB_STMT_SLOTS, sizeof(*ctx->db_stmts))))
+		return NULL; /* out of memory: plain prepare and finalize */
+	for (size_t i = 0; i < DB_STMT_SLOTS; i++) {
+		struct db_stmt_slot *slot = &ctx->db_stmts[i];
+
+		if (slot->sql == sql)
+			return slot;
+		if (!slot->sql && !free_slot)
+			free_slot = slot;
+	}
+	return free_slot;
+}
+
+static void stmt_cache_free(struct bpfman_ctx *ctx)
+{
+	for (size_t i = 0; ctx->db_stmts && i < DB_STMT_SLOTS; i++)
+		sqlite3_finalize(ctx->db_stmts[i].s);
+	free(ctx->db_stmts);
+	ctx->db_stmts = NULL;
+}
+
 static int prepare(struct bpfman_ctx *ctx, sqlite3_stmt **stmt, const char *sql)
 {
-	if (sqlite3_prepare_v2(ctx->db, sql, -1, stmt, NULL) != SQLITE_OK)
+	struct db_stmt_slot *slot = stmt_slot(ctx, sql);
+
+	if (slot && slot->s && !slot->busy) {
+		slot->busy = true;
+		*stmt = slot->s;
+		return 0;
+	}
+	if (slot && slot->s)
+		slot = NULL; /* in use: a fresh one for this nested query */
+	if (sqlite3_prepare_v3(ctx->db, sql, -1, slot ? SQLITE_PREPARE_PERSISTENT : 0, stmt,
+			       NULL) != SQLITE_OK)
 		return db_error(ctx, sql);
+	if (slot)
+		*slot = (struct db_stmt_slot){ .sql = sql, .s = *stmt, .busy = true };
 	return 0;
+}
+
+/* Done with a statement from prepare(): reset and keep, or finalize. */
+static void finish(struct bpfman_ctx *ctx, sqlite3_stmt *s)
+{
+	for (size_t i = 0; ctx->db_stmts && i < DB_STMT_SLOTS; i++) {
+		if (ctx->db_stmts[i].s == s) {
+			sqlite3_reset(s);
+			sqlite3_clear_bindings(s);
+			ctx->db_stmts[i].busy = false;
+			return;
+		}
+	}
+	sqlite3_finalize(s);
 }
 
 static void bind_text(sqlite3_stmt *s, int i, const char *v)
@@ -313,7 +385,7 @@ static int step_done(struct bpfman_ctx *ctx, sqlite3_stmt *s, const char *what)
 
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		err = db_error(ctx, what);
-	sqlite3_finalize(s);
+	finish(ctx, s);
 	return err;
 }
 
@@ -338,7 +410,7 @@ static int64_t next_counter(struct bpfman_ctx *ctx, const char *name)
 		v = sqlite3_column_int64(s, 0);
 	else
 		v = -1;
-	sqlite3_finalize(s);
+	finish(ctx, s);
 	return v;
 }
 
@@ -502,7 +574,7 @@ int db_prog_get(struct bpfman_ctx *ctx, uint32_t id, struct bpfman_program *ret)
 		err = -ENOENT;
 	else
 		err = db_error(ctx, "reading a program");
-	sqlite3_finalize(s);
+	finish(ctx, s);
 	if (err && err != -ENOENT)
 		program_clear(ret);
 	return err;
@@ -535,7 +607,7 @@ static int collect_rows(struct bpfman_ctx *ctx, sqlite3_stmt *s, size_t elem_siz
 	}
 	if (!err && rc != SQLITE_DONE)
 		err = db_error(ctx, what);
-	sqlite3_finalize(s);
+	finish(ctx, s);
 	if (err) {
 		for (size_t i = 0; i < cnt; i++)
 			clear(arr + i * elem_size);
@@ -587,11 +659,11 @@ static int count_where(struct bpfman_ctx *ctx, const char *sql, const char *text
 	sqlite3_bind_int64(s, 2, except);
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		err = db_error(ctx, "counting");
-		sqlite3_finalize(s);
+		finish(ctx, s);
 		return err;
 	}
 	*ret_cnt = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
+	finish(ctx, s);
 	return 0;
 }
 
@@ -620,13 +692,13 @@ int db_prog_map_users(struct bpfman_ctx *ctx, uint32_t id, uint32_t **ret_ids, s
 		n = realloc(ids, (cnt + 1) * sizeof(*ids));
 		if (!n) {
 			free(ids);
-			sqlite3_finalize(s);
+			finish(ctx, s);
 			return -ENOMEM;
 		}
 		ids = n;
 		ids[cnt++] = (uint32_t)sqlite3_column_int64(s, 0);
 	}
-	sqlite3_finalize(s);
+	finish(ctx, s);
 	if (rc != SQLITE_DONE) {
 		free(ids);
 		return bpfman_err(ctx, -EIO, "cannot read the programs sharing maps with %u from the state database", id);
@@ -656,11 +728,11 @@ int db_needs_reconcile(struct bpfman_ctx *ctx, bool *ret)
 		return err;
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		err = db_error(ctx, "checking for interrupted operations");
-		sqlite3_finalize(s);
+		finish(ctx, s);
 		return err;
 	}
 	*ret = sqlite3_column_int(s, 0) != 0;
-	sqlite3_finalize(s);
+	finish(ctx, s);
 	return 0;
 }
 
@@ -801,7 +873,7 @@ int db_link_get(struct bpfman_ctx *ctx, uint64_t id, struct bpfman_link *ret)
 		err = -ENOENT;
 	else
 		err = db_error(ctx, "reading a link");
-	sqlite3_finalize(s);
+	finish(ctx, s);
 	if (err && err != -ENOENT)
 		link_clear(ret);
 	return err;
@@ -890,7 +962,7 @@ int db_pending_all(struct bpfman_ctx *ctx, char ***ret_dirs, char ***ret_tokens,
 		dirs[cnt] = col_text(s, 1);
 		cnt++;
 	}
-	sqlite3_finalize(s);
+	finish(ctx, s);
 	if (err) {
 		for (size_t i = 0; i < cnt; i++) {
 			free(dirs[i]);

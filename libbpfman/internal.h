@@ -52,6 +52,9 @@ struct bpfman_ctx {
 	/* The open transaction recorded events (events.c): the commit
 	 * touches the feed's stamp so readers wake. */
 	bool events_recorded;
+	/* db.c: statements kept prepared for this connection (prepare()),
+	 * finalized by bpfman_db_close. */
+	struct db_stmt_slot *db_stmts;
 };
 
 /* Records why an operation failed (printf-style) and returns -abs(err) so
