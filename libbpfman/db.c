@@ -127,6 +127,7 @@ static int migrate(struct bpfman_ctx *ctx)
 
 static char *col_text(sqlite3_stmt *s, int i);
 static void stmt_cache_free(struct bpfman_ctx *ctx);
+static int exec_kept(struct bpfman_ctx *ctx, const char *sql);
 
 /* 1: current, 0: older or a new database (create or migrate), else a
  * negative errno: a version this library does not know (newer), refused
@@ -271,12 +272,12 @@ void bpfman_db_close(struct bpfman_ctx *ctx)
 
 int db_begin(struct bpfman_ctx *ctx)
 {
-	return exec(ctx, "BEGIN IMMEDIATE;");
+	return exec_kept(ctx, "BEGIN IMMEDIATE;");
 }
 
 int db_commit(struct bpfman_ctx *ctx)
 {
-	int err = exec(ctx, "COMMIT;");
+	int err = exec_kept(ctx, "COMMIT;");
 
 	if (err)
 		db_rollback(ctx);
@@ -337,27 +338,46 @@ static void stmt_cache_free(struct bpfman_ctx *ctx)
 	ctx->db_stmts = NULL;
 }
 
-static int prepare(struct bpfman_ctx *ctx, sqlite3_stmt **stmt, const char *sql)
+int db_stmt_prepare(struct bpfman_ctx *ctx, sqlite3_stmt **stmt, const char *sql)
 {
 	struct db_stmt_slot *slot = stmt_slot(ctx, sql);
+	int rc;
 
 	if (slot && slot->s && !slot->busy) {
 		slot->busy = true;
 		*stmt = slot->s;
-		return 0;
+		return SQLITE_OK;
 	}
 	if (slot && slot->s)
 		slot = NULL; /* in use: a fresh one for this nested query */
-	if (sqlite3_prepare_v3(ctx->db, sql, -1, slot ? SQLITE_PREPARE_PERSISTENT : 0, stmt,
-			       NULL) != SQLITE_OK)
-		return db_error(ctx, sql);
-	if (slot)
+	rc = sqlite3_prepare_v3(ctx->db, sql, -1, slot ? SQLITE_PREPARE_PERSISTENT : 0, stmt, NULL);
+	if (rc == SQLITE_OK && slot)
 		*slot = (struct db_stmt_slot){ .sql = sql, .s = *stmt, .busy = true };
+	return rc;
+}
+
+static int prepare(struct bpfman_ctx *ctx, sqlite3_stmt **stmt, const char *sql)
+{
+	if (db_stmt_prepare(ctx, stmt, sql) != SQLITE_OK)
+		return db_error(ctx, sql);
 	return 0;
 }
 
-/* Done with a statement from prepare(): reset and keep, or finalize. */
-static void finish(struct bpfman_ctx *ctx, sqlite3_stmt *s)
+/* A statement without parameters or rows (BEGIN, COMMIT), kept prepared. */
+static int exec_kept(struct bpfman_ctx *ctx, const char *sql)
+{
+	sqlite3_stmt *s;
+	int err = prepare(ctx, &s, sql);
+
+	if (err)
+		return err;
+	if (sqlite3_step(s) != SQLITE_DONE)
+		err = db_error(ctx, sql);
+	db_stmt_finish(ctx, s);
+	return err;
+}
+
+void db_stmt_finish(struct bpfman_ctx *ctx, sqlite3_stmt *s)
 {
 	for (size_t i = 0; ctx->db_stmts && i < DB_STMT_SLOTS; i++) {
 		if (ctx->db_stmts[i].s == s) {
@@ -368,6 +388,11 @@ static void finish(struct bpfman_ctx *ctx, sqlite3_stmt *s)
 		}
 	}
 	sqlite3_finalize(s);
+}
+
+static void finish(struct bpfman_ctx *ctx, sqlite3_stmt *s)
+{
+	db_stmt_finish(ctx, s);
 }
 
 static void bind_text(sqlite3_stmt *s, int i, const char *v)

@@ -64,4 +64,12 @@ int db_pending_delete(struct bpfman_ctx *ctx, const char *token);
 int db_pending_all(struct bpfman_ctx *ctx, char ***ret_dirs, char ***ret_tokens,
 		   size_t *ret_cnt);
 
+/* Statements kept prepared for the context (db.c), for the other files of
+ * the state store: sql must be a string literal (its address is the key).
+ * db_stmt_prepare returns SQLite's result code; db_stmt_finish resets a
+ * kept statement (ending its read transaction) or finalizes a fresh one. */
+struct sqlite3_stmt;
+int db_stmt_prepare(struct bpfman_ctx *ctx, struct sqlite3_stmt **stmt, const char *sql);
+void db_stmt_finish(struct bpfman_ctx *ctx, struct sqlite3_stmt *s);
+
 #endif

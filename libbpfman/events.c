@@ -84,26 +84,25 @@ static int prune(struct bpfman_ctx *ctx, int64_t seq)
 
 	if (through <= 0)
 		return 0;
-	if (sqlite3_prepare_v2(ctx->db, "DELETE FROM events WHERE seq <= ?1;", -1, &s, NULL) !=
+	if (db_stmt_prepare(ctx, &s, "DELETE FROM events WHERE seq <= ?1;") !=
 	    SQLITE_OK)
 		return sql_err(ctx, "pruning events");
 	sqlite3_bind_int64(s, 1, through);
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	db_stmt_finish(ctx, s);
 	if (rc != SQLITE_DONE)
 		return sql_err(ctx, "pruning events");
 	if (!sqlite3_changes(ctx->db))
 		return 0;
 	/* Readers behind this mark are told they missed events. */
-	if (sqlite3_prepare_v2(ctx->db,
+	if (db_stmt_prepare(ctx, &s,
 			       "INSERT INTO meta(key, value) VALUES ('events_pruned', ?1) "
 			       "ON CONFLICT(key) DO UPDATE SET value = excluded.value "
-			       "WHERE CAST(value AS INTEGER) < CAST(excluded.value AS INTEGER);",
-			       -1, &s, NULL) != SQLITE_OK)
+			       "WHERE CAST(value AS INTEGER) < CAST(excluded.value AS INTEGER);") != SQLITE_OK)
 		return sql_err(ctx, "recording pruned events");
 	sqlite3_bind_int64(s, 1, through);
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	db_stmt_finish(ctx, s);
 	return rc == SQLITE_DONE ? 0 : sql_err(ctx, "recording pruned events");
 }
 
@@ -127,10 +126,9 @@ int event_add(struct bpfman_ctx *ctx, enum bpfman_event_kind kind, uint32_t prog
 	/* The owner is read from the program's row in this transaction, so
 	 * every caller gets it right without passing it: the row exists for
 	 * every kind (an unload records its event before deleting the row). */
-	if (sqlite3_prepare_v2(ctx->db,
+	if (db_stmt_prepare(ctx, &s,
 			       "INSERT INTO events(time_ns, kind, program_id, link_id, old_program_id, message, owner) "
-			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT owner FROM programs WHERE id = ?3));",
-			       -1, &s, NULL) != SQLITE_OK)
+			       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT owner FROM programs WHERE id = ?3));") != SQLITE_OK)
 		return sql_err(ctx, "recording an event");
 	sqlite3_bind_int64(s, 1, (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
 	sqlite3_bind_int(s, 2, (int)kind);
@@ -139,7 +137,7 @@ int event_add(struct bpfman_ctx *ctx, enum bpfman_event_kind kind, uint32_t prog
 	sqlite3_bind_int64(s, 5, old_prog_id);
 	sqlite3_bind_text(s, 6, msg, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	db_stmt_finish(ctx, s);
 	if (rc != SQLITE_DONE)
 		return sql_err(ctx, "recording an event");
 	ctx->events_recorded = true;
@@ -195,10 +193,9 @@ static int read_bounds(struct bpfman_ctx *ctx, uint64_t *ret_pruned, uint64_t *r
 	sqlite3_stmt *s = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(ctx->db,
+	if (db_stmt_prepare(ctx, &s,
 			       "SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'events_pruned'), 0), "
-			       "COALESCE((SELECT MAX(seq) FROM events), 0);",
-			       -1, &s, NULL) != SQLITE_OK)
+			       "COALESCE((SELECT MAX(seq) FROM events), 0);") != SQLITE_OK)
 		return sql_err(ctx, "reading the change feed");
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
@@ -207,7 +204,7 @@ static int read_bounds(struct bpfman_ctx *ctx, uint64_t *ret_pruned, uint64_t *r
 		if (*ret_last < *ret_pruned)
 			*ret_last = *ret_pruned;
 	}
-	sqlite3_finalize(s);
+	db_stmt_finish(ctx, s);
 	return rc == SQLITE_ROW ? 0 : sql_err(ctx, "reading the change feed");
 }
 
@@ -216,10 +213,9 @@ static int read_rows(struct bpfman_ctx *ctx, struct bpfman_events *ev, uint64_t 
 	sqlite3_stmt *s = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(ctx->db,
+	if (db_stmt_prepare(ctx, &s,
 			       "SELECT seq, time_ns, kind, program_id, link_id, old_program_id, message, owner "
-			       "FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2;",
-			       -1, &s, NULL) != SQLITE_OK)
+			       "FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2;") != SQLITE_OK)
 		return sql_err(ctx, "reading the change feed");
 	/* A cursor past INT64_MAX is past every seq. */
 	sqlite3_bind_int64(s, 1, after > INT64_MAX ? INT64_MAX : (int64_t)after);
@@ -235,7 +231,7 @@ static int read_rows(struct bpfman_ctx *ctx, struct bpfman_events *ev, uint64_t 
 			struct event_row *rows = realloc(ev->rows, cap * sizeof(*rows));
 
 			if (!rows) {
-				sqlite3_finalize(s);
+				db_stmt_finish(ctx, s);
 				return -ENOMEM;
 			}
 			ev->rows = rows;
@@ -255,12 +251,12 @@ static int read_rows(struct bpfman_ctx *ctx, struct bpfman_events *ev, uint64_t 
 		if (!r->message || (o && *o && !r->owner)) {
 			free(r->message);
 			free(r->owner);
-			sqlite3_finalize(s);
+			db_stmt_finish(ctx, s);
 			return -ENOMEM;
 		}
 		ev->cnt++;
 	}
-	sqlite3_finalize(s);
+	db_stmt_finish(ctx, s);
 	return rc == SQLITE_DONE ? 0 : sql_err(ctx, "reading the change feed");
 }
 
