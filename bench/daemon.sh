@@ -102,20 +102,20 @@ measure() {
   printf -v "${name}_rss" '%s' "$(rss_mb "$pid")"
   # After the RSS: these add calls and connections the RSS above has not.
   if [ -n "$ghz" ] && [ "$name" = bpfmand ]; then
-      # The same 16 clients at a fixed offered rate (Get's latency when
-      # the machine is not saturated by the load tool itself), and
-      # grpc.health.v1.Health/Check at saturation: a call with no work
-      # behind it, the floor that ghz and this machine set.
-      ghz_run "$sock" Get "$work/$name-get-rate.json.out" -c 16 --connections 16 \
-        --rps "$get_rate" -n $((3 * get_rate)) -D "$work/$name-get.json"
-      read -r p50 p99 errs < <(ghz_stats "$work/$name-get-rate.json.out")
-      [ "$errs" = 0 ] || { echo "$name: $errs Get calls failed" >&2; return 1; }
-      printf -v "${name}_rate99" '%s' "$p99"
-      "$ghz" --insecure --import-paths "$proto" --proto "$proto/health.proto" \
-        --call grpc.health.v1.Health/Check --format json --output "$work/health.out" \
-        -c 16 --connections 16 -n $((16 * gets)) -d '{}' "unix://$sock" >/dev/null
-      read -r p50 p99 errs < <(ghz_stats "$work/health.out")
-      printf -v "${name}_health99" '%s' "$p99"
+    # The same 16 clients at a fixed offered rate (Get's latency when
+    # the machine is not saturated by the load tool itself), and
+    # grpc.health.v1.Health/Check at saturation: a call with no work
+    # behind it, the floor that ghz and this machine set.
+    ghz_run "$sock" Get "$work/$name-get-rate.json.out" -c 16 --connections 16 \
+      --rps "$get_rate" -n $((3 * get_rate)) -D "$work/$name-get.json"
+    read -r p50 p99 errs < <(ghz_stats "$work/$name-get-rate.json.out")
+    [ "$errs" = 0 ] || { echo "$name: $errs Get calls failed" >&2; return 1; }
+    printf -v "${name}_rate99" '%s' "$p99"
+    "$ghz" --insecure --import-paths "$proto" --proto "$proto/health.proto" \
+      --call grpc.health.v1.Health/Check --format json --output "$work/health.out" \
+      -c 16 --connections 16 -n $((16 * gets)) -d '{}' "unix://$sock" >/dev/null
+    read -r p50 p99 errs < <(ghz_stats "$work/health.out")
+    printf -v "${name}_health99" '%s' "$p99"
   fi
   "$goload" unload-all "$sock"
 }
