@@ -91,9 +91,13 @@ measure() {
     python3 -c 'import json,sys; print(json.dumps([{"id": int(l)} for l in open(sys.argv[1])]))' \
       "$work/$name.ids" >"$work/$name-get.json"
     t0=$(cpu_ticks "$pid")
-    ghz_run "$sock" Get "$work/$name-get.json.out" -c 16 --connections 16 -n $((16 * gets)) \
-      -D "$work/$name-get.json"
+    # ghz's own CPU too: on 2 cores the client's share bounds the rate.
+    /usr/bin/time -f "%U %S" -o "$work/$name-ghz.cpu" \
+      "$ghz" --insecure --import-paths "$proto" --proto "$proto/bpfman.proto" \
+      --call bpfman.v1.Bpfman/Get --format json --output "$work/$name-get.json.out" \
+      -c 16 --connections 16 -n $((16 * gets)) -D "$work/$name-get.json" "unix://$sock" >/dev/null
     printf -v "${name}_getcpu" '%s' "$(per_call_us "$t0" "$(cpu_ticks "$pid")" $((16 * gets)))"
+    printf -v "${name}_ghzcpu" '%s' "$(awk -v n=$((16 * gets)) '{printf "%.0f", ($1 + $2) * 1e6 / n}' "$work/$name-ghz.cpu")"
     read -r p50 p99 errs < <(ghz_stats "$work/$name-get.json.out")
     [ "$errs" = 0 ] || { echo "$name: $errs Get calls failed" >&2; return 1; }
     printf -v "${name}_get50" '%s' "$p50"
@@ -116,6 +120,14 @@ measure() {
       -c 16 --connections 16 -n $((16 * gets)) -d '{}' "unix://$sock" >/dev/null
     read -r p50 p99 errs < <(ghz_stats "$work/health.out")
     printf -v "${name}_health99" '%s' "$p99"
+    # One client, one call at a time: the round trip a Load+Attach
+    # through the daemon pays twice on top of the library's work.
+    "$ghz" --insecure --import-paths "$proto" --proto "$proto/health.proto" \
+      --call grpc.health.v1.Health/Check --format json --output "$work/health1.out" \
+      -c 1 -n 2000 -d '{}' "unix://$sock" >/dev/null
+    read -r p50 p99 errs < <(ghz_stats "$work/health1.out")
+    printf -v "${name}_rt50" '%s' "$p50"
+    printf -v "${name}_rtmean" '%s' "$(python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["average"] / 1e6))' "$work/health1.out")"
   fi
   "$goload" unload-all "$sock"
 }
@@ -221,6 +233,8 @@ if [ -n "$ghz" ]; then
   cmp "Get, server CPU per call" "$bpfmand_getcpu" "${peer_getcpu:-}" us "informational: bpfmand serves one call at a time, so 16 queued calls wait up to 16x this"
   echo "Get, 16 concurrent clients at a fixed $get_rate calls/s (not saturation), p99 (ghz): bpfmand $bpfmand_rate99 ms (informational)"
   echo "Health/Check, 16 concurrent clients, p99 (ghz): bpfmand $bpfmand_health99 ms (informational: no work behind the call, the floor ghz and this machine set for the Get line)"
+  echo "ghz's own CPU per Get call: $bpfmand_ghzcpu us (informational: the load tool's share of the 2 cores, beside the server's above)"
+  echo "Health/Check, one client, one call at a time (ghz): p50 $bpfmand_rt50 ms, mean $bpfmand_rtmean ms (informational: the gRPC round trip, paid twice by Load+Attach through the daemon)"
 fi
 ratio "Load+Attach through bpfmand (gobpfman) vs in-process (libbpfman), medians of $rounds rounds x $reps" \
   "$la_d" "$la_in" "in-process" "informational; the goal is on the next line"

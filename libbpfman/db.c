@@ -460,7 +460,8 @@ static int corrupt_row(struct bpfman_ctx *ctx, int err, const char *what)
 
 static int read_prog(sqlite3_stmt *s, struct bpfman_program *p)
 {
-	_cleanup_free_ char *md = NULL, *gl = NULL;
+	/* Parsed in place: the text stays valid until the next step. */
+	const char *md, *gl;
 
 	memset(p, 0, sizeof(*p));
 	p->managed = true;
@@ -478,8 +479,8 @@ static int read_prog(sqlite3_stmt *s, struct bpfman_program *p)
 	p->map_pin_dir = col_text(s, 11);
 	p->pin_path = col_text(s, 12);
 	p->boot_id = col_text(s, 13);
-	md = col_text(s, 14);
-	gl = col_text(s, 15);
+	md = (const char *)sqlite3_column_text(s, 14);
+	gl = (const char *)sqlite3_column_text(s, 15);
 	p->dispatched = sqlite3_column_int(s, 16);
 	p->image = col_text(s, 17);
 	p->image_digest = col_text(s, 18);
@@ -767,7 +768,7 @@ int db_needs_reconcile(struct bpfman_ctx *ctx, bool *ret)
 
 static int read_link(sqlite3_stmt *s, struct bpfman_link *l)
 {
-	_cleanup_free_ char *md = NULL;
+	const char *md; /* parsed in place, as in read_prog */
 
 	memset(l, 0, sizeof(*l));
 	l->id = (uint64_t)sqlite3_column_int64(s, 0);
@@ -788,7 +789,7 @@ static int read_link(sqlite3_stmt *s, struct bpfman_link *l)
 	l->position = sqlite3_column_int(s, 15);
 	l->pin_path = col_text(s, 16);
 	l->boot_id = col_text(s, 17);
-	md = col_text(s, 18);
+	md = (const char *)sqlite3_column_text(s, 18);
 	return kv_list_from_json(&l->metadata, md) ? ROW_CORRUPT : 0;
 }
 
