@@ -10,16 +10,21 @@
 #     p50, decoding into its generated types included; ghz decodes through
 #     dynamic messages, 20-40 ms of client time for 1,000 programs, which
 #     would measure ghz rather than the server)
-#   Get with 16 concurrent clients, each on its own connection (ghz, p99)
+#   Get with 16 concurrent clients, each on its own connection (ghz, p99
+#     at saturation), with the server's and ghz's CPU per call; for
+#     bpfmand also the same clients at a fixed offered rate, and
+#     Health/Check (no work behind the call) as the floor ghz and the
+#     machine set, and the round trip of one client
 #   Load+Attach through the daemon vs the same calls in-process
-#     (bench/lifecycle_inproc load-attach), rounds interleaved so the
-#     machine's load hits both sides alike
+#     (bench/lifecycle_inproc load-attach), both warm, rounds interleaved
+#     (the order alternating) so the machine's load hits both sides alike;
+#     the goal's ratio is the median of the rounds' ratios
 #
 # Environment: COUNT (1000), REPS (Load+Attach iterations per round, 15),
 # ROUNDS (9), GETS (requests per Get client, 200), GET_RATE (the fixed
-# offered rate of the second Get measurement, 1000 calls/s), PEER (1; PEER=0 measures
-# bpfmand alone, ~1 minute instead of ~12, for iterating: no ratios to
-# bpfman-rpc then).
+# offered rate of the second Get measurement, 1000 calls/s), PEER (1;
+# PEER=0 measures bpfmand alone, ~1 minute instead of 4-12, for
+# iterating: no ratios to bpfman-rpc then).
 . "$(dirname "$0")/lib.sh"
 bench_setup
 count=${COUNT:-1000} reps=${REPS:-15} rounds=${ROUNDS:-9} gets=${GETS:-200}
