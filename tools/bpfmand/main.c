@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "events.h"
 #include "server.h"
 #include "systemd.h"
@@ -289,6 +291,13 @@ int main(int argc, char **argv)
 	level = BPFMAN_LOG_WARN + verbose;
 	opts.log_level = level > BPFMAN_LOG_DEBUG ? BPFMAN_LOG_DEBUG : (enum bpfman_log_level)level;
 
+	/* SQLite's page cache gives each connection one block of 20 pages at
+	 * its first read and writes a header into every one (~90 KB resident
+	 * at once, for a start that reads a handful of pages); without that
+	 * block pages are allocated as they are read. The setting is
+	 * process-wide, so the program makes it, before the library's first
+	 * SQLite call (sqlite3_config must precede sqlite3_initialize). */
+	sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
 	err = bpfman_ctx_new(&srv.ctx, &opts);
 	if (err) {
 		fprintf(stderr, "bpfmand: error: %s\n", bpfman_errmsg(NULL));
@@ -369,6 +378,9 @@ int main(int argc, char **argv)
 		srv.limits.exit_idle_usec = 0; /* only systemd can start us again */
 	if (srv.limits.exit_idle_usec)
 		server_timer_arm(&srv, &srv.exit_idle, srv.limits.exit_idle_usec);
+	/* What start-up (reconcile, restore, schema checks) freed goes back
+	 * before we say we are ready, not a second after the first call. */
+	malloc_trim(0);
 	systemd_notify("READY=1\nSTATUS=serving");
 	/* Serving needs nothing of libsystemd; STOPPING=1 opens it again. */
 	systemd_close();
