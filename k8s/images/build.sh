@@ -73,8 +73,9 @@ fi
 # binaries cannot see them, so their SONAMEs are read from those headers.
 dlopened=$(sed -n 's/^#define DLOPEN_[A-Z]*_SONAME "\(.*\)"$/\1/p' \
   "$srcdir/libbpfman/dlopen_libs.h" "$srcdir/libbpfman/dlopen_crypto.h" \
+  "$srcdir/libbpfman/dlopen_yaml.h" \
   "$srcdir/tools/bpfmand/systemd.h")
-[ "$(echo "$dlopened" | wc -l)" -ge 6 ] || die "expected the DLOPEN_*_SONAME lines in libbpfman/dlopen_*.h and tools/bpfmand/systemd.h, found: $dlopened"
+[ "$(echo "$dlopened" | wc -l)" -ge 7 ] || die "expected the DLOPEN_*_SONAME lines in libbpfman/dlopen_*.h and tools/bpfmand/systemd.h, found: $dlopened"
 # gpgme runs gpg (found through gpgconf) for GPG signature policies.
 gpg_tools=(/usr/bin/gpg /usr/bin/gpgconf)
 objs=("$work/bpfman-agent" "$bpfmand" "$bpfmanctl" "${gpg_tools[@]}")

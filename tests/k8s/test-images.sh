@@ -116,6 +116,7 @@ needed=$(find "$ag" -type f -exec sh -c 'head -c4 "$1" | grep -q "ELF" && readel
   sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u)
 dlopened=$(sed -n 's/^#define DLOPEN_[A-Z]*_SONAME "\(.*\)"$/\1/p' \
   "$srcdir/libbpfman/dlopen_libs.h" "$srcdir/libbpfman/dlopen_crypto.h" \
+  "$srcdir/libbpfman/dlopen_yaml.h" \
   "$srcdir/tools/bpfmand/systemd.h")
 for f in "$ag/usr/lib/$multiarch"/*.so*; do
   n=$(basename "$f")
