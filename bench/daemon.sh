@@ -38,18 +38,18 @@ mkdir -p "$work"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (numbers below move with it)"
 
 rss_mb() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
-# Idle RSS, read the same way for both daemons once start-up has finished:
-# after the socket exists (and, for bpfmand, its READY=1: bpfman-rpc sends
-# no readiness), when VmRSS has stayed the same for a second (10 s at most).
-idle_rss_mb() {  # PID
+# Idle RSS is read the same way for both daemons once start-up has
+# finished: after the socket exists (and, for bpfmand, its READY=1:
+# bpfman-rpc sends no readiness), when VmRSS has stayed the same for a
+# second (10 s at most).
+settle() {  # PID
   local prev= cur
   for _ in $(seq 10); do
     cur=$(awk '/^VmRSS:/ {print $2}' "/proc/$1/status")
-    [ "$cur" = "$prev" ] && break
+    [ "$cur" = "$prev" ] && return 0
     prev=$cur
     sleep 1
   done
-  rss_mb "$1"
 }
 # notify_listen PATH: a datagram socket at PATH (NOTIFY_SOCKET's protocol);
 # PATH.ready appears when READY=1 arrives.
@@ -151,8 +151,8 @@ stop_daemons() {
 }
 trap stop_daemons EXIT
 wait_sock "$sock" "$dpid"
-wait_ready "$work/notify.sock" "$dpid"
-bpfmand_idle=$(idle_rss_mb "$dpid") # started, no call yet
+wait_ready "$work/notify.sock" "$dpid" && settle "$dpid"
+bpfmand_idle=$(rss_mb "$dpid") # started, no call yet
 # Load+Attach: interleaved rounds, in-process then through the daemon.
 ours=() inproc=()
 for ((r = 0; r < rounds; r++)); do
@@ -193,7 +193,8 @@ if [ -n "$peer_bin" ]; then
     2>"$work/bpfman-rpc.log" &
   peer_pid=$!
   if wait_sock "$psock" "$peer_pid"; then
-    peer_idle=$(idle_rss_mb "$peer_pid")
+    settle "$peer_pid"
+    peer_idle=$(rss_mb "$peer_pid")
     peer_la=()
     for ((r = 0; r < rounds; r++)); do
       read -r _ _ t < <("$goload" load-attach "$psock" "$obj" "$reps")
