@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Listening sockets: those systemd passes (LISTEN_FDS, read by libsystemd's
- * sd_listen_fds, systemd.h) and those --listen asks for: unix:PATH, and tcp:HOST:PORT
- * always with mutual TLS (there is no plaintext TCP by design).
+ * sd_listen_fds, systemd.h) and those --listen asks for: unix:PATH, and
+ * tcp:HOST:PORT always with mutual TLS (there is no plaintext TCP by
+ * design).
  */
 #include <errno.h>
 #include <fcntl.h>
