@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """Socket activation as systemd does it (systemd-socket-activate passes a
 listening unix socket with LISTEN_FDS): bpfmand serves the passed socket,
-tells the notify socket READY=1, and exits 0 after --idle-exit seconds with
-no connection; the units in dist/systemd say the same.
+tells the notify socket READY=1, has closed libsystemd again while it
+serves (it is opened only for LISTEN_FDS and the notify socket), and exits 0
+after --idle-exit seconds with no connection, saying STOPPING=1; the units
+in dist/systemd say the same.
 
 usage: test_activation.py BPFMAND BPFMANCTL PROTO_DIR"""
 import os
@@ -50,6 +52,10 @@ try:
     check(len(r.results) == 0, "List on an activated daemon: %s" % r)
     msg = notify.recv(4096).decode()
     check("READY=1" in msg, "notify socket got %r, expected READY=1" % msg)
+    # systemd-socket-activate execs bpfmand: same pid.
+    maps = open("/proc/%d/maps" % proc.pid).read()
+    check("/bpfmand" in maps, "pid %d is not bpfmand" % proc.pid)
+    check("libsystemd" not in maps, "libsystemd is still mapped while serving (systemd.c closes it after READY=1)")
     ch.close()
     t0 = time.time()
     try:
@@ -58,6 +64,8 @@ try:
         fail("the activated daemon did not exit after --idle-exit 2 with no connection")
     log = proc.stdout.read()
     check(rc == 0, "idle exit status %d: %s" % (rc, log))
+    msg = notify.recv(4096).decode()
+    check("STOPPING=1" in msg, "notify socket got %r at the idle exit, expected STOPPING=1" % msg)
     check("restore: 0 items, 0 failed" in log, "--restore did not report: %s" % log)
     check(time.time() - t0 >= 1.5, "exited before the idle time")
     check(os.path.exists(sock), "the passed socket file was removed (systemd owns it)")
@@ -65,7 +73,7 @@ try:
                              "systemd", "bpfmand.socket")).read()
     check("ListenStream=/run/bpfman-sock/bpfman.sock" in unit and "SocketMode=0660" in unit,
           "bpfmand.socket does not listen where the daemon's default is")
-    print("ok: socket activation, READY=1, idle exit")
+    print("ok: socket activation, READY=1, libsystemd closed while serving, idle exit with STOPPING=1")
 finally:
     if proc.poll() is None:
         proc.kill()
