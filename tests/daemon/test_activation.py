@@ -74,6 +74,27 @@ try:
     check("ListenStream=/run/bpfman-sock/bpfman.sock" in unit and "SocketMode=0660" in unit,
           "bpfmand.socket does not listen where the daemon's default is")
     print("ok: socket activation, READY=1, libsystemd closed while serving, idle exit with STOPPING=1")
+
+    # Started by hand (no LISTEN_FDS, no NOTIFY_SOCKET, no config file):
+    # neither libsystemd nor the libraries it needs, nor libyaml, are ever
+    # loaded (their cost in idle RSS: doc/benchmarks.md, "bpfmand").
+    env2 = {k: v for k, v in os.environ.items() if k not in ("LISTEN_FDS", "LISTEN_PID", "NOTIFY_SOCKET")}
+    env2.update(BPFMAN_STATE_DIR=tmp, BPFMAN_RUNTIME_DIR=tmp, BPFMAN_BPFFS_ROOT=bpffs)
+    sock2 = os.path.join(tmp, "manual.sock")
+    proc = subprocess.Popen([bpfmand, "--listen", "unix:" + sock2, "--config", os.path.join(tmp, "none.yaml")],
+                            env=env2, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for _ in range(200):
+        if os.path.exists(sock2) or proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    check(os.path.exists(sock2), "bpfmand started by hand did not listen: %s" %
+          (proc.stdout.read() if proc.poll() is not None else "still running"))
+    maps = open("/proc/%d/maps" % proc.pid).read()
+    for lib in ("libsystemd", "libgcrypt", "liblzma", "libzstd", "libyaml"):
+        check(lib not in maps, "%s is mapped in a daemon started by hand without a config file" % lib)
+    proc.terminate()
+    check(proc.wait(20) == 0, "SIGTERM exit status %s" % proc.returncode)
+    print("ok: started by hand, no libsystemd (nor its dependencies) and no libyaml mapped")
 finally:
     if proc.poll() is None:
         proc.kill()
