@@ -5,7 +5,8 @@
 # load tool) for Get, bpfman's published Go client (gobpfman v0.6.0, driven
 # by bench/goload) for List, Load+Attach and loading the programs.
 #
-#   idle RSS; RSS with COUNT programs listed (VmRSS of the daemon)
+#   idle RSS (VmRSS once start-up has finished, no call yet); RSS with
+#     COUNT programs listed
 #   List of COUNT programs, one client on one kept connection (gobpfman,
 #     p50, decoding into its generated types included; ghz decodes through
 #     dynamic messages, 20-40 ms of client time for 1,000 programs, which
@@ -49,6 +50,42 @@ mkdir -p "$work"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (numbers below move with it)"
 
 rss_mb() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+# Idle RSS is read the same way for both daemons once start-up has
+# finished: after the socket exists (and, for bpfmand, its READY=1:
+# bpfman-rpc sends no readiness), when VmRSS has stayed the same for a
+# second (10 s at most).
+settle() {  # PID
+  local prev= cur
+  for _ in $(seq 10); do
+    cur=$(awk '/^VmRSS:/ {print $2}' "/proc/$1/status")
+    [ "$cur" = "$prev" ] && return 0
+    prev=$cur
+    sleep 1
+  done
+}
+# notify_listen PATH: a datagram socket at PATH (NOTIFY_SOCKET's protocol);
+# PATH.ready appears when READY=1 arrives.
+notify_listen() {
+  rm -f "$1" "$1.ready" "$1.bound"
+  python3 - "$1" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+open(sys.argv[1] + ".bound", "w").close()
+s.settimeout(120)
+while b"READY=1" not in s.recv(4096):
+    pass
+open(sys.argv[1] + ".ready", "w").close()
+PY
+  for _ in $(seq 100); do [ -e "$1.bound" ] && return 0; sleep 0.05; done
+  echo "the notify socket $1 was not bound" >&2
+  return 1
+}
+wait_ready() {  # NOTIFY_PATH PID
+  for _ in $(seq 300); do [ -e "$1.ready" ] && return 0; kill -0 "$2" 2>/dev/null || break; sleep 0.1; done
+  echo "bpfmand did not send READY=1 to $1" >&2
+  return 1
+}
 # CPU time a process (all its threads) has used, in clock ticks: the
 # server's own cost per call, which the machine's load does not inflate
 # the way it inflates latency.
@@ -141,7 +178,11 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # ---- bpfmand
 sock=$work/bpfmand.sock
-"$build/tools/bpfmand/bpfmand" --listen "unix:$sock" --config "$work/none.yaml" 2>"$work/bpfmand.log" &
+# With NOTIFY_SOCKET, as systemd starts it (Type=notify): bpfmand opens
+# libsystemd for READY=1 and closes it again, and that is what is measured.
+notify_listen "$work/notify.sock"
+NOTIFY_SOCKET=$work/notify.sock "$build/tools/bpfmand/bpfmand" --listen "unix:$sock" \
+  --config "$work/none.yaml" 2>"$work/bpfmand.log" &
 dpid=$!
 peer_pid=
 stop_daemons() {
@@ -151,7 +192,7 @@ stop_daemons() {
 }
 trap stop_daemons EXIT
 wait_sock "$sock" "$dpid"
-sleep 1
+wait_ready "$work/notify.sock" "$dpid" && settle "$dpid"
 bpfmand_idle=$(rss_mb "$dpid") # started, no call yet
 # Load+Attach: interleaved rounds, the two sides back to back in each
 # (which goes first alternates), both warm (each times its iterations after
@@ -203,7 +244,7 @@ if [ -n "$peer_bin" ]; then
     2>"$work/bpfman-rpc.log" &
   peer_pid=$!
   if wait_sock "$psock" "$peer_pid"; then
-    sleep 1
+    settle "$peer_pid"
     peer_idle=$(rss_mb "$peer_pid")
     peer_la=()
     for ((r = 0; r < rounds; r++)); do

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <yaml.h>
+#include "dlopen_yaml.h"
 
 int result_add_obj(struct bpfman_apply_result *res, const char *kind,
 		   const char *name, enum bpfman_program_type type)
@@ -507,7 +507,7 @@ int bpfman_apply_result__render(char **ret_text, const struct bpfman_apply_resul
 		*ret_text = strdup("");
 		if (!*ret_text)
 			err = -ENOMEM;
-	} else {
+	} else if (!(err = dlopen_yaml(NULL))) {
 		err = render_yaml(ret_text, docs);
 	}
 	json_decref(docs);

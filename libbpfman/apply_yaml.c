@@ -5,7 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
+#include "dlopen_yaml.h"
 
 /* Bounds recursion on untrusted text; no document comes near it. */
 #define YAML_MAX_DEPTH 64
@@ -243,6 +243,8 @@ int yaml_read_stream(struct bpfman_ctx *ctx, const char *origin,
 	yaml_event_t ev;
 	int err = 0;
 
+	if ((err = dlopen_yaml(ctx)))
+		return err;
 	if (!yaml_parser_initialize(&r.parser))
 		return -ENOMEM;
 	yaml_parser_set_input_string(&r.parser, buf, len);

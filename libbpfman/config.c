@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <yaml.h>
+#include "dlopen_yaml.h"
 
 /* Nesting deeper than this is refused: it bounds recursion on untrusted
  * text and no real config comes near it. */
@@ -299,6 +299,8 @@ int config_parse_yaml(struct bpfman_ctx *ctx, const char *origin,
 	if (len > CONFIG_MAX_SIZE)
 		return bpfman_err(ctx, -EFBIG, "%s: larger than %u bytes", origin,
 				  CONFIG_MAX_SIZE);
+	if ((err = dlopen_yaml(ctx)))
+		return err;
 	if (!yaml_parser_initialize(&r.parser))
 		return -ENOMEM;
 	yaml_parser_set_input_string(&r.parser, buf, len);

@@ -4,6 +4,8 @@
 #include "dlopen_libs.h"
 #define DLOPEN_CRYPTO_NO_REDIRECT
 #include "dlopen_crypto.h"
+#define DLOPEN_YAML_NO_REDIRECT
+#include "dlopen_yaml.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -19,6 +21,7 @@ GPGME_SYMBOLS(DLOPEN_DEFINE)
 CRYPTO_SYMBOLS(DLOPEN_DEFINE)
 SSL_SYMBOLS(DLOPEN_DEFINE)
 #pragma GCC diagnostic pop
+YAML_SYMBOLS(DLOPEN_DEFINE)
 #undef DLOPEN_DEFINE
 
 struct dl_symbol {
@@ -41,6 +44,7 @@ static const struct dl_symbol archive_symbols[] = { ARCHIVE_SYMBOLS(DLOPEN_ENTRY
 static const struct dl_symbol gpgme_symbols[] = { GPGME_SYMBOLS(DLOPEN_ENTRY) { 0 } };
 static const struct dl_symbol crypto_symbols[] = { CRYPTO_SYMBOLS(DLOPEN_ENTRY) { 0 } };
 static const struct dl_symbol ssl_symbols[] = { SSL_SYMBOLS(DLOPEN_ENTRY) { 0 } };
+static const struct dl_symbol yaml_symbols[] = { YAML_SYMBOLS(DLOPEN_ENTRY) { 0 } };
 #undef DLOPEN_ENTRY
 
 #define IMAGES "images and signatures need it"
@@ -60,6 +64,10 @@ static struct dl_library crypto_lib = {
 };
 static struct dl_library ssl_lib = {
 	DLOPEN_SSL_SONAME, "libssl3", ssl_symbols, IMAGES, PTHREAD_ONCE_INIT, ""
+};
+static struct dl_library yaml_lib = {
+	DLOPEN_YAML_SONAME, "libyaml-0-2", yaml_symbols,
+	"the config file and apply documents are YAML", PTHREAD_ONCE_INIT, ""
 };
 
 /* The handle is never closed: the symbols stay valid for the process. */
@@ -91,6 +99,7 @@ LOADER(archive)
 LOADER(gpgme)
 LOADER(crypto)
 LOADER(ssl)
+LOADER(yaml)
 
 static int result(struct bpfman_ctx *ctx, const struct dl_library *lib)
 {
@@ -125,6 +134,12 @@ int dlopen_crypto(struct bpfman_ctx *ctx)
 	return result(ctx, &crypto_lib);
 }
 
+int dlopen_yaml(struct bpfman_ctx *ctx)
+{
+	pthread_once(&yaml_lib.once, load_yaml);
+	return result(ctx, &yaml_lib);
+}
+
 /* Reached only where an entry point did not call dlopen_crypto() first on
  * a machine without libcrypto: a broken installation, not an input error,
  * and there is no context to report into. */
@@ -146,4 +161,9 @@ void dlopen_crypto_or_abort(void)
 void dlopen_ssl_or_abort(void)
 {
 	open_or_abort(&ssl_lib, load_ssl);
+}
+
+void dlopen_yaml_or_abort(void)
+{
+	open_or_abort(&yaml_lib, load_yaml);
 }

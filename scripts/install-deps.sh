@@ -23,9 +23,10 @@ packages=(
   # curl to fetch the Go toolchain that builds cosign, and to tamper with
   # signatures in the test registry
   curl gnupg
-  # bpfmand: sd-event loop, socket activation and readiness (libsystemd);
-  # the Python grpcio client of its tests lives in a venv (tests/daemon)
-  libsystemd-dev python3-venv
+  # bpfmand: socket activation and readiness (libsystemd, opened only when
+  # systemd asks), its event loop (libev); the Python grpcio client of its
+  # tests lives in a venv (tests/daemon)
+  libsystemd-dev libev-dev python3-venv
   # protoc: the descriptors bpfmand serves by gRPC reflection
   protobuf-compiler
   # VM test tier

@@ -5,7 +5,7 @@
 #
 #   OUT/agent     bpfman-agent, bpfmand and bpfmanctl, exactly the shared
 #                 libraries they load (the ldd closure of the binaries and
-#                 of the libraries libbpfman dlopens, with the dynamic
+#                 of the libraries libbpfman and bpfmand dlopen, with the dynamic
 #                 loader), libxdp's XDP dispatcher object, gpg for GPG
 #                 signature policies, CA certificates, /etc/passwd, /tmp
 #   OUT/operator  bpfman-operator, a static Go binary (CGO_ENABLED=0: it
@@ -46,7 +46,7 @@ meson install -C "$builddir" --destdir "$work/inst" --tags runtime --no-rebuild 
 bpfmand=$(find "$work/inst" -path '*/sbin/bpfmand' -type f)
 bpfmanctl=$(find "$work/inst" -path '*/bin/bpfmanctl' -type f)
 libbpfman=$(find "$work/inst" -name 'libbpfman.so.0' | head -1)
-[ -n "$bpfmand" ] || die "bpfmand is not built in $builddir (it needs protoc-c, libprotobuf-c, libnghttp2, libsystemd: scripts/install-deps.sh)"
+[ -n "$bpfmand" ] || die "bpfmand is not built in $builddir (it needs protoc-c, libprotobuf-c, libnghttp2, libsystemd, libev: scripts/install-deps.sh)"
 [ -n "$bpfmanctl" ] && [ -n "$libbpfman" ] || die "bpfmanctl/libbpfman are not built in $builddir; run ninja -C $builddir"
 libdir=$(dirname "$libbpfman")
 
@@ -68,18 +68,21 @@ if readelf -lW "$work/bpfman-operator" | grep -q 'INTERP\|DYNAMIC'; then
 fi
 
 # --- the library closure -----------------------------------------------
-# libbpfman opens these on first use (libbpfman/dlopen_*.h): ldd of the
+# libbpfman opens these on first use (libbpfman/dlopen_*.h), bpfmand opens
+# libsystemd when systemd asks for it (tools/bpfmand/systemd.h): ldd of the
 # binaries cannot see them, so their SONAMEs are read from those headers.
 dlopened=$(sed -n 's/^#define DLOPEN_[A-Z]*_SONAME "\(.*\)"$/\1/p' \
-  "$srcdir/libbpfman/dlopen_libs.h" "$srcdir/libbpfman/dlopen_crypto.h")
-[ "$(echo "$dlopened" | wc -l)" -ge 5 ] || die "expected the DLOPEN_*_SONAME lines in libbpfman/dlopen_*.h, found: $dlopened"
+  "$srcdir/libbpfman/dlopen_libs.h" "$srcdir/libbpfman/dlopen_crypto.h" \
+  "$srcdir/libbpfman/dlopen_yaml.h" \
+  "$srcdir/tools/bpfmand/systemd.h")
+[ "$(echo "$dlopened" | wc -l)" -ge 7 ] || die "expected the DLOPEN_*_SONAME lines in libbpfman/dlopen_*.h and tools/bpfmand/systemd.h, found: $dlopened"
 # gpgme runs gpg (found through gpgconf) for GPG signature policies.
 gpg_tools=(/usr/bin/gpg /usr/bin/gpgconf)
 objs=("$work/bpfman-agent" "$bpfmand" "$bpfmanctl" "${gpg_tools[@]}")
 for so in $dlopened; do
   p=$(ldconfig -p | awk -v so="$so" '$1 == so && /x86-64|AArch64|64bit/ {print $NF; exit}')
   [ -n "$p" ] || p=$(ldconfig -p | awk -v so="$so" '$1 == so {print $NF; exit}')
-  [ -n "$p" ] || die "$so (dlopened by libbpfman) is not installed on this host"
+  [ -n "$p" ] || die "$so (dlopened by libbpfman or bpfmand) is not installed on this host"
   objs+=("$p")
 done
 # ldd lines: "libx.so.1 => /path (0x..)" and the loader "/lib64/ld-... (0x..)".

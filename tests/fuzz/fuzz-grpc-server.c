@@ -88,7 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t sink[65536];
 	int sv[2];
 
-	if (!srv.ev && sd_event_new(&srv.ev) < 0)
+	if (!srv.loop && !(srv.loop = ev_loop_new(EVFLAG_NOENV)))
 		return 0;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv))
 		return 0;

@@ -24,7 +24,7 @@ for tool in skopeo docker-registry readelf; do
   command -v "$tool" >/dev/null || skip "$tool is missing (scripts/install-deps.sh installs it)"
 done
 [ "$(id -u)" = 0 ] || skip "running the images under chroot needs root"
-[ -x "$builddir/tools/bpfmand/bpfmand" ] || skip "bpfmand is not built (protoc-c, libprotobuf-c, libnghttp2, libsystemd missing): no agent image"
+[ -x "$builddir/tools/bpfmand/bpfmand" ] || skip "bpfmand is not built (protoc-c, libprotobuf-c, libnghttp2, libsystemd, libev missing): no agent image"
 export REGISTRY_TEST_PORTS=5500-5549
 work=$(mktemp -d /tmp/bpfman-k8s-images-XXXXXX)
 cleanup() {
@@ -111,11 +111,13 @@ tar -xzf "$(cat "$work/agent.layer")" -C "$ag"
 [ ! -e "$ag/bin/sh" ] && [ ! -e "$ag/etc/ld.so.cache" ] || fail "the agent image has a shell or an ld.so.cache"
 echo "-- it holds no shared object that nothing needs"
 # Needed: the DT_NEEDED of every ELF in the image, plus what libbpfman
-# dlopens; each .so file present must be one of them.
+# and bpfmand dlopen; each .so file present must be one of them.
 needed=$(find "$ag" -type f -exec sh -c 'head -c4 "$1" | grep -q "ELF" && readelf -dW "$1"' _ {} \; |
   sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u)
 dlopened=$(sed -n 's/^#define DLOPEN_[A-Z]*_SONAME "\(.*\)"$/\1/p' \
-  "$srcdir/libbpfman/dlopen_libs.h" "$srcdir/libbpfman/dlopen_crypto.h")
+  "$srcdir/libbpfman/dlopen_libs.h" "$srcdir/libbpfman/dlopen_crypto.h" \
+  "$srcdir/libbpfman/dlopen_yaml.h" \
+  "$srcdir/tools/bpfmand/systemd.h")
 for f in "$ag/usr/lib/$multiarch"/*.so*; do
   n=$(basename "$f")
   grep -qxF "$n" <<<"$needed"$'\n'"$dlopened" || fail "$n is in the image but nothing needs it"

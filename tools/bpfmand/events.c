@@ -119,13 +119,11 @@ void events_pump(struct server *srv)
 		;
 }
 
-static int on_feed(sd_event_source *es, int fd, uint32_t revents, void *user_data)
+static void on_feed(struct ev_loop *loop, ev_io *w, int revents)
 {
-	(void)es;
-	(void)fd;
+	(void)loop;
 	(void)revents;
-	events_pump(user_data);
-	return 0;
+	events_pump(w->data);
 }
 
 int events_start(struct server *srv)
@@ -138,19 +136,16 @@ int events_start(struct server *srv)
 		fprintf(stderr, "bpfmand: error: the change feed: %s\n", bpfman_errmsg(srv->ctx));
 		return err;
 	}
-	err = sd_event_add_io(srv->ev, &srv->feed_src, srv->feed_fd, EPOLLIN, on_feed, srv);
-	if (err < 0) {
-		fprintf(stderr, "bpfmand: error: cannot watch the change feed: %s\n", strerror(-err));
-		close(srv->feed_fd);
-		srv->feed_fd = -1;
-		return err;
-	}
+	ev_io_init(&srv->feed_io, on_feed, srv->feed_fd, EV_READ);
+	srv->feed_io.data = srv;
+	ev_io_start(srv->loop, &srv->feed_io);
 	return 0;
 }
 
 void events_stop(struct server *srv)
 {
-	srv->feed_src = sd_event_source_disable_unref(srv->feed_src);
+	if (srv->loop)
+		ev_io_stop(srv->loop, &srv->feed_io);
 	if (srv->feed_fd >= 0)
 		close(srv->feed_fd);
 	srv->feed_fd = -1;

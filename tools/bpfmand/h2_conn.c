@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * One HTTP/2 connection: nghttp2 does the protocol (framing, HPACK, flow
- * control, GOAWAY on protocol errors), sd-event tells us when the socket is
+ * control, GOAWAY on protocol errors), libev tells us when the socket is
  * ready, and this file turns complete request streams into grpc_dispatch()
  * calls and their outcome into a response (headers, one message, trailers)
  * or a trailers-only error. A protocol error closes this connection only.
@@ -64,7 +64,8 @@ struct h2_conn {
 	int fd;
 	struct tls_conn *ssl; /* tcp: mutual TLS; NULL on unix sockets */
 	bool handshake_done;
-	sd_event_source *io, *timer;
+	ev_io io;
+	ev_timer timer; /* header, then idle timeout */
 	nghttp2_session *session;
 	struct peer peer;
 	struct h2_stream *stream_list; /* nghttp2_session_del does not close them */
@@ -120,8 +121,8 @@ static void conn_free(struct h2_conn *c)
 		c->stream_list = s->next;
 		stream_free(s);
 	}
-	sd_event_source_disable_unref(c->io);
-	sd_event_source_disable_unref(c->timer);
+	ev_io_stop(srv->loop, &c->io);
+	ev_timer_stop(srv->loop, &c->timer);
 	tls_conn_free(c->ssl);
 	close(c->fd);
 	free(c->wbuf);
@@ -595,7 +596,7 @@ static ssize_t write_some(struct h2_conn *c, const uint8_t *data, size_t length)
 }
 
 /* Writes the gathered frames; 0 (all written, or the socket is full and
- * EPOLLOUT will bring us back), -1 when the connection failed. */
+ * EV_WRITE will bring us back), -1 when the connection failed. */
 static int wflush(struct h2_conn *c)
 {
 	while (c->wlen) {
@@ -624,7 +625,7 @@ static ssize_t on_send(nghttp2_session *session, const uint8_t *data,
 		if (wflush(c))
 			return NGHTTP2_ERR_CALLBACK_FAILURE;
 		if (c->wlen)
-			return NGHTTP2_ERR_WOULDBLOCK; /* full: EPOLLOUT resumes */
+			return NGHTTP2_ERR_WOULDBLOCK; /* full: EV_WRITE resumes */
 		if (length > WBUF_CAP) {
 			ssize_t n = write_some(c, data, length);
 
@@ -652,8 +653,19 @@ static void arm_timer(struct h2_conn *c)
 	uint64_t usec = c->got_request ? c->srv->limits.idle_usec
 				       : c->srv->limits.handshake_usec;
 
-	sd_event_source_set_time_relative(c->timer, usec);
-	sd_event_source_set_enabled(c->timer, SD_EVENT_ONESHOT);
+	server_timer_arm(c->srv, &c->timer, usec);
+}
+
+/* What the loop waits for on the socket: EV_READ, EV_WRITE or both. A
+ * closed peer shows as readable (recv returns 0) or, when only writing, as
+ * writable (the write fails). */
+static void want_io(struct h2_conn *c, int events)
+{
+	if ((c->io.events & (EV_READ | EV_WRITE)) == events && ev_is_active(&c->io))
+		return;
+	ev_io_stop(c->srv->loop, &c->io);
+	ev_io_set(&c->io, c->fd, events);
+	ev_io_start(c->srv->loop, &c->io);
 }
 
 /* Sends what nghttp2 has queued and decides whether to go on; false when
@@ -676,8 +688,7 @@ static bool pump(struct h2_conn *c)
 		conn_free(c);
 		return false;
 	}
-	sd_event_source_set_io_events(c->io, EPOLLIN | EPOLLRDHUP |
-				      (nghttp2_session_want_write(c->session) || c->wlen ? EPOLLOUT : 0));
+	want_io(c, EV_READ | (nghttp2_session_want_write(c->session) || c->wlen ? EV_WRITE : 0));
 	return true;
 }
 
@@ -705,52 +716,52 @@ static bool handshake(struct h2_conn *c)
 		return true;
 	}
 	if (r == TLS_IO_WANT_READ || r == TLS_IO_WANT_WRITE) {
-		sd_event_source_set_io_events(c->io, EPOLLRDHUP |
-					      (r == TLS_IO_WANT_READ ? EPOLLIN : EPOLLOUT));
+		want_io(c, r == TLS_IO_WANT_READ ? EV_READ : EV_WRITE);
 		return false; /* not yet: wait for the socket */
 	}
 	conn_free(c); /* refused: tls_conn_handshake said why */
 	return false;
 }
 
-static int on_io(sd_event_source *es, int fd, uint32_t revents, void *user_data)
+static void on_io(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct h2_conn *c = user_data;
+	struct h2_conn *c = w->data;
 	uint8_t buf[16384];
+	int fd = c->fd;
 	ssize_t n;
 
-	(void)es;
+	(void)loop;
 	if (c->ssl && !c->handshake_done) {
 		if (!handshake(c))
-			return 0;
-		revents |= EPOLLIN; /* data may already sit in OpenSSL's buffer */
+			return;
+		revents |= EV_READ; /* data may already sit in OpenSSL's buffer */
 	}
-	if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLRDHUP)) {
+	/* libev reports a hang-up or an error as readable (and writable). */
+	if (revents & EV_READ) {
 		if (c->ssl) {
 			n = tls_conn_read(c->ssl, buf, sizeof(buf));
 			if (n > 0) {
 				h2_conn_feed(c, buf, (size_t)n);
-				return 0;
+				return;
 			}
 			if (n == TLS_IO_FAILED) {
 				conn_free(c); /* closed, or a TLS error */
-				return 0;
+				return;
 			}
 			pump(c);
-			return 0;
+			return;
 		}
 		n = recv(fd, buf, sizeof(buf), 0);
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
 			conn_free(c); /* the peer went away */
-			return 0;
+			return;
 		}
 		if (n > 0) {
 			h2_conn_feed(c, buf, (size_t)n);
-			return 0;
+			return;
 		}
 	}
 	pump(c);
-	return 0;
 }
 
 void h2_conn_close_all(struct server *srv)
@@ -759,17 +770,16 @@ void h2_conn_close_all(struct server *srv)
 		conn_free(srv->conns);
 }
 
-static int on_timer(sd_event_source *es, uint64_t usec, void *user_data)
+static void on_timer(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct h2_conn *c = user_data;
+	struct h2_conn *c = w->data;
 
-	(void)es;
-	(void)usec;
+	(void)loop;
+	(void)revents;
 	/* A slow or silent client: say goodbye and close. */
 	nghttp2_session_terminate_session(c->session, NGHTTP2_NO_ERROR);
 	session_send(c);
 	conn_free(c);
-	return 0;
 }
 
 static void peer_from_socket(struct peer *p, int fd)
@@ -854,12 +864,12 @@ int h2_conn_start(struct server *srv, int fd, struct tls_ctx *tls)
 	srv->conn_cnt++;
 	nghttp2_submit_settings(c->session, NGHTTP2_FLAG_NONE, settings,
 				sizeof(settings) / sizeof(settings[0]));
-	if (sd_event_add_io(srv->ev, &c->io, fd, EPOLLIN | EPOLLRDHUP | EPOLLOUT, on_io, c) < 0 ||
-	    sd_event_add_time_relative(srv->ev, &c->timer, CLOCK_MONOTONIC,
-				       srv->limits.handshake_usec, 0, on_timer, c) < 0) {
-		conn_free(c);
-		return -ENOMEM;
-	}
+	ev_io_init(&c->io, on_io, fd, EV_READ | EV_WRITE);
+	c->io.data = c;
+	ev_io_start(srv->loop, &c->io);
+	ev_init(&c->timer, on_timer);
+	c->timer.data = c;
+	server_timer_arm(srv, &c->timer, srv->limits.handshake_usec);
 	return 0;
 }
 
@@ -883,7 +893,7 @@ void h2_watch_send(struct h2_stream *s, uint64_t seq, const char *owner, const u
 	if (seq)
 		s->seen_seq = seq;
 	/* sent by the loop: pumping here could free what we walk */
-	sd_event_source_set_io_events(s->conn->io, EPOLLIN | EPOLLRDHUP | EPOLLOUT);
+	want_io(s->conn, EV_READ | EV_WRITE);
 }
 
 void h2_publish(struct server *srv, uint64_t seq, const char *owner, const uint8_t *msg,
@@ -902,7 +912,7 @@ void h2_watch_fail(struct server *srv, struct h2_stream *s, const char *why)
 {
 	for (struct h2_stream *w = s ? s : srv->watchers; w; w = s ? NULL : w->wnext) {
 		stream_end(w->conn, w, GRPC_INTERNAL, why);
-		sd_event_source_set_io_events(w->conn->io, EPOLLIN | EPOLLRDHUP | EPOLLOUT);
+		want_io(w->conn, EV_READ | EV_WRITE);
 	}
 }
 

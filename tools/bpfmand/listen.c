@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Listening sockets: those systemd passes (LISTEN_FDS, read by
- * sd_listen_fds) and those --listen asks for: unix:PATH, and tcp:HOST:PORT
- * always with mutual TLS (there is no plaintext TCP by design).
+ * Listening sockets: those systemd passes (LISTEN_FDS, read by libsystemd's
+ * sd_listen_fds, systemd.h) and those --listen asks for: unix:PATH, and
+ * tcp:HOST:PORT always with mutual TLS (there is no plaintext TCP by
+ * design).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,9 +16,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <systemd/sd-daemon.h>
-
 #include "server.h"
+#include "systemd.h"
 
 #define MAX_LISTENERS 16
 
@@ -26,32 +26,30 @@ static struct listener {
 	int fd;
 	char *unlink_path; /* our socket file, removed at exit */
 	struct tls_ctx *tls;      /* tcp: mutual TLS */
-	sd_event_source *src;
+	ev_io io;
 } listeners[MAX_LISTENERS];
 static int listener_cnt;
 
-static int on_accept(sd_event_source *es, int fd, uint32_t revents, void *user_data)
+static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct listener *l = user_data;
+	struct listener *l = w->data;
 	struct server *srv = l->srv;
-	int cfd;
+	int cfd, fd = w->fd;
 
-	(void)es;
 	(void)revents;
 	for (;;) {
 		cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (cfd < 0) {
 			if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
 				fprintf(stderr, "bpfmand: warning: accept: %s\n", strerror(errno));
-			return 0;
+			return;
 		}
 		if (srv->draining || srv->conn_cnt >= srv->limits.max_conns) {
 			/* Over the limit: refuse this one, keep the others. */
 			close(cfd);
 			continue;
 		}
-		if (srv->exit_idle)
-			sd_event_source_set_enabled(srv->exit_idle, SD_EVENT_OFF);
+		ev_timer_stop(loop, &srv->exit_idle);
 		h2_conn_start(srv, cfd, l->tls);
 	}
 }
@@ -69,30 +67,32 @@ static int add_fd(struct server *srv, int fd, const char *unlink_path, struct tl
 	l->fd = fd;
 	l->tls = tls;
 	l->unlink_path = unlink_path ? strdup(unlink_path) : NULL;
-	if (sd_event_add_io(srv->ev, &l->src, fd, EPOLLIN, on_accept, l) < 0) {
-		free(l->unlink_path);
+	if (unlink_path && !l->unlink_path)
 		return -ENOMEM;
-	}
+	ev_io_init(&l->io, on_accept, fd, EV_READ);
+	l->io.data = l;
+	ev_io_start(srv->loop, &l->io);
 	listener_cnt++;
 	return 0;
 }
 
 int listen_inherited(struct server *srv, int *ret_cnt)
 {
-	int n = sd_listen_fds(1), err;
+	/* systemd_open() (main.c) opened libsystemd if LISTEN_FDS is set. */
+	int n = sym_sd_listen_fds ? sym_sd_listen_fds(1) : 0, err;
 
 	*ret_cnt = n > 0 ? n : 0;
 	for (int i = 0; i < n; i++) {
 		int fd = SD_LISTEN_FDS_START + i;
 
-		if (sd_is_socket(fd, AF_UNSPEC, SOCK_STREAM, 1) <= 0) {
+		if (sym_sd_is_socket(fd, AF_UNSPEC, SOCK_STREAM, 1) <= 0) {
 			fprintf(stderr, "bpfmand: passed file descriptor %d is not a listening stream socket; fix the .socket unit\n", fd);
 			return -EINVAL;
 		}
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 		/* Passed sockets are unix sockets: a TCP one would need TLS
 		 * settings systemd cannot pass. */
-		if (sd_is_socket_unix(fd, SOCK_STREAM, 1, NULL, 0) <= 0) {
+		if (sym_sd_is_socket_unix(fd, SOCK_STREAM, 1, NULL, 0) <= 0) {
 			fprintf(stderr, "bpfmand: passed socket %d is not a unix stream socket; serve TCP with --listen tcp:HOST:PORT and TLS options instead\n", fd);
 			return -EINVAL;
 		}
@@ -227,7 +227,7 @@ int listen_add(struct server *srv, const char *address, struct tls_ctx *tls)
 void listen_close_all(void)
 {
 	for (int i = 0; i < listener_cnt; i++) {
-		sd_event_source_disable_unref(listeners[i].src);
+		ev_io_stop(listeners[i].srv->loop, &listeners[i].io);
 		close(listeners[i].fd);
 		if (listeners[i].unlink_path) {
 			unlink(listeners[i].unlink_path);

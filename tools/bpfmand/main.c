@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * bpfmand: bpfman's gRPC API over libbpfman (doc/bpfmand.md). Options and
- * environment follow bpfmanctl's global options; the loop is sd-event.
+ * environment follow bpfmanctl's global options; the loop is libev, and
+ * libsystemd is opened only when systemd asks for it (systemd.h).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -11,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <systemd/sd-daemon.h>
-#include <systemd/sd-event.h>
+#include <sqlite3.h>
 
 #include "events.h"
 #include "server.h"
+#include "systemd.h"
 #include "tls.h"
 
 #define DEFAULT_LISTEN "unix:/run/bpfman-sock/bpfman.sock"
@@ -123,53 +124,46 @@ static int parse_uint(const char *opt, const char *arg, unsigned long max,
 	return 0;
 }
 
-static int on_signal(sd_event_source *es, const struct signalfd_siginfo *si,
-		     void *user_data)
+static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 {
-	struct server *srv = user_data;
+	struct server *srv = w->data;
 
-	(void)es;
-	(void)si;
+	(void)revents;
 	if (srv->draining)
-		return 0;
+		return;
 	/* Every RPC already received has run (calls run to completion); stop
 	 * accepting, let connections send what they owe, then exit. Programs
 	 * stay attached: the daemon holds none of them. */
 	srv->draining = true;
 	listen_close_all();
-	sd_notify(0, "STOPPING=1");
+	systemd_notify("STOPPING=1");
 	/* Changes committed before the signal reach the watchers before
 	 * their streams end. */
 	events_pump(srv);
 	h2_conn_drain_all(srv);
 	if (!srv->conn_cnt)
-		sd_event_exit(srv->ev, 0);
-	return 0;
+		ev_break(loop, EVBREAK_ALL);
 }
 
 void server_conn_closed(struct server *srv)
 {
 	if (srv->draining && !srv->conn_cnt)
-		sd_event_exit(srv->ev, 0);
-	else if (!srv->conn_cnt && srv->exit_idle)
-		sd_event_source_set_enabled(srv->exit_idle, SD_EVENT_ONESHOT),
-			sd_event_source_set_time_relative(srv->exit_idle,
-							  srv->limits.exit_idle_usec);
+		ev_break(srv->loop, EVBREAK_ALL);
+	else if (!srv->conn_cnt && srv->limits.exit_idle_usec)
+		server_timer_arm(srv, &srv->exit_idle, srv->limits.exit_idle_usec);
 }
 
-static int on_exit_idle(sd_event_source *es, uint64_t usec, void *user_data)
+static void on_exit_idle(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct server *srv = user_data;
+	struct server *srv = w->data;
 
-	(void)es;
-	(void)usec;
+	(void)revents;
 	if (!srv->conn_cnt) {
 		/* systemd keeps the socket and starts us again on demand. */
 		srv->draining = true;
-		sd_notify(0, "STOPPING=1");
-		sd_event_exit(srv->ev, 0);
+		systemd_notify("STOPPING=1");
+		ev_break(loop, EVBREAK_ALL);
 	}
-	return 0;
 }
 
 /* A List of 1,000 programs allocates a few MB that free() keeps in the
@@ -177,21 +171,17 @@ static int on_exit_idle(sd_event_source *es, uint64_t usec, void *user_data)
  * so it waits until calls have stopped for a second. */
 #define TRIM_DELAY_USEC 1000000
 
-static int on_trim(sd_event_source *es, uint64_t usec, void *user_data)
+static void on_trim(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	(void)es;
-	(void)usec;
-	(void)user_data;
+	(void)loop;
+	(void)w;
+	(void)revents;
 	malloc_trim(0);
-	return 0;
 }
 
 void server_call_done(struct server *srv)
 {
-	if (!srv->trim)
-		return;
-	sd_event_source_set_time_relative(srv->trim, TRIM_DELAY_USEC);
-	sd_event_source_set_enabled(srv->trim, SD_EVENT_ONESHOT);
+	server_timer_arm(srv, &srv->trim, TRIM_DELAY_USEC);
 }
 
 static const struct grpc_method *const services[] = {
@@ -301,6 +291,13 @@ int main(int argc, char **argv)
 	level = BPFMAN_LOG_WARN + verbose;
 	opts.log_level = level > BPFMAN_LOG_DEBUG ? BPFMAN_LOG_DEBUG : (enum bpfman_log_level)level;
 
+	/* SQLite's page cache gives each connection one block of 20 pages at
+	 * its first read and writes a header into every one (~90 KB resident
+	 * at once, for a start that reads a handful of pages); without that
+	 * block pages are allocated as they are read. The setting is
+	 * process-wide, so the program makes it, before the library's first
+	 * SQLite call (sqlite3_config must precede sqlite3_initialize). */
+	sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
 	err = bpfman_ctx_new(&srv.ctx, &opts);
 	if (err) {
 		fprintf(stderr, "bpfmand: error: %s\n", bpfman_errmsg(NULL));
@@ -335,24 +332,34 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (sd_event_default(&srv.ev) < 0) {
-		fprintf(stderr, "bpfmand: cannot create the event loop\n");
+	/* Not libev's default loop: that one reaps every child (SIGCHLD),
+	 * which would take exit statuses from the library's own waitpid. The
+	 * signals arrive through a signalfd (libev blocks them). */
+	srv.loop = ev_loop_new(EVBACKEND_EPOLL | EVFLAG_SIGNALFD | EVFLAG_NOENV);
+	if (!srv.loop) {
+		fprintf(stderr, "bpfmand: cannot create the event loop (epoll): %s\n", strerror(errno));
 		err = -1;
 		goto out;
 	}
-	sigset_t mask;
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	sd_event_add_signal(srv.ev, NULL, SIGTERM, on_signal, &srv);
-	sd_event_add_signal(srv.ev, NULL, SIGINT, on_signal, &srv);
+	ev_signal_init(&srv.sigterm, on_signal, SIGTERM);
+	ev_signal_init(&srv.sigint, on_signal, SIGINT);
+	srv.sigterm.data = srv.sigint.data = &srv;
+	ev_signal_start(srv.loop, &srv.sigterm);
+	ev_signal_start(srv.loop, &srv.sigint);
+	ev_init(&srv.trim, on_trim);
+	ev_init(&srv.exit_idle, on_exit_idle);
+	srv.exit_idle.data = &srv;
 	if (events_start(&srv)) {
 		err = -1;
 		goto out;
 	}
 
+	/* LISTEN_FDS or NOTIFY_SOCKET: libsystemd until READY=1 is sent. */
+	if (systemd_open() < 0) {
+		err = -1;
+		goto out;
+	}
 	if ((err = listen_inherited(&srv, &inherited))) {
 		err = -1;
 		goto out;
@@ -367,22 +374,26 @@ int main(int argc, char **argv)
 				goto out;
 			}
 	}
-	if (sd_event_add_time_relative(srv.ev, &srv.trim, CLOCK_MONOTONIC, TRIM_DELAY_USEC,
-				       TRIM_DELAY_USEC / 10, on_trim, &srv) >= 0)
-		sd_event_source_set_enabled(srv.trim, SD_EVENT_OFF);
-	if (srv.socket_activated && idle_exit)
-		sd_event_add_time_relative(srv.ev, &srv.exit_idle, CLOCK_MONOTONIC,
-					   srv.limits.exit_idle_usec, 0, on_exit_idle, &srv);
-	sd_notify(0, "READY=1\nSTATUS=serving");
-	err = sd_event_loop(srv.ev);
+	if (!srv.socket_activated)
+		srv.limits.exit_idle_usec = 0; /* only systemd can start us again */
+	if (srv.limits.exit_idle_usec)
+		server_timer_arm(&srv, &srv.exit_idle, srv.limits.exit_idle_usec);
+	/* What start-up (reconcile, restore, schema checks) freed goes back
+	 * before we say we are ready, not a second after the first call. */
+	malloc_trim(0);
+	systemd_notify("READY=1\nSTATUS=serving");
+	/* Serving needs nothing of libsystemd; STOPPING=1 opens it again. */
+	systemd_close();
+	ev_run(srv.loop, 0);
+	err = 0;
 out:
 	/* Every exit after the context opened frees it (a failed start under
 	 * LeakSanitizer is a test failure). */
 	listen_close_all();
 	events_stop(&srv);
-	sd_event_source_unref(srv.exit_idle);
-	sd_event_source_unref(srv.trim);
-	sd_event_unref(srv.ev);
+	systemd_close();
+	if (srv.loop)
+		ev_loop_destroy(srv.loop);
 	bpfman_ctx_free(srv.ctx);
 	tls_ctx_free(tls);
 	return err < 0 ? 1 : 0;

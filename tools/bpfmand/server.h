@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * bpfmand's server: one sd-event loop in one thread, one libbpfman context.
+ * bpfmand's server: one libev loop in one thread, one libbpfman context.
  * RPCs run to completion one at a time (the library serialises mutations
  * anyway, and one context is used by one thread at a time, doc/abi.md);
  * HTTP/2 framing, flow control and many connections are interleaved by the
@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include <systemd/sd-event.h>
+#include <ev.h>
 
 #include <bpfman/bpfman.h>
 
@@ -82,7 +82,7 @@ struct h2_conn;
 struct h2_stream;
 
 struct server {
-	sd_event *ev;
+	struct ev_loop *loop;
 	struct bpfman_ctx *ctx;
 	const struct grpc_method *const *services; /* NULL-terminated tables */
 	struct server_limits limits;
@@ -90,15 +90,26 @@ struct server {
 	unsigned conn_cnt;
 	bool draining; /* SIGTERM: finish what was asked, accept nothing */
 	bool socket_activated;
-	sd_event_source *exit_idle;
+	ev_timer exit_idle; /* started when the last connection closes */
 	struct h2_stream *watchers; /* open Watch streams */
 	/* The library's change feed (events.c): its descriptor, and the
 	 * newest event sent to the watchers. */
 	int feed_fd;
-	sd_event_source *feed_src;
+	ev_io feed_io;
 	uint64_t feed_seq;
-	sd_event_source *trim; /* malloc_trim once calls have stopped (main.c) */
+	ev_timer trim; /* malloc_trim once calls have stopped (main.c) */
+	ev_signal sigterm, sigint;
 };
+
+/* (Re)starts a one-shot timer usec from now. From now, not from the loop's
+ * cached time: a call may have run for a while since the loop woke. */
+static inline void server_timer_arm(struct server *srv, ev_timer *t, uint64_t usec)
+{
+	ev_timer_stop(srv->loop, t);
+	ev_now_update(srv->loop);
+	ev_timer_set(t, (ev_tstamp)usec / 1e6, 0.);
+	ev_timer_start(srv->loop, t);
+}
 
 /* Decodes a request message with protobuf-c's generated unpack function;
  * NULL (and the call failed INVALID_ARGUMENT) when it does not decode. */
