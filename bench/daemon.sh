@@ -15,7 +15,10 @@
 #     at saturation), with the server's and ghz's CPU per call; for
 #     bpfmand also the same clients at a fixed offered rate, and
 #     Health/Check (no work behind the call) as the floor ghz and the
-#     machine set, and the round trip of one client
+#     machine set, and the round trip of one client; and again with h2load
+#     (nghttp2's load tool, C, from Debian's nghttp2-client), whose own CPU
+#     per call is a tenth of ghz's, so that on 2 cores the p99 is the
+#     server's and not the load tool's
 #   Load+Attach through the daemon vs the same calls in-process
 #     (bench/lifecycle_inproc load-attach), both warm, rounds interleaved
 #     (the order alternating) so the machine's load hits both sides alike;
@@ -36,6 +39,9 @@ if ! ghz=$("$top/bench/get-ghz.sh"); then
   echo "*** ghz could not be built (bench/get-ghz.sh above says why): List and Get are NOT measured ***"
   ghz=
 fi
+command -v h2load >/dev/null || apt-get install -y -qq nghttp2-client >/dev/null || true
+h2load=$(command -v h2load || true)
+[ -n "$h2load" ] || echo "*** h2load (Debian's nghttp2-client) is absent: Get is measured with ghz only ***"
 peer_bin=${BPFMAN_RPC:-${LIBBPFMAN_TOOLS_CACHE:-/var/cache/libbpfman-tools}/bpfman-0.6.0/bin/bpfman-rpc}
 if [ "${PEER:-1}" = 0 ]; then
   echo "*** PEER=0: bpfman-rpc is NOT run; bpfmand's numbers only, no peer ratios ***"
@@ -118,6 +124,46 @@ ghz_run() {  # SOCKET METHOD OUT ghz-args...
     --call "bpfman.v1.Bpfman/$method" --format json --output "$out" "$@" "unix://$sock" >/dev/null
 }
 
+# h2load (nghttp2's HTTP/2 load tool, written in C): the same 16 clients,
+# each on its own connection with one call in flight, all sending one Get
+# (the first program's ID) as a prebuilt gRPC message.  It spends ~15 us of
+# CPU per call where ghz spends ~150, so on 2 cores its latencies are the
+# server's rather than the load tool's.  h2load cannot read gRPC trailers,
+# so success is checked another way: a failed call is a trailers-only reply
+# with no DATA, and every reply must carry the same non-empty message.
+# Prints "p50_ms p99_ms client_us_per_call".
+h2load_get() {  # SOCKET ID OUT-PREFIX
+  local sock=$1 id=$2 out=$3 n=$((16 * gets * 5))
+  python3 - "$id" >"$out.body" <<'PY'
+import sys
+i, v = int(sys.argv[1]), b""
+while True:  # GetRequest{id = 1: varint}
+    b, i = i & 0x7F, i >> 7
+    v += bytes([b | 0x80 if i else b])
+    if not i:
+        break
+m = b"\x08" + v
+sys.stdout.buffer.write(b"\x00" + len(m).to_bytes(4, "big") + m)
+PY
+  /usr/bin/time -f "%U %S" -o "$out.cpu" h2load -n "$n" -c 16 -m 1 -B "unix:$sock" \
+    -d "$out.body" -H 'content-type: application/grpc' -H 'te: trailers' \
+    --log-file "$out.log" http://localhost/bpfman.v1.Bpfman/Get >"$out.txt"
+  python3 - "$out.txt" "$out.log" "$out.cpu" "$n" <<'PY'
+import re, sys
+txt, log, cpu, n = open(sys.argv[1]).read(), sys.argv[2], sys.argv[3], int(sys.argv[4])
+ok = re.search(r"requests: .* (\d+) succeeded, (\d+) failed, (\d+) errored", txt)
+data = re.search(r"traffic: .*, [\d.]+\w*B \((\d+)\) data", txt)
+if not ok or int(ok.group(1)) != n or not data:
+    sys.exit("h2load: not every Get completed:\n" + txt)
+d = int(data.group(1))
+if d == 0 or d % n:
+    sys.exit(f"h2load: {d} bytes of replies for {n} Gets: some calls failed (no message)")
+lat = sorted(int(l.split("\t")[2]) for l in open(log))
+u, s = map(float, open(cpu).read().split())
+print("%.2f %.2f %.0f" % (lat[len(lat) // 2] / 1e3, lat[int(len(lat) * 0.99)] / 1e3, (u + s) * 1e6 / n))
+PY
+}
+
 # measure NAME SOCKET PID: fills the globals
 # <NAME>_{rss,list,listcpu,get50,get99,getcpu}
 measure() {
@@ -147,6 +193,13 @@ measure() {
   fi
   printf -v "${name}_rss" '%s' "$(rss_mb "$pid")"
   # After the RSS: these add calls and connections the RSS above has not.
+  if [ -n "$h2load" ]; then
+    read -r p50 p99 cpu < <(h2load_get "$sock" "$(head -n1 "$work/$name.ids")" "$work/$name-h2load") ||
+      return 1
+    printf -v "${name}_h2get50" '%s' "$p50"
+    printf -v "${name}_h2get99" '%s' "$p99"
+    printf -v "${name}_h2cpu" '%s' "$cpu"
+  fi
   if [ -n "$ghz" ] && [ "$name" = bpfmand ]; then
     # The same 16 clients at a fixed offered rate (Get's latency when
     # the machine is not saturated by the load tool itself), and
@@ -281,6 +334,11 @@ if [ -n "$ghz" ]; then
   echo "Health/Check, 16 concurrent clients, p99 (ghz): bpfmand $bpfmand_health99 ms (informational: no work behind the call, the floor ghz and this machine set for the Get line)"
   echo "ghz's own CPU per Get call: $bpfmand_ghzcpu us (informational: the load tool's share of the 2 cores, beside the server's above)"
   echo "Health/Check, one client, one call at a time (ghz): p50 $bpfmand_rt50 ms, mean $bpfmand_rtmean ms (informational: the gRPC round trip, paid twice by Load+Attach through the daemon)"
+fi
+if [ -n "$h2load" ]; then
+  cmp "Get, 16 concurrent clients, p99 (h2load)" "$bpfmand_h2get99" "${peer_h2get99:-}" ms "< 2 ms"
+  cmp "Get, 16 concurrent clients, p50 (h2load)" "$bpfmand_h2get50" "${peer_h2get50:-}" ms "informational"
+  echo "h2load's own CPU per Get call: $bpfmand_h2cpu us (informational: the load tool's share, beside ghz's above)"
 fi
 ratio "Load+Attach through bpfmand (gobpfman) vs in-process (libbpfman), medians of $rounds rounds x $reps" \
   "$la_d" "$la_in" "in-process" "informational; the goal is on the next line"
