@@ -28,7 +28,7 @@ cache=${LIBBPFMAN_TOOLS_CACHE:-/var/cache/libbpfman-tools}
 who=k8s-images
 die() { echo "k8s-images: $*" >&2; exit 1; }
 
-version=$(sed -n "s/^  version: '\(.*\)',$/\1/p" "$srcdir/meson.build" | head -1)
+version=$(sed -n "s/^  version: '\(.*\)',$/\1/p;T;q" "$srcdir/meson.build")
 [ -n "$version" ] || die "no project version in $srcdir/meson.build"
 multiarch=$(cc -print-multiarch)
 case $(uname -m) in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
@@ -45,7 +45,7 @@ trap 'rm -rf "$work"' EXIT
 meson install -C "$builddir" --destdir "$work/inst" --tags runtime --no-rebuild --quiet >&2
 bpfmand=$(find "$work/inst" -path '*/sbin/bpfmand' -type f)
 bpfmanctl=$(find "$work/inst" -path '*/bin/bpfmanctl' -type f)
-libbpfman=$(find "$work/inst" -name 'libbpfman.so.0' | head -1)
+libbpfman=$(find "$work/inst" -name 'libbpfman.so.0' -print -quit)
 [ -n "$bpfmand" ] || die "bpfmand is not built in $builddir (it needs protoc-c, libprotobuf-c, libnghttp2, libsystemd, libev: scripts/install-deps.sh)"
 [ -n "$bpfmanctl" ] && [ -n "$libbpfman" ] || die "bpfmanctl/libbpfman are not built in $builddir; run ninja -C $builddir"
 libdir=$(dirname "$libbpfman")
@@ -63,7 +63,7 @@ goflags=(-buildvcs=false -ldflags=-s\ -w)
 ( cd "$srcdir/k8s"
   PKG_CONFIG_PATH=$builddir/meson-uninstalled "$GO" build "${goflags[@]}" -o "$work/bpfman-agent" ./cmd/bpfman-agent
   CGO_ENABLED=0 "$GO" build "${goflags[@]}" -o "$work/bpfman-operator" ./cmd/bpfman-operator ) >&2
-if readelf -lW "$work/bpfman-operator" | grep -q 'INTERP\|DYNAMIC'; then
+if grep -q 'INTERP\|DYNAMIC' <<<"$(readelf -lW "$work/bpfman-operator")"; then
   die "bpfman-operator is not static (something in cmd/bpfman-operator needs cgo now)"
 fi
 
@@ -79,9 +79,15 @@ dlopened=$(sed -n 's/^#define DLOPEN_[A-Z]*_SONAME "\(.*\)"$/\1/p' \
 # gpgme runs gpg (found through gpgconf) for GPG signature policies.
 gpg_tools=(/usr/bin/gpg /usr/bin/gpgconf)
 objs=("$work/bpfman-agent" "$bpfmand" "$bpfmanctl" "${gpg_tools[@]}")
+# ldconfig's path of a SONAME, the 64-bit one first.  awk reads all of
+# ldconfig's output (no early exit): under pipefail a reader that stops
+# early can kill ldconfig with SIGPIPE, which failed this script at random.
+so_path() {  # SONAME
+  ldconfig -p | awk -v so="$1" '$1 == so && /x86-64|AArch64|64bit/ && !p64 {p64 = $NF}
+    $1 == so && !any {any = $NF} END {print p64 ? p64 : any}'
+}
 for so in $dlopened; do
-  p=$(ldconfig -p | awk -v so="$so" '$1 == so && /x86-64|AArch64|64bit/ {print $NF; exit}')
-  [ -n "$p" ] || p=$(ldconfig -p | awk -v so="$so" '$1 == so {print $NF; exit}')
+  p=$(so_path "$so")
   [ -n "$p" ] || die "$so (dlopened by libbpfman or bpfmand) is not installed on this host"
   objs+=("$p")
 done
@@ -108,7 +114,7 @@ done >"$contents"
 for so in $dlopened; do
   [ -n "${seen[$so]:-}" ] && continue
   seen[$so]=1
-  echo "f /usr/lib/$multiarch/$so 0755 $(ldconfig -p | awk -v so="$so" '$1 == so {print $NF; exit}')" >>"$contents"
+  echo "f /usr/lib/$multiarch/$so 0755 $(so_path "$so")" >>"$contents"
 done
 
 # --- files the programs read -----------------------------------------------

@@ -34,7 +34,7 @@ cleanup() {
 trap cleanup EXIT
 multiarch=$(cc -print-multiarch)
 case $(uname -m) in x86_64) goarch=amd64 ;; aarch64) goarch=arm64 ;; *) goarch=$(uname -m) ;; esac
-version=$(sed -n "s/^  version: '\(.*\)',$/\1/p" "$srcdir/meson.build" | head -1)
+version=$(sed -n "s/^  version: '\(.*\)',$/\1/p;T;q" "$srcdir/meson.build")
 
 echo "== built twice: the same digests and the same bytes"
 "$srcdir/k8s/images/build.sh" "$builddir" "$srcdir" "$work/one" >"$work/one.txt"
@@ -98,7 +98,7 @@ mkdir "$op"
 tar -xzf "$(cat "$work/operator.layer")" -C "$op"
 files=$(cd "$op" && find . -type f -o -type l | sort | tr '\n' ' ')
 expect_eq "$files" "./etc/group ./etc/passwd ./usr/bin/bpfman-operator " "operator image files"
-readelf -lW "$op/usr/bin/bpfman-operator" | grep -q INTERP && fail "bpfman-operator has a dynamic loader"
+! grep -q INTERP <<<"$(readelf -lW "$op/usr/bin/bpfman-operator")" || fail "bpfman-operator has a dynamic loader"
 out=$(run --userspec=65532:65532 "$op" /usr/bin/bpfman-operator --help) || true
 grep -q -- '-deploy-agent' <<<"$out" || fail "bpfman-operator --help in the image: $out"
 grep -q -- '-agent-image' <<<"$out" || fail "bpfman-operator --help in the image: $out"
