@@ -17,7 +17,7 @@ genkey() { # NAME [gpg options]: prints the fingerprint
 	shift
 	gpg --batch "$@" --passphrase '' --quick-gen-key "$name <$name@example.com>" ed25519 sign never \
 		>/dev/null 2>&1 || fail "gpg could not generate key $name"
-	gpg --with-colons --list-keys "$name@example.com" 2>/dev/null | awk -F: '/^fpr/{print $10; exit}'
+	gpg --with-colons --list-keys "$name@example.com" 2>/dev/null | awk -F: '/^fpr/ && !f {print $10; f = 1}'
 }
 good=$(genkey good)
 stranger=$(genkey stranger)
