@@ -127,11 +127,12 @@ else
     done
     line=$(grep -E '^vm-batch: [0-9]+ passed, [0-9]+ failed' "$out" | tail -n1)
     p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+    s=$(sed -nE 's/.* ([0-9]+) skipped.*/\1/p' <<<"$line")
     [ -n "$line" ] || { p=0; f=1; }
     while IFS= read -r why; do reasons+=("vm-$k: $why"); done < <(
       grep -E '^failed in VM |^\*\*\* .* killed$|^vm-run: (timeout|the VM)' "$out")
     [ -n "$line" ] || reasons+=("vm-$k: the batch printed no summary (vm-run exit $rc)")
-    tally "vm-$k" "$rc" "${p:-0}" "${f:-1}" 0
+    tally "vm-$k" "$rc" "${p:-0}" "${f:-1}" "${s:-0}"
 
     note "reboot restore (Debian kernel $k, two boots)"
     env="BPFMANCTL=$top/build/tools/bpfmanctl/bpfmanctl BPF_OBJ_DIR=$top/build/tests/bpf"
