@@ -115,8 +115,37 @@ void events_pump(struct server *srv)
 	/* Drained first: a commit after this read wakes us again. */
 	while (read(srv->feed_fd, buf, sizeof(buf)) > 0)
 		;
+	/* With no stream to send to, reading and encoding the feed after
+	 * every commit would be the daemon's only work between a client's
+	 * Load and its Attach; the cursor is caught up when a Watch opens. */
+	if (!srv->watchers) {
+		srv->feed_behind = true;
+		return;
+	}
+	/* Still behind with a watcher only when catching up failed as it
+	 * opened: it started from the old cursor, so the broadcast goes
+	 * on from there. */
+	srv->feed_behind = false;
 	while (send_batch(srv, NULL, &srv->feed_seq, 0))
 		;
+}
+
+uint64_t events_cursor(struct server *srv)
+{
+	uint64_t last;
+
+	if (!srv->feed_behind)
+		return srv->feed_seq;
+	/* Single-threaded: a commit after this read wakes the feed's
+	 * source, and the broadcast sends it. On failure the old cursor
+	 * stays, and the stream gets what the feed holds past it. */
+	if (bpfman_events_last_seq(&last, srv->ctx)) {
+		fprintf(stderr, "bpfmand: reading the change feed: %s\n", bpfman_errmsg(srv->ctx));
+		return srv->feed_seq;
+	}
+	srv->feed_seq = last;
+	srv->feed_behind = false;
+	return last;
 }
 
 static void on_feed(struct ev_loop *loop, ev_io *w, int revents)

@@ -22,6 +22,9 @@ void events_stop(struct server *srv);
 /* Sends what the feed holds past the cursor to every watcher (the inotify
  * source calls it; SIGTERM calls it once more before ending the streams). */
 void events_pump(struct server *srv);
+/* The cursor a new Watch stream starts from (the newest event), brought up
+ * to date first when no watcher kept it moving. */
+uint64_t events_cursor(struct server *srv);
 
 struct grpc_call;
 

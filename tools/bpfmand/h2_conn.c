@@ -345,7 +345,9 @@ static void run_stream(struct h2_conn *c, struct h2_stream *s)
 		 * this one starts at the daemon's cursor, or replays from
 		 * its own. */
 		events_pump(c->srv);
-		s->seen_seq = resume ? after : c->srv->feed_seq;
+		s->seen_seq = events_cursor(c->srv);
+		if (resume)
+			s->seen_seq = after;
 		s->method = m;
 		s->watching = true;
 		s->wnext = c->srv->watchers;

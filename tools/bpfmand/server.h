@@ -97,6 +97,7 @@ struct server {
 	int feed_fd;
 	ev_io feed_io;
 	uint64_t feed_seq;
+	bool feed_behind; /* feed_seq not advanced: no watcher was open */
 	ev_timer trim; /* malloc_trim once calls have stopped (main.c) */
 	ev_signal sigterm, sigint;
 };
