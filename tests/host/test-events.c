@@ -7,11 +7,11 @@
  * Crashes (kill -9 anywhere) are covered by test-crash.c, which replays the
  * feed after each repair. */
 #include "harness.h"
+#include "sql_child.h"
 
 #include <bpf/bpf.h>
 #include <check.h>
 #include <poll.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,27 +248,10 @@ END_TEST
 
 static void sql(const char *db_path, const char *stmt)
 {
-	sqlite3 *db = NULL;
-	char *err = NULL;
+	char *v = sql_in_child(db_path, stmt);
 
-	ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
-	ck_assert_msg(sqlite3_exec(db, stmt, NULL, NULL, &err) == SQLITE_OK, "%s: %s", stmt, err);
-	sqlite3_close(db);
-}
-
-static char *sql_text(const char *db_path, const char *query)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *s = NULL;
-	char *v = NULL;
-
-	ck_assert_int_eq(sqlite3_open(db_path, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_prepare_v2(db, query, -1, &s, NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-		v = strdup((const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return v;
+	ck_assert_msg(v, "%s: failed (above)", stmt);
+	free(v);
 }
 
 /* Closes the context and rewrites its database as an older libbpfman left
@@ -311,11 +294,13 @@ START_TEST(schema_3_database_is_migrated)
 	downgrade(&h, db, sizeof(db),
 		  "DROP TABLE events; DELETE FROM sqlite_sequence WHERE name = 'events';"
 		  "UPDATE meta SET value = '3' WHERE key = 'schema_version';");
-	v = sql_text(db, "SELECT name FROM sqlite_master WHERE name = 'events';");
-	ck_assert_ptr_null(v);
+	v = sql_in_child(db, "SELECT name FROM sqlite_master WHERE name = 'events';");
+	ck_assert_msg(v && !*v, "the events table survived the downgrade (or the query failed)");
+	free(v);
 
 	harness_reopen(&h);
-	v = sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version';");
+	v = sql_in_child(db, "SELECT value FROM meta WHERE key = 'schema_version';");
+	ck_assert_ptr_nonnull(v);
 	ck_assert_str_eq(v, "6");
 	free(v);
 	ck_assert_uint_eq(last_seq(h.ctx), 0);
@@ -443,7 +428,8 @@ START_TEST(schema_5_database_gains_event_owners)
 		  "UPDATE meta SET value = '5' WHERE key = 'schema_version';");
 
 	harness_reopen(&h);
-	v = sql_text(db, "SELECT value FROM meta WHERE key = 'schema_version';");
+	v = sql_in_child(db, "SELECT value FROM meta WHERE key = 'schema_version';");
+	ck_assert_ptr_nonnull(v);
 	ck_assert_str_eq(v, "6");
 	free(v);
 	ck_assert_int_eq(bpfman_program__unload(h.ctx, id, NULL), 0);

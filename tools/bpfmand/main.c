@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef BPFMAND_SYSTEM_SQLITE
 #include <sqlite3.h>
+#endif
 
 #include "events.h"
 #include "server.h"
@@ -296,8 +298,12 @@ int main(int argc, char **argv)
 	 * at once, for a start that reads a handful of pages); without that
 	 * block pages are allocated as they are read. The setting is
 	 * process-wide, so the program makes it, before the library's first
-	 * SQLite call (sqlite3_config must precede sqlite3_initialize). */
+	 * SQLite call (sqlite3_config must precede sqlite3_initialize). The
+	 * SQLite compiled into libbpfman.so (-Dsqlite=bundled) is built
+	 * without the block, and its symbols are the library's own. */
+#ifdef BPFMAND_SYSTEM_SQLITE
 	sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+#endif
 	err = bpfman_ctx_new(&srv.ctx, &opts);
 	if (err) {
 		fprintf(stderr, "bpfmand: error: %s\n", bpfman_errmsg(NULL));
