@@ -32,7 +32,7 @@ func TestListByOwner(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		links[id] = l.ID
+		links[id] = l
 	}
 	str := func(s string) *string { return &s }
 	progIDs := func(o *bpfman.ListOptions) []uint32 {
