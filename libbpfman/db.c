@@ -307,8 +307,17 @@ void db_rollback(struct bpfman_ctx *ctx)
  * finalizes them before closing the connection. */
 #define DB_STMT_SLOTS 48
 
+/* The address alone would be a trap: SQL built in a buffer (snprintf into
+ * a stack array, a heap string freed and reallocated) can come back at one
+ * address with other text, and would silently run the statement kept for
+ * the old text. So each slot keeps its own copy of the text, and a hit
+ * must also match it (strcmp on a hit costs far less than the step that
+ * follows; a miss by address costs nothing more). A mismatch is a misuse:
+ * logged, and that call gets a fresh statement, so the result is right
+ * either way. tests/unit/test-db-stmt-cache.c reuses one buffer. */
 struct db_stmt_slot {
-	const char *sql;
+	const char *sql;  /* the caller's pointer: the key, never read */
+	char *text;       /* a copy of the text it was prepared from */
 	sqlite3_stmt *s;
 	bool busy;
 };
@@ -322,8 +331,13 @@ static struct db_stmt_slot *stmt_slot(struct bpfman_ctx *ctx, const char *sql)
 	for (size_t i = 0; i < DB_STMT_SLOTS; i++) {
 		struct db_stmt_slot *slot = &ctx->db_stmts[i];
 
-		if (slot->sql == sql)
-			return slot;
+		if (slot->sql == sql) {
+			if (!strcmp(slot->text, sql))
+				return slot;
+			pr_warn(ctx, "libbpfman bug: SQL at one address changed its text (db_stmt_prepare takes string literals only); prepared afresh: %s",
+				sql);
+			return NULL;
+		}
 		if (!slot->sql && !free_slot)
 			free_slot = slot;
 	}
@@ -332,8 +346,10 @@ static struct db_stmt_slot *stmt_slot(struct bpfman_ctx *ctx, const char *sql)
 
 static void stmt_cache_free(struct bpfman_ctx *ctx)
 {
-	for (size_t i = 0; ctx->db_stmts && i < DB_STMT_SLOTS; i++)
+	for (size_t i = 0; ctx->db_stmts && i < DB_STMT_SLOTS; i++) {
 		sqlite3_finalize(ctx->db_stmts[i].s);
+		free(ctx->db_stmts[i].text);
+	}
 	free(ctx->db_stmts);
 	ctx->db_stmts = NULL;
 }
@@ -351,8 +367,12 @@ int db_stmt_prepare(struct bpfman_ctx *ctx, sqlite3_stmt **stmt, const char *sql
 	if (slot && slot->s)
 		slot = NULL; /* in use: a fresh one for this nested query */
 	rc = sqlite3_prepare_v3(ctx->db, sql, -1, slot ? SQLITE_PREPARE_PERSISTENT : 0, stmt, NULL);
-	if (rc == SQLITE_OK && slot)
-		*slot = (struct db_stmt_slot){ .sql = sql, .s = *stmt, .busy = true };
+	if (rc == SQLITE_OK && slot) {
+		char *text = strdup(sql);
+
+		if (text) /* else not kept: finalized after, like a nested one */
+			*slot = (struct db_stmt_slot){ .sql = sql, .text = text, .s = *stmt, .busy = true };
+	}
 	return rc;
 }
 
@@ -664,6 +684,23 @@ int db_prog_all(struct bpfman_ctx *ctx, struct bpfman_program **ret, size_t *ret
 		return err;
 	return collect_rows(ctx, s, sizeof(**ret), read_prog_row, clear_prog, (void **)ret,
 			    ret_cnt, "listing programs");
+}
+
+/* The owner is compared in SQL, so the rows of other owners are never
+ * read. A program without an owner has NULL in the column (load stores
+ * none for an empty owner); COALESCE lets "" select those. */
+int db_prog_by_owner(struct bpfman_ctx *ctx, const char *owner, struct bpfman_program **ret,
+		     size_t *ret_cnt)
+{
+	sqlite3_stmt *s = NULL;
+	int err = prepare(ctx, &s, "SELECT " PROG_COLUMNS " FROM programs "
+				   "WHERE COALESCE(owner, '') = ?1 ORDER BY seq;");
+
+	if (err)
+		return err;
+	bind_text(s, 1, owner ? owner : "");
+	return collect_rows(ctx, s, sizeof(**ret), read_prog_row, clear_prog, (void **)ret,
+			    ret_cnt, "listing one owner's programs");
 }
 
 void db_prog_array_free(struct bpfman_program *arr, size_t cnt)

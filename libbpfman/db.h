@@ -31,6 +31,10 @@ int db_prog_delete(struct bpfman_ctx *ctx, uint32_t id);
 int db_prog_get(struct bpfman_ctx *ctx, uint32_t id, struct bpfman_program *ret);
 /* All rows in load order (seq). Free with db_prog_array_free. */
 int db_prog_all(struct bpfman_ctx *ctx, struct bpfman_program **ret, size_t *ret_cnt);
+/* The rows whose owner is exactly `owner` ("": those without one), in
+ * load order. Free with db_prog_array_free. */
+int db_prog_by_owner(struct bpfman_ctx *ctx, const char *owner, struct bpfman_program **ret,
+		     size_t *ret_cnt);
 void db_prog_array_free(struct bpfman_program *arr, size_t cnt);
 /* Programs (other than `except`) whose maps live in map_pin_dir. */
 /* IDs of the programs using the maps of program id (itself included),
@@ -65,7 +69,10 @@ int db_pending_all(struct bpfman_ctx *ctx, char ***ret_dirs, char ***ret_tokens,
 		   size_t *ret_cnt);
 
 /* Statements kept prepared for the context (db.c), for the other files of
- * the state store: sql must be a string literal (its address is the key).
+ * the state store: sql should be a string literal (its address is the key;
+ * a hit is also checked against a copy of the text, so SQL built in a
+ * reused buffer is never answered with another text's statement: it is
+ * logged as a bug and prepared afresh).
  * db_stmt_prepare returns SQLite's result code; db_stmt_finish resets a
  * kept statement (ending its read transaction) or finalizes a fresh one. */
 struct sqlite3_stmt;

@@ -56,7 +56,7 @@ int bpfman_link__list(struct bpfman_link ***ret_links, size_t *ret_cnt,
 	uint32_t prog_id;
 	size_t n = 0, cnt = 0;
 	struct bpfman_program owner = { 0 };
-	const char *app, *kt_name;
+	const char *app, *own, *kt_name;
 	enum bpf_prog_type kt = 0;
 	int err;
 
@@ -70,6 +70,7 @@ int bpfman_link__list(struct bpfman_link ***ret_links, size_t *ret_cnt,
 	type = OPTS_GET(opts, type, BPFMAN_PROG_TYPE_UNSPEC);
 	prog_id = OPTS_GET(opts, program_id, 0);
 	app = OPTS_GET(opts, application, NULL);
+	own = OPTS_GET(opts, owner, NULL);
 	if ((err = db_link_all(ctx, prog_id, &rows, &n)))
 		return err;
 	out = calloc(n ? n : 1, sizeof(*out));
@@ -85,9 +86,11 @@ int bpfman_link__list(struct bpfman_link ***ret_links, size_t *ret_cnt,
 			continue;
 		if (!metadata_matches(&rows[i].metadata, opts))
 			continue;
-		if (app) {
+		/* Application and owner are the program's: one row read. */
+		if (app || own) {
 			bool match = !db_prog_get(ctx, rows[i].prog_id, &owner) &&
-				     !strcmp(app, str_or_empty(owner.application));
+				     (!app || !strcmp(app, str_or_empty(owner.application))) &&
+				     (!own || !strcmp(own, str_or_empty(owner.owner)));
 
 			program_clear(&owner);
 			if (!match)

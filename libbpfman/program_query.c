@@ -197,7 +197,7 @@ int bpfman_program__list(struct bpfman_program ***ret_progs, size_t *ret_cnt,
 	size_t nrows = 0, nlinks = 0, cnt = 0, cap = 0;
 	_cleanup_free_ uint32_t *managed_ids = NULL;
 	_cleanup_close_ int root_fd = -1;
-	const char *kt_name;
+	const char *kt_name, *owner;
 	enum bpf_prog_type kt = 0;
 	int err;
 
@@ -208,7 +208,9 @@ int bpfman_program__list(struct bpfman_program ***ret_progs, size_t *ret_cnt,
 	kt_name = OPTS_GET(opts, kernel_type, NULL);
 	if (kt_name && (err = kernel_prog_type_from_name(ctx, kt_name, &kt)))
 		return err;
-	if ((err = db_prog_all(ctx, &rows, &nrows)))
+	owner = OPTS_GET(opts, owner, NULL);
+	err = owner ? db_prog_by_owner(ctx, owner, &rows, &nrows) : db_prog_all(ctx, &rows, &nrows);
+	if (err)
 		return err;
 	if ((err = db_link_all(ctx, 0, &links, &nlinks)))
 		goto out;
@@ -266,10 +268,13 @@ int bpfman_program__list(struct bpfman_program ***ret_progs, size_t *ret_cnt,
 		__u32 id = 0;
 		enum bpfman_program_type type = OPTS_GET(opts, type, BPFMAN_PROG_TYPE_UNSPEC);
 
-		/* Foreign programs have no bpfman type or metadata, so a type or
-		 * metadata filter excludes them. */
+		/* Foreign programs have no bpfman type, metadata or owner, so a
+		 * type, metadata or owner filter excludes them. (With an owner,
+		 * managed_ids holds only that owner's programs: walking the
+		 * kernel would also list the other owners' as foreign.) */
 		while (!type && !OPTS_GET(opts, match_metadata_cnt, 0) &&
-		       !OPTS_GET(opts, application, NULL) && !bpf_prog_get_next_id(id, &id)) {
+		       !OPTS_GET(opts, application, NULL) && !owner &&
+		       !bpf_prog_get_next_id(id, &id)) {
 			struct bpfman_program *p;
 
 			if (bsearch(&id, managed_ids, nrows, sizeof(*managed_ids), cmp_u32))

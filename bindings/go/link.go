@@ -168,7 +168,7 @@ func (ctx *Context) Link(id uint64) (*Link, error) {
 }
 
 // Links lists links sorted by ID (bpfman_link__list); opts (Type,
-// ProgramID, MatchMetadata, Application, KernelType) may be nil.
+// ProgramID, MatchMetadata, Application, KernelType, Owner) may be nil.
 func (ctx *Context) Links(opts *ListOptions) ([]Link, error) {
 	var m cmem
 	defer m.free()

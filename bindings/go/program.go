@@ -250,6 +250,10 @@ type ListOptions struct {
 	Application   string
 	ProgramID     uint32 // links only: only this program's
 	KernelType    string // libbpf's name ("sched_cls", "kprobe", ...)
+	// Owner selects the programs (links: of the programs) whose
+	// Program.Owner is exactly *Owner, in the library's query; a pointer
+	// to "" selects those without an owner, nil any.
+	Owner *string
 }
 
 func (o *ListOptions) c(m *cmem, c *C.struct_bpfman_list_opts) {
@@ -263,6 +267,12 @@ func (o *ListOptions) c(m *cmem, c *C.struct_bpfman_list_opts) {
 	c.application = m.str(o.Application)
 	c.program_id = C.uint32_t(o.ProgramID)
 	c.kernel_type = m.str(o.KernelType)
+	if o.Owner != nil {
+		// Not m.str: "" must reach the library as "" (the unowned), not NULL.
+		p := C.CString(*o.Owner)
+		m.ptrs = append(m.ptrs, unsafe.Pointer(p))
+		c.owner = p
+	}
 }
 
 // Programs lists programs sorted by ID (bpfman_program__list); opts may be

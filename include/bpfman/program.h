@@ -135,6 +135,16 @@ struct bpfman_list_opts {
 	 * the link's bpfman type (tc and tcx: "sched_cls"). An unknown name is
 	 * -EINVAL. */
 	const char *kernel_type;
+	/* Only entries whose program's owner (bpfman_load_opts.owner, as
+	 * bpfman_program__owner returns it: bpfmand's "uid:1000",
+	 * "cert:/CN=app") is exactly this string: byte for byte, case
+	 * sensitive, no pattern. NULL for any; "" for the programs without
+	 * an owner (loaded with none, or recorded before owners existed).
+	 * Programs: the database query selects them, so no other program's
+	 * kernel info is read; a program bpfman does not manage has no owner
+	 * and is not listed with `all` once an owner is given. Links: those
+	 * whose program has that owner. */
+	const char *owner;
 	size_t : 0;
 };
 BPFMAN_API void bpfman_list_opts_init(struct bpfman_list_opts *opts, size_t sz);

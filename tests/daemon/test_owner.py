@@ -4,7 +4,8 @@ programs (doc/api.md, "Authorization"), through Python grpcio clients
 running as other users:
 
 - a program loaded through bpfmand records its caller's identity
-  ("uid:N") as owner, shown by bpfmanctl get/list -o json and through
+  ("uid:N") as owner, shown by bpfmanctl get/list -o json (and selected
+  by bpfmanctl list programs/links --owner) and through
   libbpfman.v1.Manager (GetProgram, ListPrograms with mine / owner, the
   owner of every Watch event, UNLOADED included, and Watch with owner /
   mine sending only that owner's events);
@@ -158,6 +159,15 @@ try:
     check(r[1]["owners"] == [[aid, alice]], "bob ListPrograms owner=alice: %s" % r[1])
     check(sorted(r[2]["owners"]) == sorted([[aid, alice], [bid, bob]]),
           "bob ListPrograms (everyone's, read role): %s" % r[2])
+    # bpfmanctl list --owner: the library's filter, programs and links.
+    for who, want in ((alice, [aid]), (bob, [bid]), ("uid:1", []), ("", [])):
+        got = [p["id"] for p in json.loads(ctl("list", "programs", "--owner", who, "-o", "json"))]
+        check(got == want, "bpfmanctl list programs --owner %r: %s, not %s" % (who, got, want))
+    got = [x["id"] for x in json.loads(ctl("list", "links", "--owner", alice, "-o", "json"))]
+    check(got == [alink], "bpfmanctl list links --owner %s: %s" % (alice, got))
+    check(json.loads(ctl("list", "links", "--owner", bob, "-o", "json")) == [],
+          "bpfmanctl list links --owner %s lists links of others" % bob)
+    print("ok: bpfmanctl list programs/links --owner lists exactly that owner's")
     r = as_user(BOB, "attach-tp:%d" % bid)
     check(r[0]["ok"], "bob Attach to his own: %s" % r[0])
     r = as_user(BOB, "detach:%d" % r[0]["link_id"], "unload:%d" % bid)

@@ -12,6 +12,7 @@
 enum {
 	KEY_APPLICATION = OPT_LONG(1),
 	KEY_PROGRAM_ID,
+	KEY_OWNER,
 };
 
 #define O_PROGRAM_TYPE(WHAT)                                                   \
@@ -26,19 +27,24 @@ enum {
 #define O_APPLICATION                                                          \
 	OPT("application", KEY_APPLICATION, OPT_ARG_ONE, "NAME",                 \
 	  "Only entries of this application.")
+#define O_OWNER(WHAT)                                                          \
+	OPT("owner", KEY_OWNER, OPT_ARG_ONE, "OWNER",                            \
+	  "Only " WHAT " whose owner (who loaded it through bpfmand: "         \
+	  "uid:N or cert:SUBJECT) is exactly OWNER; '' for those "             \
+	  "without one.")
 
 static const struct opt programs_opts[] = {
 	OPT("all", 'a', OPT_ARG_NONE, NULL,
 	  "Also list programs bpfman does not manage (read from "
 	  "the kernel; Managed column says which)."),
-	O_PROGRAM_TYPE("programs"), O_SELECTOR, O_APPLICATION,
+	O_PROGRAM_TYPE("programs"), O_SELECTOR, O_APPLICATION, O_OWNER("programs"),
 	OPT_OUTPUT_ENTRY('o'), OPT_HELP_ENTRY, OPT_END,
 };
 
 static const struct opt links_opts[] = {
 	OPT("program-id", KEY_PROGRAM_ID, OPT_ARG_ONE, "ID",
 	  "Only links of this program."),
-	O_PROGRAM_TYPE("links"), O_SELECTOR, O_APPLICATION,
+	O_PROGRAM_TYPE("links"), O_SELECTOR, O_APPLICATION, O_OWNER("links of programs"),
 	OPT_OUTPUT_ENTRY('o'), OPT_HELP_ENTRY, OPT_END,
 };
 
@@ -50,7 +56,8 @@ static const struct cmd_spec programs_spec = {
 	.opts = programs_opts,
 	.examples = "bpfmanctl list programs\n"
 		    "bpfmanctl list programs --all -p tracepoint\n"
-		    "bpfmanctl list programs -m owner=acme --application demo -o json",
+		    "bpfmanctl list programs -m owner=acme --application demo -o json\n"
+		    "bpfmanctl list programs --owner uid:1000",
 };
 
 static const struct cmd_spec links_spec = {
@@ -84,6 +91,7 @@ struct list_cfg {
 	struct type_filter type;
 	struct kv_vec selector;
 	const char *application;
+	const char *owner;
 	uint32_t program_id;
 };
 
@@ -101,6 +109,9 @@ static int list_opt(void *data, int key, const char *arg)
 		return args_kv_list(&cfg->selector, arg, "--metadata-selector");
 	case KEY_APPLICATION:
 		cfg->application = arg;
+		return 0;
+	case KEY_OWNER:
+		cfg->owner = arg;
 		return 0;
 	case KEY_PROGRAM_ID:
 		return args_u32_id(&cfg->program_id, arg, "--program-id");
@@ -151,7 +162,8 @@ static int operate_list(const struct list_cfg *cfg, struct ctl_global *g)
 		    .match_metadata_cnt = cfg->selector.n,
 		    .application = cfg->application,
 		    .program_id = cfg->program_id,
-		    .kernel_type = cfg->type.kernel);
+		    .kernel_type = cfg->type.kernel,
+		    .owner = cfg->owner);
 
 	ret = ctl_open(&ctx, g);
 	if (ret)

@@ -466,9 +466,8 @@ static void list_programs(struct grpc_call *call, const uint8_t *req, size_t len
 				"the ListProgramsRequest sets both mine and owner: give one (mine is the caller's own owner string)");
 		goto out;
 	}
-	/* The owner filter: NULL for none, "" for the programs without one.
-	 * A filter in the daemon, not the library's query: a list is one
-	 * query either way and the owners are few. */
+	/* The owner filter, the library's (bpfman_list_opts.owner): NULL for
+	 * none, "" for the programs without one. */
 	want = in->_owner_case ? in->owner : NULL;
 	if (in->mine) {
 		grpc_identity_name(call, me, sizeof(me));
@@ -484,19 +483,16 @@ static void list_programs(struct grpc_call *call, const uint8_t *req, size_t len
 		    .type = (enum bpfman_program_type)in->type,
 		    .application = *in->application ? in->application : NULL,
 		    .match_metadata = pb_kv(&a, (void *const *)in->match_metadata, in->n_match_metadata),
-		    .match_metadata_cnt = in->n_match_metadata);
+		    .match_metadata_cnt = in->n_match_metadata,
+		    .owner = want);
 	err = bpfman_program__list(&progs, &cnt, call->srv->ctx, &lo);
 	if (err) {
 		grpc_call_fail(call, err);
 		goto out;
 	}
 	out.programs = arena_alloc(&a, cnt * sizeof(*out.programs));
-	for (size_t i = 0; out.programs && i < cnt; i++) {
-		const char *o = bpfman_program__owner(progs[i]);
-
-		if (!want || !strcmp(want, o ? o : ""))
-			out.programs[out.n_programs++] = program_msg(&a, progs[i]);
-	}
+	for (size_t i = 0; out.programs && i < cnt; i++)
+		out.programs[out.n_programs++] = program_msg(&a, progs[i]);
 	reply_or_oom(call, &a, &out);
 out:
 	bpfman_program_list__free(progs, cnt);

@@ -96,6 +96,7 @@ class list_opts(Structure):
         ("application", c_char_p),
         ("program_id", c_uint32),
         ("kernel_type", c_char_p),
+        ("owner", c_char_p),
     ]
 
 

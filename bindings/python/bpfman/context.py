@@ -312,7 +312,7 @@ class Context:
 
     def _list_opts(self, all: bool, type: ProgramType, metadata: Optional[Mapping[str, str]],
                    application: Optional[str], program_id: int,
-                   kernel_type: Optional[str]) -> Any:
+                   kernel_type: Optional[str], owner: Optional[str]) -> Any:
         o = S.new(S.list_opts)
         o.all = all
         o.type = int(type)
@@ -320,16 +320,20 @@ class Context:
         o.application = _b(application)
         o.program_id = program_id
         o.kernel_type = _b(kernel_type)
+        o.owner = _b(owner)
         return o
 
     @_locked
     def list_programs(self, *, all: bool = False, type: ProgramType = ProgramType.UNSPEC,
                       metadata: Optional[Mapping[str, str]] = None,
                       application: Optional[str] = None,
-                      kernel_type: Optional[str] = None) -> list[Program]:
+                      kernel_type: Optional[str] = None,
+                      owner: Optional[str] = None) -> list[Program]:
         """Programs sorted by ID (bpfman_program__list); `all` adds programs
-        bpfman does not manage; the other arguments filter."""
-        o = self._list_opts(all, type, metadata, application, 0, kernel_type)
+        bpfman does not manage; the other arguments filter. `owner` selects
+        the programs whose Program.owner is exactly that string ("" those
+        without one; None any), in the library's query."""
+        o = self._list_opts(all, type, metadata, application, 0, kernel_type, owner)
         return self._many(Program._from_handle, lib.bpfman_program_list__free,
                           lambda a, c: lib.bpfman_program__list(a, c, self._ctx, byref(o)),
                           "bpfman_program__list")
@@ -402,9 +406,11 @@ class Context:
     def list_links(self, *, type: ProgramType = ProgramType.UNSPEC, program_id: int = 0,
                    metadata: Optional[Mapping[str, str]] = None,
                    application: Optional[str] = None,
-                   kernel_type: Optional[str] = None) -> list[Link]:
-        """Links sorted by ID (bpfman_link__list), filtered as asked."""
-        o = self._list_opts(False, type, metadata, application, program_id, kernel_type)
+                   kernel_type: Optional[str] = None,
+                   owner: Optional[str] = None) -> list[Link]:
+        """Links sorted by ID (bpfman_link__list), filtered as asked
+        (`owner`: their program's, as for list_programs)."""
+        o = self._list_opts(False, type, metadata, application, program_id, kernel_type, owner)
         return self._many(Link._from_handle, lib.bpfman_link_list__free,
                           lambda a, c: lib.bpfman_link__list(a, c, self._ctx, byref(o)),
                           "bpfman_link__list")

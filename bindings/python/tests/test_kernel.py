@@ -77,6 +77,29 @@ def test_tracepoint_lifecycle(ctx: bpfman.Context) -> None:
     assert ctx.list_programs() == []
 
 
+def test_list_by_owner(ctx: bpfman.Context) -> None:
+    """owner (bpfman_list_opts.owner): exact match, "" the unowned, None all."""
+    alice = [_load_counter(ctx, owner="uid:4242") for _ in range(2)]
+    app = _load_counter(ctx, owner="cert:/CN=app")
+    none = _load_counter(ctx)
+    try:
+        assert alice[0].owner == "uid:4242" and none.owner is None
+        links = {p.id: ctx.attach(p.id, tracepoint=TP).id for p in alice + [app, none]}
+        assert [p.id for p in ctx.list_programs(owner="uid:4242")] == sorted(p.id for p in alice)
+        assert [p.id for p in ctx.list_programs(owner="cert:/CN=app")] == [app.id]
+        assert [p.id for p in ctx.list_programs(owner="")] == [none.id]
+        assert ctx.list_programs(owner="uid:424") == [] and ctx.list_programs(owner="UID:4242") == []
+        assert len(ctx.list_programs(owner=None)) == 4
+        assert [p.id for p in ctx.list_programs(owner="", all=True)] == [none.id]
+        assert [lk.id for lk in ctx.list_links(owner="cert:/CN=app")] == [links[app.id]]
+        assert sorted(lk.id for lk in ctx.list_links(owner="uid:4242")) == \
+            sorted(links[p.id] for p in alice)
+        assert ctx.list_links(owner="uid:1") == []
+    finally:
+        for p in alice + [app, none]:
+            ctx.unload(p.id)
+
+
 def test_unload_detaches_links(ctx: bpfman.Context, sandbox: Sandbox) -> None:
     prog = _load_counter(ctx)
     link = ctx.attach(prog.id, tracepoint=TP)
