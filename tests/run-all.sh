@@ -62,7 +62,14 @@ build() {  # dir extra-meson-args...
 }
 
 note "build (gcc)"
+# meson downloads what subprojects/*.wrap names (SQLite's amalgamation) into
+# subprojects/packagecache and checks it against the wrap's hash; the files,
+# named by version, are kept between runs outside the clone.
+wrap_cache=${LIBBPFMAN_TOOLS_CACHE:-/var/cache/libbpfman-tools}/packagecache
+mkdir -p subprojects/packagecache "$wrap_cache"
+cp -rn "$wrap_cache"/. subprojects/packagecache/ 2>/dev/null || true
 if ! build build; then echo "build failed"; echo "0 passed, 1 failed"; exit 1; fi
+cp -rn subprojects/packagecache/. "$wrap_cache"/ 2>/dev/null || true
 
 note "unit tier"
 meson_suite unit build unit
@@ -73,7 +80,9 @@ note "host tier (kernel $(uname -r))"
 meson_suite host build host registry sign python go k8s
 
 note "sanitizer build (clang, ASan+UBSan): unit and host tiers"
-if CC=clang build build-asan -Db_sanitize=address,undefined -Db_lundef=false; then
+# The sanitizer builds link the system's SQLite (-Dsqlite=system), so both
+# of meson_options.txt's choices are built and tested on every run.
+if CC=clang build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dsqlite=system; then
   # ptrace-less LeakSanitizer is fine as root; halt on any UBSan report.
   export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
   # A leak exits 23 (not ASan's default 1, which bpfmanctl also uses), and
@@ -89,7 +98,7 @@ note "thread sanitizer (clang, TSan): the threading contract of doc/abi.md"
 # Only the threads test and the object it loads are built: the contract is
 # what it checks, and a whole TSan build would cost minutes of CI.
 [ -f build-tsan/build.ninja ] && tsan_setup=(--reconfigure) || tsan_setup=()
-if CC=clang meson setup "${tsan_setup[@]}" build-tsan -Db_sanitize=thread -Db_lundef=false >/dev/null &&
+if CC=clang meson setup "${tsan_setup[@]}" build-tsan -Db_sanitize=thread -Db_lundef=false -Dsqlite=system >/dev/null &&
    ninja -C build-tsan tests/host/test-threads tests/bpf/tracepoint_counter.bpf.o >/dev/null; then
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 build-tsan/tests/host/test-threads
   rc=$?

@@ -62,8 +62,8 @@ out=$(ctl apply -f "$work/tp.yaml")
 expect_eq "$out" "tracepointprogram/tp-one unchanged" "second apply"
 expect_eq "$(prog_id tracepointprogram/tp-one)" "$id1" "program ID after re-apply"
 out=$(ctl diff -f "$work/tp.yaml")
-echo "$out" | grep -q "^tracepointprogram/tp-one: keep syscalls/sys_enter_getpid" || fail "diff should only keep: $out"
-echo "$out" | grep -qE ': (load|attach|update|detach|unload)' && fail "diff of applied documents plans changes: $out"
+grep -q "^tracepointprogram/tp-one: keep syscalls/sys_enter_getpid" <<<"$out" || fail "diff should only keep: $out"
+grep -qE ': (load|attach|update|detach|unload)' <<<"$out" && fail "diff of applied documents plans changes: $out"
 
 echo "== status: BpfProgram-shaped, Loaded/bpfmanLoaded, map pin paths"
 ctl get applied tracepointprogram/tp-one -o yaml >"$work/status.yaml"
@@ -122,9 +122,9 @@ DOC
 } >"$work/mixed.yaml"
 rc=0; out=$(ctl apply -f "$work/mixed.yaml" 2>&1) || rc=$?
 expect_eq "$rc" 1 "exit status with a failed object"
-echo "$out" | grep -q "^tracepointprogram/tp-one unchanged" || fail "good object not reported: $out"
-echo "$out" | grep -q "error: tracepointprogram/tp-bad: .*nosuchgroup" || fail "bad attach not reported: $out"
-echo "$out" | grep -q "error: tracepointprogram/tp-missing: .*no_such_function" || fail "bad function not reported: $out"
+grep -q "^tracepointprogram/tp-one unchanged" <<<"$out" || fail "good object not reported: $out"
+grep -q "error: tracepointprogram/tp-bad: .*nosuchgroup" <<<"$out" || fail "bad attach not reported: $out"
+grep -q "error: tracepointprogram/tp-missing: .*no_such_function" <<<"$out" || fail "bad function not reported: $out"
 expect_eq "$(nprogs)" 1 "programs after a partly failed apply"
 expect_eq "$(prog_id tracepointprogram/tp-one)" "$id2" "good object's program ID"
 
@@ -167,7 +167,7 @@ expect_eq "$(ctl apply -f "$work/up.yaml")" "uprobeprogram/up-malloc unchanged" 
 sed 's/retprobe: false/retprobe: true/' "$work/up.yaml" >"$work/up-ret.yaml"
 rc=0; out=$(ctl apply -f "$work/up-ret.yaml" 2>&1) || rc=$?
 expect_eq "$rc" 1 "retprobe that the ELF section contradicts"
-echo "$out" | grep -q "retprobe" || fail "retprobe mismatch not explained: $out"
+grep -q "retprobe" <<<"$out" || fail "retprobe mismatch not explained: $out"
 expect_eq "$(entries uprobeprogram/up-malloc)" 1 "uprobe kept after the refused change"
 
 echo "== XDP (one program), TC and TCX on a veth pair"
@@ -233,7 +233,7 @@ DOC
 n_before=$(nprogs)
 rc=0; out=$(ctl apply -f "$work/noif.yaml" 2>&1) || rc=$?
 expect_eq "$rc" 1 "missing interface"
-echo "$out" | grep -q "interface nosuch$$ does not exist" || fail "missing interface not named: $out"
+grep -q "interface nosuch$$ does not exist" <<<"$out" || fail "missing interface not named: $out"
 expect_eq "$(nprogs)" "$n_before" "programs after the failed object"
 
 echo "== primarynodeinterface: the default route's interface in a private netns"

@@ -47,7 +47,7 @@ echo "== a new image without the function fails and keeps the running program"
 ctl image build -f "$BPF_OBJ_DIR/globals.bpf.o" -t "$R_HOST/t/counter:latest" >/dev/null
 rc=0; out=$(ctl apply -f "$work/always.yaml" 2>&1) || rc=$?
 expect_eq "$rc" 1 "exit status"
-echo "$out" | grep -q "function 'count_getpid' not found" || fail "no sentence: $out"
+grep -q "function 'count_getpid' not found" <<<"$out" || fail "no sentence: $out"
 expect_eq "$(prog_id)" "$id2" "running program after the failed reload"
 
 echo "== delete leaves nothing"

@@ -49,7 +49,7 @@ refused() {
   local out rc=0
   out=$(k apply -f - 2>&1) || rc=$?
   [ "$rc" -ne 0 ] || fail "$1 was accepted"
-  echo "$out" | grep -qF -- "$2" || fail "$1: expected '$2' in: $out"
+  grep -qF -- "$2" <<<"$out" || fail "$1: expected '$2' in: $out"
   k get xdpprogram "$1" >/dev/null 2>&1 && fail "$1 was stored"
   echo "ok: $1 refused: $2"
 }
@@ -108,14 +108,14 @@ spec:
   bytecode: {path: /x.o}
 Y
 out=$(k apply -f "$k8s_work/nofn.yaml" 2>&1) && fail "missing function name accepted"
-echo "$out" | grep -qF 'spec.bpffunctionname must be set' || fail "missing function name: $out"
+grep -qF 'spec.bpffunctionname must be set' <<<"$out" || fail "missing function name: $out"
 echo "ok: missing function name refused"
 echo "== the deployment manifests (kubectl apply -k k8s/config) pass the API server's validation"
 # (a dry run creates nothing, so the namespace the objects live in first)
 k create namespace bpfman >/dev/null
 out=$(k apply -k "$srcdir/k8s/config" --dry-run=server 2>&1) || fail "apply -k k8s/config: $out"
-echo "$out" | grep -q "daemonset.apps/bpfman-agent created (server dry run)" || fail "no agent DaemonSet in: $out"
-echo "$out" | grep -q "deployment.apps/bpfman-operator created (server dry run)" || fail "no operator Deployment in: $out"
+grep -q "daemonset.apps/bpfman-agent created (server dry run)" <<<"$out" || fail "no agent DaemonSet in: $out"
+grep -q "deployment.apps/bpfman-operator created (server dry run)" <<<"$out" || fail "no operator Deployment in: $out"
 echo "ok: apply -k k8s/config (server dry run)"
 echo "== an image set once (kustomize images:) reaches the DaemonSet and the operator's BPFMAN_AGENT_IMAGE"
 cp -r "$srcdir/k8s/config" "$k8s_work/overlay"
