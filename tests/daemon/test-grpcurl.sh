@@ -29,7 +29,7 @@ g() { "$grpcurl" -plaintext "$@"; }
 
 out=$(g "unix://$tmp/sock" list)
 for s in bpfman.v1.Bpfman libbpfman.v1.Manager grpc.health.v1.Health; do
-	grep -qx "$s" <<<"$out" || fail "grpcurl list lacks $s: $out"
+	echo "$out" | grep -qx "$s" || fail "grpcurl list lacks $s: $out"
 done
 g "unix://$tmp/sock" describe bpfman.v1.LoadRequest | grep -q 'repeated .bpfman.v1.LoadInfo info = 9;' ||
 	fail "describe bpfman.v1.LoadRequest: $(g "unix://$tmp/sock" describe bpfman.v1.LoadRequest)"
@@ -43,6 +43,6 @@ g -d "{\"id\":$id,\"attach\":{\"tracepointAttachInfo\":{\"tracepoint\":\"syscall
 g -d "{\"programId\":$id}" "unix://$tmp/sock" libbpfman.v1.Manager/ListLinks | grep -q 'sys_enter_getpid' ||
 	fail "Manager/ListLinks"
 err=$(g -d '{"id":2147483000}' "unix://$tmp/sock" bpfman.v1.Bpfman/Get 2>&1) && fail "Get of a missing program succeeded"
-grep -q 'NotFound' <<<"$err" || fail "Get of a missing program: $err"
+echo "$err" | grep -q 'NotFound' || fail "Get of a missing program: $err"
 g -d "{\"id\":$id}" "unix://$tmp/sock" bpfman.v1.Bpfman/Unload >/dev/null || fail "Unload"
 echo "ok: grpcurl with reflection: list, describe, health, Load, Attach, ListLinks, NotFound, Unload"
