@@ -11,7 +11,10 @@
  *       program of the same object stays loaded meanwhile, so no iteration
  *       re-copies and fsyncs the bytecode: a disk cost both sides pay
  *       alike, which on a shared machine varies from 1 to 25 ms; one
- *       untimed warm-up iteration first, as goload load-attach does)
+ *       untimed warm-up iteration first, as goload load-attach does).
+ *       The calls are the ones bpfmand's Load and Attach make: the load,
+ *       the program's map_used_by (bpfman's Load reply carries it) and
+ *       the attach.
  *
  * Prints "<mode> <iterations> <mean microseconds per lifecycle>". State goes
  * where BPFMAN_STATE_DIR / BPFMAN_BPFFS_ROOT say. */
@@ -112,7 +115,8 @@ static int load_attach(struct bpfman_ctx *ctx, const char *obj, int iters)
 	 * parsed) that has served calls before, and so does this one. */
 	for (int i = -1; i < iters; i++) {
 		struct bpfman_program **p;
-		size_t n;
+		uint32_t *used;
+		size_t n, used_cnt;
 		uint64_t link;
 		uint32_t id;
 		double t0 = now_us();
@@ -121,6 +125,11 @@ static int load_attach(struct bpfman_ctx *ctx, const char *obj, int iters)
 			goto fail;
 		id = bpfman_program__id(p[0]);
 		bpfman_program_list__free(p, n);
+		/* What bpfmand's Load asks the library for beside the load:
+		 * bpfman's ProgramInfo carries map_used_by. */
+		if (bpfman_program__map_used_by(&used, &used_cnt, ctx, id))
+			goto fail;
+		free(used);
 		if (bpfman_program__attach(&link, ctx, id, &ao))
 			goto fail;
 		if (i >= 0)
