@@ -62,6 +62,12 @@ for c in calls:
                mpb.ListProgramsRequest(owner=arg[6:]) if arg.startswith("owner=") else
                mpb.ListProgramsRequest())
         fn = lambda: mgr.ListPrograms(req, timeout=30)  # noqa: E731
+    elif c.startswith("list-links:"):  # list-links:mine|all|owner=X
+        arg = c[11:]
+        req = (mpb.ListLinksRequest(mine=True) if arg == "mine" else
+               mpb.ListLinksRequest(owner=arg[6:]) if arg.startswith("owner=") else
+               mpb.ListLinksRequest())
+        fn = lambda: mgr.ListLinks(req, timeout=30)  # noqa: E731
     elif c.startswith("get-program:"):
         fn = lambda: mgr.GetProgram(mpb.GetProgramRequest(id=int(c[12:])), timeout=30)  # noqa: E731
     elif c.startswith("watch-mine-until-unload:"):  # the feed replayed, mine only
@@ -83,7 +89,9 @@ for c in calls:
     try:
         r = fn()
         res = {"call": c, "ok": True, "link_id": getattr(r, "link_id", 0)}
-        if isinstance(r, (mpb.ListProgramsResponse, mpb.Program)):
+        if isinstance(r, mpb.ListLinksResponse):
+            res["links"] = [[x.id, x.program_id] for x in r.links]  # [link, program] each
+        elif isinstance(r, (mpb.ListProgramsResponse, mpb.Program)):
             # libbpfman.v1 Programs: [id, owner] each
             res["owners"] = [[p.id, p.owner] for p in getattr(r, "programs", [r])]
         else:

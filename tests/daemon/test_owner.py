@@ -6,7 +6,7 @@ running as other users:
 - a program loaded through bpfmand records its caller's identity
   ("uid:N") as owner, shown by bpfmanctl get/list -o json (and selected
   by bpfmanctl list programs/links --owner) and through
-  libbpfman.v1.Manager (GetProgram, ListPrograms with mine / owner, the
+  libbpfman.v1.Manager (GetProgram, ListPrograms and ListLinks with mine / owner, the
   owner of every Watch event, UNLOADED included, and Watch with owner /
   mine sending only that owner's events);
 - another operate identity may not Unload, Attach to, Detach or UpdateLink
@@ -168,6 +168,17 @@ try:
     check(json.loads(ctl("list", "links", "--owner", bob, "-o", "json")) == [],
           "bpfmanctl list links --owner %s lists links of others" % bob)
     print("ok: bpfmanctl list programs/links --owner lists exactly that owner's")
+    # The same through the Manager's ListLinks (alice's link only; bob has
+    # none yet).
+    r = as_user(BOB, "list-links:mine", "list-links:owner=" + alice, "list-links:owner=")
+    check(r[0]["ok"] and r[0]["links"] == [], "bob ListLinks mine: %s" % r[0])
+    check(r[1]["ok"] and r[1]["links"] == [[alink, aid]], "bob ListLinks owner=alice: %s" % r[1])
+    check(r[2]["ok"] and r[2]["links"] == [], "bob ListLinks owner='': %s" % r[2])
+    r = as_user(ALICE, "list-links:mine")
+    check(r[0]["ok"] and r[0]["links"] == [[alink, aid]], "alice ListLinks mine: %s" % r[0])
+    expect_status(lambda: mgr.ListLinks(mpb.ListLinksRequest(mine=True, owner=alice), timeout=10),
+                  grpc.StatusCode.INVALID_ARGUMENT, "both mine and owner", "ListLinks mine with owner")
+    print("ok: Manager ListLinks with owner or mine lists exactly that owner's links")
     r = as_user(BOB, "attach-tp:%d" % bid)
     check(r[0]["ok"], "bob Attach to his own: %s" % r[0])
     r = as_user(BOB, "detach:%d" % r[0]["link_id"], "unload:%d" % bid)

@@ -61,23 +61,56 @@ static void reply_or_oom(struct grpc_call *call, struct arena *a, const void *ms
 		grpc_call_reply(call, msg);
 }
 
+/* The owner filter of a List request (bpfman_list_opts.owner): *ret_want
+ * is NULL for none, "" for the programs without one, the caller's own
+ * owner string (in me) for mine. False when the call was answered with an
+ * error. */
+static bool owner_filter(struct grpc_call *call, const char *what, bool has_owner,
+			 const char *owner, bool mine, char *me, size_t me_size,
+			 const char **ret_want)
+{
+	*ret_want = has_owner ? owner : NULL;
+	if (mine && has_owner) {
+		grpc_call_error(call, GRPC_INVALID_ARGUMENT,
+				"the %sRequest sets both mine and owner: give one (mine is the caller's own owner string)",
+				what);
+		return false;
+	}
+	if (!mine)
+		return true;
+	grpc_identity_name(call, me, me_size);
+	if (!*me) {
+		grpc_call_error(call, GRPC_FAILED_PRECONDITION,
+				"%s with mine: the caller (%s) has no identity a program could be recorded under",
+				what, call->peer->desc);
+		return false;
+	}
+	*ret_want = me;
+	return true;
+}
+
 static void list_links(struct grpc_call *call, const uint8_t *req, size_t len)
 {
 	Libbpfman__V1__ListLinksRequest *in;
 	Libbpfman__V1__ListLinksResponse out = LIBBPFMAN__V1__LIST_LINKS_RESPONSE__INIT;
 	struct bpfman_link **links = NULL;
 	struct arena a = { 0 };
+	char me[1100];
+	const char *want;
 	size_t cnt = 0;
 	int err;
 
 	in = UNPACK(call, Libbpfman__V1__ListLinksRequest, libbpfman__v1__list_links_request__unpack, req, len);
 	if (!in)
 		return;
+	if (!owner_filter(call, "ListLinks", in->_owner_case, in->owner, in->mine, me, sizeof(me), &want))
+		goto out;
 	BPFMAN_OPTS(bpfman_list_opts, lo,
 		    .type = (enum bpfman_program_type)in->type,
 		    .program_id = in->program_id,
 		    .match_metadata = pb_kv(&a, (void *const *)in->match_metadata, in->n_match_metadata),
-		    .match_metadata_cnt = in->n_match_metadata);
+		    .match_metadata_cnt = in->n_match_metadata,
+		    .owner = want);
 	err = bpfman_link__list(&links, &cnt, call->srv->ctx, &lo);
 	if (err) {
 		grpc_call_fail(call, err);
@@ -461,24 +494,9 @@ static void list_programs(struct grpc_call *call, const uint8_t *req, size_t len
 	in = UNPACK(call, Libbpfman__V1__ListProgramsRequest, libbpfman__v1__list_programs_request__unpack, req, len);
 	if (!in)
 		return;
-	if (in->mine && in->_owner_case) {
-		grpc_call_error(call, GRPC_INVALID_ARGUMENT,
-				"the ListProgramsRequest sets both mine and owner: give one (mine is the caller's own owner string)");
+	if (!owner_filter(call, "ListPrograms", in->_owner_case, in->owner, in->mine, me, sizeof(me),
+			  &want))
 		goto out;
-	}
-	/* The owner filter, the library's (bpfman_list_opts.owner): NULL for
-	 * none, "" for the programs without one. */
-	want = in->_owner_case ? in->owner : NULL;
-	if (in->mine) {
-		grpc_identity_name(call, me, sizeof(me));
-		if (!*me) {
-			grpc_call_error(call, GRPC_FAILED_PRECONDITION,
-					"ListPrograms with mine: the caller (%s) has no identity a program could be recorded under",
-					call->peer->desc);
-			goto out;
-		}
-		want = me;
-	}
 	BPFMAN_OPTS(bpfman_list_opts, lo,
 		    .type = (enum bpfman_program_type)in->type,
 		    .application = *in->application ? in->application : NULL,
