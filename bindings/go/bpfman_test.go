@@ -372,7 +372,7 @@ func TestGoroutines(t *testing.T) {
 		}
 		return ctx.Unload(id, nil)
 	}
-	// More of both for a stress run (tests/vm/stress-goroutines.sh).
+	// More of both for a stress run (tests/vm/repeat-go.sh).
 	workers, rounds := envInt(t, "BPFMAN_TEST_GOROUTINES", 8), envInt(t, "BPFMAN_TEST_GOROUTINE_ROUNDS", 3)
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)
