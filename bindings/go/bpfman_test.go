@@ -372,9 +372,11 @@ func TestGoroutines(t *testing.T) {
 		}
 		return ctx.Unload(id, nil)
 	}
+	// More of both for a stress run (tests/vm/repeat-go.sh).
+	workers, rounds := envInt(t, "BPFMAN_TEST_GOROUTINES", 8), envInt(t, "BPFMAN_TEST_GOROUTINE_ROUNDS", 3)
 	var wg sync.WaitGroup
-	errs := make(chan error, 64)
-	for i := 0; i < 8; i++ {
+	errs := make(chan error, workers)
+	for i := 0; i < workers; i++ {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
@@ -388,7 +390,7 @@ func TestGoroutines(t *testing.T) {
 				defer c.Close()
 				ctx = c
 			}
-			for c := 0; c < 3; c++ {
+			for c := 0; c < rounds; c++ {
 				if err := cycle(ctx, fmt.Sprintf("goroutine-%d", i)); err != nil {
 					errs <- fmt.Errorf("goroutine %d: %w", i, err)
 					return
