@@ -164,6 +164,20 @@ print("%.2f %.2f %.0f" % (lat[len(lat) // 2] / 1e3, lat[int(len(lat) * 0.99)] / 
 PY
 }
 
+# h2load_rt SOCKET OUT-PREFIX: one client, one Health/Check at a time;
+# prints "p50_us mean_us" of 3,000 calls.
+h2load_rt() {
+  printf '\0\0\0\0\0' >"$2.body" # an empty HealthCheckRequest, framed
+  h2load -n 3000 -c 1 -m 1 -B "unix:$1" -d "$2.body" -H 'content-type: application/grpc' \
+    -H 'te: trailers' --log-file "$2.log" http://localhost/grpc.health.v1.Health/Check >"$2.txt"
+  grep -q ' 3000 succeeded, 0 failed' "$2.txt" || { cat "$2.txt" >&2; return 1; }
+  python3 - "$2.log" <<'PY'
+import sys
+lat = sorted(int(l.split("\t")[2]) for l in open(sys.argv[1]))
+print("%.0f %.0f" % (lat[len(lat) // 2], sum(lat) / len(lat)))
+PY
+}
+
 # measure NAME SOCKET PID: fills the globals
 # <NAME>_{rss,list,listcpu,get50,get99,getcpu}
 measure() {
@@ -199,6 +213,13 @@ measure() {
     printf -v "${name}_h2get50" '%s' "$p50"
     printf -v "${name}_h2get99" '%s' "$p99"
     printf -v "${name}_h2cpu" '%s' "$cpu"
+    if [ "$name" = bpfmand ]; then
+      # One h2load client, one Health/Check at a time: the round trip
+      # through bpfmand and the kernel with a client that costs ~15 us,
+      # against ghz's one-client line (a Go client, as gobpfman is).
+      h2load_rt "$sock" "$work/$name-h2rt" >"$work/$name-h2rt.out" || return 1
+      read -r bpfmand_h2rt50 bpfmand_h2rtmean <"$work/$name-h2rt.out"
+    fi
   fi
   if [ -n "$ghz" ] && [ "$name" = bpfmand ]; then
     # The same 16 clients at a fixed offered rate (Get's latency when
@@ -339,10 +360,14 @@ if [ -n "$h2load" ]; then
   cmp "Get, 16 concurrent clients, p99 (h2load)" "$bpfmand_h2get99" "${peer_h2get99:-}" ms "< 2 ms"
   cmp "Get, 16 concurrent clients, p50 (h2load)" "$bpfmand_h2get50" "${peer_h2get50:-}" ms "informational"
   echo "h2load's own CPU per Get call: $bpfmand_h2cpu us (informational: the load tool's share, beside ghz's above)"
+  echo "Health/Check, one client, one call at a time (h2load): p50 $bpfmand_h2rt50 us, mean $bpfmand_h2rtmean us (informational: the round trip without a Go client's own cost)"
 fi
 ratio "Load+Attach through bpfmand (gobpfman) vs in-process (libbpfman), medians of $rounds rounds x $reps" \
   "$la_d" "$la_in" "in-process" "informational; the goal is on the next line"
 echo "Load+Attach through bpfmand vs in-process, median of the $rounds rounds' ratios: ${la_ratio}x (goal <= 1.1x; rounds: ${la_ratios[*]})"
+# What the daemon and the kernel's socket add, without gobpfman's own cost:
+# the in-process time plus two round trips of the C client above.
+[ -n "$h2load" ] && python3 -c 'import sys; i, rt = float(sys.argv[1]), float(sys.argv[2]); print("Load+Attach, in-process plus two h2load round trips (p50) vs in-process: %.3fx (informational: the share of the ratio above that is bpfmand and the socket, not the Go client)" % ((i + 2 * rt) / i))' "$la_in" "$bpfmand_h2rt50"
 [ -n "$peer_bin" ] && ratio "Load+Attach through bpfmand vs through bpfman-rpc 0.6.0" "$la_d" "$la_p" \
   "bpfman-rpc" "informational"
 exit 0
