@@ -11,7 +11,20 @@
  *       Attach (syscalls/sys_enter_getpid) timed, Detach and Unload not; a
  *       sentinel program of the same object stays loaded meanwhile; one
  *       untimed warm-up iteration first. One connection, one call at a
- *       time, blocking I/O. */
+ *       time, blocking I/O.
+ *
+ *   grpc_load_attach SOCKET TRACEPOINT_OBJECT ITERATIONS paired
+ *       each iteration also makes the same calls in this process through
+ *       libbpfman (the load, the program's map_used_by that bpfmand's Load
+ *       reply carries, the attach: bench/lifecycle_inproc load-attach's),
+ *       the two sides taking turns going first, tens of milliseconds apart
+ *       (a Detach waits for the kernel's release), so the machine's load
+ *       drifting (other jobs, a WAL checkpoint's fsyncs) hits both sides of
+ *       a pair alike; prints "paired ITERATIONS
+ *       MEDIAN_DAEMON_US MEDIAN_INPROC_US MEDIAN_OF_THE_PAIRS'_RATIOS".
+ *       State goes where BPFMAN_STATE_DIR / BPFMAN_BPFFS_ROOT /
+ *       BPFMAN_RUNTIME_DIR say: the daemon's own, as bpfmanctl beside it. */
+#include <bpfman/bpfman.h>
 #include <errno.h>
 #include <nghttp2/nghttp2.h>
 #include <stdbool.h>
@@ -33,6 +46,8 @@ struct client {
 	bool closed;
 	const uint8_t *req; /* framed request, sent as the stream's body */
 	size_t req_len, req_off;
+	uint8_t out[8192]; /* what nghttp2 gave to send, written at once */
+	size_t out_len;
 	uint8_t reply[65536];
 	size_t reply_len;
 	char status[8], message[512];
@@ -52,23 +67,47 @@ static double now_us(void)
 	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
+/* nghttp2 hands over a request frame by frame (HEADERS, then DATA): they
+ * are gathered here and written with one write(), as gRPC's own clients
+ * do, so the daemon is woken once per call, not once per frame. */
 static ssize_t on_send(nghttp2_session *s, const uint8_t *data, size_t len, int flags, void *user)
 {
 	struct client *c = user;
-	size_t off = 0;
 
 	(void)s;
 	(void)flags;
-	while (off < len) {
-		ssize_t n = write(c->fd, data + off, len - off);
+	if (len > sizeof(c->out) - c->out_len)
+		return c->out_len ? NGHTTP2_ERR_WOULDBLOCK : NGHTTP2_ERR_CALLBACK_FAILURE;
+	memcpy(c->out + c->out_len, data, len);
+	c->out_len += len;
+	return (ssize_t)len;
+}
+
+static int flush_out(struct client *c)
+{
+	size_t off = 0;
+
+	while (off < c->out_len) {
+		ssize_t n = write(c->fd, c->out + off, c->out_len - off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return NGHTTP2_ERR_CALLBACK_FAILURE;
+			return -1;
 		off += (size_t)n;
 	}
-	return (ssize_t)len;
+	c->out_len = 0;
+	return 0;
+}
+
+/* Everything nghttp2 has to send, in as few writes as the buffer allows. */
+static int send_all(struct client *c)
+{
+	while (nghttp2_session_want_write(c->session)) {
+		if (nghttp2_session_send(c->session) || flush_out(c))
+			return -1;
+	}
+	return flush_out(c);
 }
 
 static ssize_t read_body(nghttp2_session *s, int32_t stream, uint8_t *buf, size_t len,
@@ -194,7 +233,7 @@ static const uint8_t *call(struct client *c, const char *method, const ProtobufC
 		uint8_t buf[16384];
 		ssize_t got;
 
-		if (nghttp2_session_send(c->session))
+		if (send_all(c))
 			die(method, "sending failed");
 		if (c->closed)
 			break;
@@ -284,36 +323,128 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The in-process side of a pair: what bpfmand's Load and Attach ask the
+ * library for; returns its microseconds and leaves the program attached. */
+static double inproc_load_attach(struct bpfman_ctx *ctx, const char *obj, uint32_t *ret_id,
+				 uint64_t *ret_link)
+{
+	const char *specs[] = { "tracepoint:count_getpid" };
+	BPFMAN_OPTS(bpfman_load_opts, lo, .programs = specs, .programs_cnt = 1);
+	BPFMAN_OPTS(bpfman_attach_opts, ao, .tracepoint = "syscalls/sys_enter_getpid");
+	struct bpfman_program **p;
+	uint32_t *used;
+	size_t n, used_cnt;
+	double t0 = now_us();
+
+	if (bpfman_program__load_file(&p, &n, ctx, obj, &lo))
+		die("libbpfman load", bpfman_errmsg(ctx));
+	*ret_id = bpfman_program__id(p[0]);
+	bpfman_program_list__free(p, n);
+	if (bpfman_program__map_used_by(&used, &used_cnt, ctx, *ret_id))
+		die("libbpfman map_used_by", bpfman_errmsg(ctx));
+	free(used);
+	if (bpfman_program__attach(ret_link, ctx, *ret_id, &ao))
+		die("libbpfman attach", bpfman_errmsg(ctx));
+	return now_us() - t0;
+}
+
+/* One in-process Load+Attach, timed, then its untimed Detach and Unload. */
+static double inproc_side(struct bpfman_ctx *ctx, const char *obj)
+{
+	uint32_t id;
+	uint64_t link;
+	double t = inproc_load_attach(ctx, obj, &id, &link);
+
+	if (bpfman_link__detach(ctx, link) || bpfman_program__unload(ctx, id, NULL))
+		die("libbpfman detach/unload", bpfman_errmsg(ctx));
+	return t;
+}
+
+static double daemon_load_attach(struct client *c, const char *obj, uint32_t *ret_id,
+				 uint32_t *ret_link)
+{
+	double t0 = now_us();
+
+	*ret_id = load(c, obj);
+	*ret_link = attach(c, *ret_id);
+	return now_us() - t0;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return v[n / 2];
+}
+
+static struct bpfman_ctx *open_ctx(void)
+{
+	BPFMAN_OPTS(bpfman_ctx_opts, o, .state_dir = getenv("BPFMAN_STATE_DIR"),
+		    .bpffs_root = getenv("BPFMAN_BPFFS_ROOT"),
+		    .runtime_dir = getenv("BPFMAN_RUNTIME_DIR"));
+	struct bpfman_ctx *ctx;
+
+	if (bpfman_ctx_new(&ctx, &o))
+		die("libbpfman", bpfman_errmsg(NULL));
+	return ctx;
+}
+
 int main(int argc, char **argv)
 {
 	struct client c = { .fd = -1 };
+	struct bpfman_ctx *ctx = NULL;
+	double *t, *ti = NULL, *ratio = NULL;
 	uint32_t sentinel;
-	double *t;
+	bool paired;
 	int iters;
 
-	if (argc != 4 || (iters = atoi(argv[3])) < 1) {
-		fprintf(stderr, "usage: %s SOCKET TRACEPOINT_OBJECT ITERATIONS\n", argv[0]);
+	paired = argc == 5 && !strcmp(argv[4], "paired");
+	if ((argc != 4 && !paired) || (iters = atoi(argv[3])) < 1) {
+		fprintf(stderr, "usage: %s SOCKET TRACEPOINT_OBJECT ITERATIONS [paired]\n", argv[0]);
 		return 2;
 	}
 	t = calloc((size_t)iters, sizeof(*t));
-	if (!t)
+	if (paired) {
+		ti = calloc((size_t)iters, sizeof(*ti));
+		ratio = calloc((size_t)iters, sizeof(*ratio));
+		ctx = open_ctx();
+	}
+	if (!t || (paired && (!ti || !ratio)))
 		die("memory", strerror(errno));
 	connect_to(&c, argv[1]);
 	sentinel = load(&c, argv[2]);
 	for (int i = -1; i < iters; i++) {
-		double t0 = now_us();
-		uint32_t id = load(&c, argv[2]);
-		uint32_t link = attach(&c, id);
+		uint32_t id, link;
+		double td, tin = 0;
 
-		if (i >= 0)
-			t[i] = now_us() - t0;
+		/* Each timed Load+Attach follows a Detach and Unload, on both
+		 * sides and in both orders: a load right after another load
+		 * finds the kernel's paths warm and is ~20% faster, which
+		 * would flatter whichever side went second. */
+		if (paired && (i & 1))
+			tin = inproc_side(ctx, argv[2]);
+		td = daemon_load_attach(&c, argv[2], &id, &link);
 		detach_unload(&c, link, id);
+		if (paired && !(i & 1))
+			tin = inproc_side(ctx, argv[2]);
+		if (i < 0)
+			continue;
+		t[i] = td;
+		if (paired) {
+			ti[i] = tin;
+			ratio[i] = td / tin;
+		}
 	}
 	detach_unload(&c, 0, sentinel);
-	qsort(t, (size_t)iters, sizeof(*t), cmp_double);
-	printf("load-attach %d %.1f\n", iters, t[iters / 2]);
+	if (paired)
+		printf("paired %d %.1f %.1f %.3f\n", iters, median(t, iters), median(ti, iters),
+		       median(ratio, iters));
+	else
+		printf("load-attach %d %.1f\n", iters, median(t, iters));
 	nghttp2_session_del(c.session);
 	close(c.fd);
+	bpfman_ctx_free(ctx);
 	free(t);
+	free(ti);
+	free(ratio);
 	return 0;
 }
