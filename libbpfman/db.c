@@ -966,6 +966,32 @@ int db_link_all(struct bpfman_ctx *ctx, uint32_t prog_id,
 			    ret_cnt, "listing links");
 }
 
+static int read_link_ref_row(sqlite3_stmt *s, void *elem)
+{
+	struct db_link_ref *r = elem;
+
+	r->prog_id = (uint32_t)sqlite3_column_int64(s, 0);
+	r->id = (uint64_t)sqlite3_column_int64(s, 1);
+	return 0;
+}
+
+static void clear_link_ref(void *elem)
+{
+	(void)elem;
+}
+
+int db_link_refs_all(struct bpfman_ctx *ctx, struct db_link_ref **ret, size_t *ret_cnt)
+{
+	sqlite3_stmt *s = NULL;
+	/* Answered from the links_prog index alone, already in this order. */
+	int err = prepare(ctx, &s, "SELECT prog_id, id FROM links ORDER BY prog_id, id;");
+
+	if (err)
+		return err;
+	return collect_rows(ctx, s, sizeof(**ret), read_link_ref_row, clear_link_ref,
+			    (void **)ret, ret_cnt, "listing links");
+}
+
 void db_link_array_free(struct bpfman_link *arr, size_t cnt)
 {
 	for (size_t i = 0; i < cnt; i++)

@@ -60,6 +60,13 @@ int db_link_get(struct bpfman_ctx *ctx, uint64_t id, struct bpfman_link *ret);
 int db_link_all(struct bpfman_ctx *ctx, uint32_t prog_id,
 		struct bpfman_link **ret, size_t *ret_cnt);
 void db_link_array_free(struct bpfman_link *arr, size_t cnt);
+/* Every link's (program, link) ID pair, ordered by program then link: what
+ * a list of programs needs of the links table, without reading the rows. */
+struct db_link_ref {
+	uint32_t prog_id;
+	uint64_t id;
+};
+int db_link_refs_all(struct bpfman_ctx *ctx, struct db_link_ref **ret, size_t *ret_cnt);
 
 /* Operations in flight: a load records its staging directory here before it
  * touches the kernel, so a crash leaves a trail to clean. */

@@ -189,11 +189,38 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* p's link IDs out of refs (ordered by program, then link): the run of
+ * its program ID, found by bisection, so a list of N programs with M links
+ * costs N log M rather than N * M. */
+static int take_link_ids(struct bpfman_program *p, const struct db_link_ref *refs, size_t n)
+{
+	size_t lo = 0, hi = n, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (refs[mid].prog_id < p->id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < n && refs[end].prog_id == p->id; end++)
+		;
+	if (end == lo)
+		return 0;
+	p->link_ids = calloc(end - lo, sizeof(*p->link_ids));
+	if (!p->link_ids)
+		return -ENOMEM;
+	for (size_t i = lo; i < end; i++)
+		p->link_ids[p->link_ids_cnt++] = refs[i].id;
+	return 0;
+}
+
 int bpfman_program__list(struct bpfman_program ***ret_progs, size_t *ret_cnt,
 			 struct bpfman_ctx *ctx, const struct bpfman_list_opts *opts)
 {
 	struct bpfman_program *rows = NULL, **out = NULL;
-	struct bpfman_link *links = NULL;
+	struct db_link_ref *links = NULL;
 	size_t nrows = 0, nlinks = 0, cnt = 0, cap = 0;
 	_cleanup_free_ uint32_t *managed_ids = NULL;
 	_cleanup_close_ int root_fd = -1;
@@ -212,7 +239,7 @@ int bpfman_program__list(struct bpfman_program ***ret_progs, size_t *ret_cnt,
 	err = owner ? db_prog_by_owner(ctx, owner, &rows, &nrows) : db_prog_all(ctx, &rows, &nrows);
 	if (err)
 		return err;
-	if ((err = db_link_all(ctx, 0, &links, &nlinks)))
+	if ((err = db_link_refs_all(ctx, &links, &nlinks)))
 		goto out;
 	managed_ids = calloc(nrows ? nrows : 1, sizeof(*managed_ids));
 	if (!managed_ids) {
@@ -239,16 +266,10 @@ int bpfman_program__list(struct bpfman_program ***ret_progs, size_t *ret_cnt,
 		*p = rows[i];
 		memset(&rows[i], 0, sizeof(rows[i]));
 		/* Link IDs from the one query above, not one query each. */
-		for (size_t j = 0; j < nlinks; j++) {
-			uint64_t *n;
-
-			if (links[j].prog_id != p->id)
-				continue;
-			n = realloc(p->link_ids, (p->link_ids_cnt + 1) * sizeof(*n));
-			if (n) {
-				p->link_ids = n;
-				p->link_ids[p->link_ids_cnt++] = links[j].id;
-			}
+		if ((err = take_link_ids(p, links, nlinks))) {
+			program_clear(p);
+			free(p);
+			goto out;
 		}
 		program_fill_kernel_at(p, root_fd, ctx->bpffs_root);
 		program_status(ctx, p);
@@ -309,7 +330,7 @@ int bpfman_program__list(struct bpfman_program ***ret_progs, size_t *ret_cnt,
 out:
 	bpfman_program_list__free(out, cnt);
 	db_prog_array_free(rows, nrows);
-	db_link_array_free(links, nlinks);
+	free(links);
 	return err;
 }
 

@@ -374,6 +374,63 @@ START_TEST(list_selectors_and_foreign_programs)
 }
 END_TEST
 
+/* A list carries each program's own links, as a Get does, whatever order
+ * the links were made in: links of several programs interleaved, two on
+ * one program, none on another. */
+START_TEST(list_carries_each_programs_links)
+{
+	struct harness h;
+	const char *tps[] = { "syscalls/sys_enter_getpid", "syscalls/sys_enter_getppid" };
+	uint32_t ids[3];
+	uint64_t links[4];
+	/* Which program each link goes to, in the order they are made. */
+	const int owner_of[4] = { 2, 0, 2, 0 };
+	struct bpfman_program **progs = NULL;
+	size_t cnt = 0, seen = 0;
+
+	harness_open(&h);
+	for (int i = 0; i < 3; i++)
+		ids[i] = load_one(&h, "tracepoint_counter", "tracepoint:count_getpid");
+	for (int i = 0; i < 4; i++) {
+		BPFMAN_OPTS(bpfman_attach_opts, ao, .tracepoint = tps[i / 2]);
+
+		ck_assert_msg(bpfman_program__attach(&links[i], h.ctx, ids[owner_of[i]], &ao) == 0,
+			      "attach: %s", bpfman_errmsg(h.ctx));
+	}
+	ck_assert_int_eq(bpfman_program__list(&progs, &cnt, h.ctx, NULL), 0);
+	for (size_t i = 0; i < cnt; i++) {
+		struct bpfman_program *one = NULL;
+		size_t want = 0;
+		int k;
+
+		for (k = 0; k < 3 && ids[k] != bpfman_program__id(progs[i]); k++)
+			;
+		if (k == 3)
+			continue;
+		seen++;
+		for (int l = 0; l < 4; l++) {
+			if (owner_of[l] != k)
+				continue;
+			ck_assert_uint_gt(bpfman_program__link_cnt(progs[i]), want);
+			ck_assert_uint_eq(bpfman_program__link_id(progs[i], want), links[l]);
+			want++;
+		}
+		ck_assert_uint_eq(bpfman_program__link_cnt(progs[i]), want);
+		ck_assert_int_eq(bpfman_program__get(&one, h.ctx, ids[k]), 0);
+		ck_assert_uint_eq(bpfman_program__link_cnt(one), want);
+		for (size_t l = 0; l < want; l++)
+			ck_assert_uint_eq(bpfman_program__link_id(one, l),
+					  bpfman_program__link_id(progs[i], l));
+		bpfman_program__free(one);
+	}
+	ck_assert_uint_eq(seen, 3);
+	bpfman_program_list__free(progs, cnt);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(bpfman_program__unload(h.ctx, ids[i], NULL), 0);
+	harness_close(&h);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tracepoint");
@@ -388,6 +445,7 @@ int main(void)
 	tcase_add_test(tc, verifier_log_reaches_caller);
 	tcase_add_test(tc, bad_input_changes_nothing);
 	tcase_add_test(tc, list_selectors_and_foreign_programs);
+	tcase_add_test(tc, list_carries_each_programs_links);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
