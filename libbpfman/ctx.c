@@ -3,6 +3,7 @@
 #include "internal.h"
 #include "config.h"
 #include "db.h"
+#include "kernel_info_cache.h"
 #include "lock.h"
 #include "owned.h"
 #include "owner_claim.h"
@@ -236,6 +237,7 @@ void bpfman_ctx_free(struct bpfman_ctx *ctx)
 	if (!ctx)
 		return;
 	bpfman_db_close(ctx);
+	kinfo_cache_free(ctx->kinfo_cache);
 	if (ctx->lock_fd >= 0)
 		close(ctx->lock_fd);
 	free(ctx->state_dir);

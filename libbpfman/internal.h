@@ -55,6 +55,10 @@ struct bpfman_ctx {
 	/* db.c: statements kept prepared for this connection (prepare()),
 	 * finalized by bpfman_db_close. */
 	struct db_stmt_slot *db_stmts;
+	/* kernel_info_cache.c: the kernel info of listed programs, kept
+	 * from the context's second list on (lists_served). */
+	struct kinfo_cache *kinfo_cache;
+	unsigned int lists_served;
 };
 
 /* Records why an operation failed (printf-style) and returns -abs(err) so

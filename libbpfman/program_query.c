@@ -4,6 +4,7 @@
 #include "internal.h"
 #include "db.h"
 #include "kernel_info.h"
+#include "kernel_info_cache.h"
 #include "program_query.h"
 #include "prog_types.h"
 
@@ -221,7 +222,7 @@ int bpfman_program__list(struct bpfman_program ***ret_progs, size_t *ret_cnt,
 {
 	struct bpfman_program *rows = NULL, **out = NULL;
 	struct db_link_ref *links = NULL;
-	size_t nrows = 0, nlinks = 0, cnt = 0, cap = 0;
+	size_t nrows = 0, nlinks = 0, cnt = 0, cap = 0, examined = 0;
 	_cleanup_free_ uint32_t *managed_ids = NULL;
 	_cleanup_close_ int root_fd = -1;
 	const char *kt_name, *owner;
@@ -271,7 +272,8 @@ int bpfman_program__list(struct bpfman_program ***ret_progs, size_t *ret_cnt,
 			free(p);
 			goto out;
 		}
-		program_fill_kernel_at(p, root_fd, ctx->bpffs_root);
+		kinfo_cache_fill(ctx, p, root_fd, ctx->bpffs_root);
+		examined++;
 		program_status(ctx, p);
 		if (kt_name && (!p->kernel.loaded || p->kernel.type != (uint32_t)kt)) {
 			program_clear(p);
@@ -321,6 +323,10 @@ int bpfman_program__list(struct bpfman_program ***ret_progs, size_t *ret_cnt,
 			}
 		}
 	}
+	/* Every managed program was looked at: the cache forgets the rest. */
+	if (!owner && examined == nrows)
+		kinfo_cache_sweep(ctx);
+	ctx->lists_served++;
 	if (cnt)
 		qsort(out, cnt, sizeof(*out), cmp_prog);
 	*ret_progs = out;

@@ -431,6 +431,81 @@ START_TEST(list_carries_each_programs_links)
 }
 END_TEST
 
+static const struct bpfman_program *find_prog(struct bpfman_program **progs, size_t cnt,
+					      uint32_t id)
+{
+	for (size_t i = 0; i < cnt; i++)
+		if (bpfman_program__id(progs[i]) == id)
+			return progs[i];
+	ck_abort_msg("program %u is not in the list", id);
+	return NULL;
+}
+
+/* A context keeps what the kernel said of listed programs and answers a
+ * later list from a stat() of each pin (kernel_info_cache.c): what it
+ * reports must still follow the pin. Program a's pin is moved away (a then
+ * reads as not in the kernel), replaced by b's program (a's row then shows
+ * b's program, as the kernel says), and put back, each between lists of
+ * one context that has listed them before. */
+START_TEST(list_kernel_info_follows_the_pin)
+{
+	struct harness h;
+	struct bpfman_program **progs = NULL;
+	const struct bpfman_program *pa;
+	size_t cnt = 0;
+	char pin_a[512], pin_b[512], aside[512];
+	uint32_t a, b;
+
+	harness_open(&h);
+	a = load_one(&h, "tracepoint_counter", "tracepoint:count_getpid");
+	b = load_one(&h, "xdp_counter", "xdp:xdp_count");
+	for (int i = 0; i < 3; i++) { /* the second and third list use the cache */
+		ck_assert_int_eq(bpfman_program__list(&progs, &cnt, h.ctx, NULL), 0);
+		pa = find_prog(progs, cnt, a);
+		ck_assert_int_eq(bpfman_program__status(pa), BPFMAN_STATUS_IN_KERNEL);
+		ck_assert_str_eq(bpfman_program__kernel_name(pa), "count_getpid");
+		if (!i) {
+			snprintf(pin_a, sizeof(pin_a), "%s", bpfman_program__pin_path(pa));
+			snprintf(pin_b, sizeof(pin_b), "%s",
+				 bpfman_program__pin_path(find_prog(progs, cnt, b)));
+		}
+		bpfman_program_list__free(progs, cnt);
+	}
+	snprintf(aside, sizeof(aside), "%s/aside", h.bpffs_root);
+
+	ck_assert_int_eq(rename(pin_a, aside), 0);
+	ck_assert_int_eq(bpfman_program__list(&progs, &cnt, h.ctx, NULL), 0);
+	pa = find_prog(progs, cnt, a);
+	ck_assert_int_ne(bpfman_program__status(pa), BPFMAN_STATUS_IN_KERNEL);
+	bpfman_program_list__free(progs, cnt);
+
+	ck_assert_int_eq(rename(pin_b, pin_a), 0);
+	ck_assert_int_eq(bpfman_program__list(&progs, &cnt, h.ctx, NULL), 0);
+	pa = find_prog(progs, cnt, a);
+	ck_assert_int_eq(bpfman_program__status(pa), BPFMAN_STATUS_IN_KERNEL);
+	ck_assert_str_eq(bpfman_program__kernel_name(pa), "xdp_count");
+	ck_assert_int_ne(bpfman_program__status(find_prog(progs, cnt, b)), BPFMAN_STATUS_IN_KERNEL);
+	bpfman_program_list__free(progs, cnt);
+
+	ck_assert_int_eq(rename(pin_a, pin_b), 0);
+	ck_assert_int_eq(rename(aside, pin_a), 0);
+	ck_assert_int_eq(bpfman_program__list(&progs, &cnt, h.ctx, NULL), 0);
+	pa = find_prog(progs, cnt, a);
+	ck_assert_int_eq(bpfman_program__status(pa), BPFMAN_STATUS_IN_KERNEL);
+	ck_assert_str_eq(bpfman_program__kernel_name(pa), "count_getpid");
+	ck_assert_str_eq(bpfman_program__kernel_name(find_prog(progs, cnt, b)), "xdp_count");
+	bpfman_program_list__free(progs, cnt);
+
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, a, NULL), 0);
+	ck_assert_int_eq(bpfman_program__unload(h.ctx, b, NULL), 0);
+	/* A list of nothing, after the programs above were cached. */
+	ck_assert_int_eq(bpfman_program__list(&progs, &cnt, h.ctx, NULL), 0);
+	ck_assert_uint_eq(cnt, 0);
+	bpfman_program_list__free(progs, cnt);
+	harness_close(&h);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tracepoint");
@@ -446,6 +521,7 @@ int main(void)
 	tcase_add_test(tc, bad_input_changes_nothing);
 	tcase_add_test(tc, list_selectors_and_foreign_programs);
 	tcase_add_test(tc, list_carries_each_programs_links);
+	tcase_add_test(tc, list_kernel_info_follows_the_pin);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
