@@ -138,13 +138,21 @@ int kernel_prog_info_fill(int prog_fd, struct kernel_prog_info *ret)
 /* Set once a kernel refused BPF_F_PATH_FD (before 6.5): never retried. */
 static bool path_fd_refused;
 
-int kernel_obj_get_at(int root_fd, const char *root, const char *pin)
+const char *pin_below(const char *root, const char *pin)
 {
 	size_t n = root ? strlen(root) : 0;
+
+	if (n && !strncmp(pin, root, n) && pin[n] == '/' && pin[n + 1])
+		return pin + n + 1;
+	return NULL;
+}
+
+int kernel_obj_get_at(int root_fd, const char *root, const char *pin)
+{
+	const char *rel = root_fd >= 0 ? pin_below(root, pin) : NULL;
 	int fd;
 
-	if (root_fd >= 0 && n && !strncmp(pin, root, n) && pin[n] == '/' && pin[n + 1] &&
-	    !__atomic_load_n(&path_fd_refused, __ATOMIC_RELAXED)) {
+	if (rel && !__atomic_load_n(&path_fd_refused, __ATOMIC_RELAXED)) {
 		/* bpf_attr's obj_get part with path_fd, which Debian 12's
 		 * headers and libbpf 1.1 do not know yet. */
 		struct {
@@ -152,7 +160,7 @@ int kernel_obj_get_at(int root_fd, const char *root, const char *pin)
 			uint32_t bpf_fd;
 			uint32_t file_flags;
 			int32_t path_fd;
-		} attr = { .pathname = (uint64_t)(unsigned long)(pin + n + 1),
+		} attr = { .pathname = (uint64_t)(unsigned long)rel,
 			   .file_flags = BPF_F_PATH_FD, .path_fd = root_fd };
 
 		fd = (int)syscall(__NR_bpf, BPF_OBJ_GET, &attr, sizeof(attr));

@@ -14,6 +14,8 @@ int kernel_prog_info_fill(int prog_fd, struct kernel_prog_info *ret);
  * than /sys/fs/bpf/... each time. Older kernels get the absolute path.
  * A new fd, or -errno. */
 int kernel_obj_get_at(int root_fd, const char *root, const char *pin);
+/* pin's path relative to root when it lies strictly under root, or NULL. */
+const char *pin_below(const char *root, const char *pin);
 /* Program ID of an fd, 0 on error. */
 uint32_t kernel_prog_id(int prog_fd);
 /* Kernel link ID of a pinned link, 0 when absent. */

@@ -3,6 +3,7 @@
  * says why it is sound). An open-addressing table keyed by program ID; a
  * context is used by one thread at a time (doc/abi.md), so no lock. */
 #include "internal.h"
+#include "kernel_info.h"
 #include "kernel_info_cache.h"
 #include "program_query.h"
 
@@ -105,11 +106,10 @@ static int info_copy(struct kernel_prog_info *dst, const struct kernel_prog_info
  * kernel_obj_get_at resolves it), not following a symlink. */
 static int pin_stat(int root_fd, const char *root, const char *pin, struct stat *st)
 {
-	size_t n = root ? strlen(root) : 0;
+	const char *rel = root_fd >= 0 ? pin_below(root, pin) : NULL;
 
-	if (root_fd >= 0 && n && !strncmp(pin, root, n) && pin[n] == '/' && pin[n + 1])
-		return fstatat(root_fd, pin + n + 1, st, AT_SYMLINK_NOFOLLOW);
-	return fstatat(AT_FDCWD, pin, st, AT_SYMLINK_NOFOLLOW);
+	return rel ? fstatat(root_fd, rel, st, AT_SYMLINK_NOFOLLOW)
+		   : fstatat(AT_FDCWD, pin, st, AT_SYMLINK_NOFOLLOW);
 }
 
 static void remember(struct kinfo_cache *c, uint32_t id, unsigned int stamp,
