@@ -391,12 +391,8 @@ START_TEST(list_carries_each_programs_links)
 	harness_open(&h);
 	for (int i = 0; i < 3; i++)
 		ids[i] = load_one(&h, "tracepoint_counter", "tracepoint:count_getpid");
-	for (int i = 0; i < 4; i++) {
-		BPFMAN_OPTS(bpfman_attach_opts, ao, .tracepoint = tps[i / 2]);
-
-		ck_assert_msg(bpfman_program__attach(&links[i], h.ctx, ids[owner_of[i]], &ao) == 0,
-			      "attach: %s", bpfman_errmsg(h.ctx));
-	}
+	for (int i = 0; i < 4; i++)
+		links[i] = attach_tp(&h, ids[owner_of[i]], tps[i / 2]);
 	ck_assert_int_eq(bpfman_program__list(&progs, &cnt, h.ctx, NULL), 0);
 	for (size_t i = 0; i < cnt; i++) {
 		struct bpfman_program *one = NULL;
