@@ -21,19 +21,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "bench_util.h"
 
 #define TP_GROUP "syscalls"
 #define TP_NAME "sys_enter_getpid"
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
 
 static void die(const char *what, const char *why)
 {
@@ -52,43 +45,24 @@ static bool link_listed(__u32 id)
 static double wait_released(__u32 id, double t0)
 {
 	while (link_listed(id)) {
-		if (now_us() - t0 > 10e6)
+		if (bench_now_us() - t0 > 10e6)
 			die("release", "the kernel kept the link for 10 s");
 		usleep(20);
 	}
-	return now_us() - t0;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
+	return bench_now_us() - t0;
 }
 
 static void report(const char *mode, double *ret, double *rel, int n)
 {
-	qsort(ret, n, sizeof(*ret), cmp);
-	qsort(rel, n, sizeof(*rel), cmp);
+	bench_sort(ret, (size_t)n);
+	bench_sort(rel, (size_t)n);
 	printf("%s %d return %.0f %.0f %.0f released %.0f %.0f %.0f\n", mode, n, ret[n / 2],
 	       ret[n * 9 / 10], ret[n - 1], rel[n / 2], rel[n * 9 / 10], rel[n - 1]);
 }
 
-static struct bpfman_ctx *open_ctx(void)
-{
-	BPFMAN_OPTS(bpfman_ctx_opts, o, .state_dir = getenv("BPFMAN_STATE_DIR"),
-		    .bpffs_root = getenv("BPFMAN_BPFFS_ROOT"),
-		    .runtime_dir = getenv("BPFMAN_STATE_DIR"));
-	struct bpfman_ctx *ctx;
-
-	if (bpfman_ctx_new(&ctx, &o))
-		die("context", bpfman_errmsg(NULL));
-	return ctx;
-}
-
 static void run_libbpfman(const char *obj, int n, bool no_wait, double *ret, double *rel)
 {
-	struct bpfman_ctx *ctx = open_ctx();
+	struct bpfman_ctx *ctx = bench_ctx_open("detach_latency");
 	const char *specs[] = { "tracepoint:count_getpid" };
 	BPFMAN_OPTS(bpfman_load_opts, lo, .programs = specs, .programs_cnt = 1);
 	BPFMAN_OPTS(bpfman_attach_opts, ao, .tracepoint = TP_GROUP "/" TP_NAME);
@@ -111,10 +85,10 @@ static void run_libbpfman(const char *obj, int n, bool no_wait, double *ret, dou
 			die("attach", bpfman_errmsg(ctx));
 		kid = bpfman_link__kernel_link_id(l);
 		bpfman_link__free(l);
-		t0 = now_us();
+		t0 = bench_now_us();
 		if (bpfman_link__detach_opts(ctx, link, &dopts))
 			die("detach", bpfman_errmsg(ctx));
-		ret[i] = now_us() - t0;
+		ret[i] = bench_now_us() - t0;
 		rel[i] = wait_released(kid, t0);
 	}
 	bpfman_program__unload(ctx, id, NULL);
@@ -152,7 +126,7 @@ static void run_raw(const char *obj_path, int n, bool close_last, double *ret, d
 		bpf_link__disconnect(l);
 		bpf_link__destroy(l);
 		close(fd);
-		t0 = now_us();
+		t0 = bench_now_us();
 		if (close_last) {
 			fd = bpf_obj_get(pin);
 			unlink(pin);
@@ -160,7 +134,7 @@ static void run_raw(const char *obj_path, int n, bool close_last, double *ret, d
 		} else {
 			unlink(pin);
 		}
-		ret[i] = now_us() - t0;
+		ret[i] = bench_now_us() - t0;
 		rel[i] = wait_released(info.id, t0);
 	}
 	bpf_object__close(obj);

@@ -15,8 +15,9 @@
  *
  *   grpc_load_attach SOCKET TRACEPOINT_OBJECT ITERATIONS paired
  *       each iteration also makes the same calls in this process through
- *       libbpfman (the load, the program's map_used_by that bpfmand's Load
- *       reply carries, the attach: bench/lifecycle_inproc load-attach's),
+ *       libbpfman (bench_handlers_load_attach: the load, the program's
+ *       map_used_by that bpfmand's Load reply carries, the attach, as
+ *       bench/lifecycle_inproc load-attach makes them),
  *       the two sides taking turns going first, tens of milliseconds apart
  *       (a Detach waits for the kernel's release), so the machine's load
  *       drifting (other jobs, a WAL checkpoint's fsyncs) hits both sides of
@@ -33,10 +34,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bpfman.pb-c.h"
+#include "bench_util.h"
 #include "grpc_frame.h"
 
 struct client {
@@ -57,14 +58,6 @@ static void die(const char *what, const char *detail)
 {
 	fprintf(stderr, "grpc_load_attach: %s: %s\n", what, detail);
 	exit(1);
-}
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
 /* nghttp2 hands over a request frame by frame (HEADERS, then DATA): they
@@ -316,45 +309,15 @@ static void detach_unload(struct client *c, uint32_t link, uint32_t id)
 	(void)call(c, "Unload", &u.base, &len);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The in-process side of a pair: what bpfmand's Load and Attach ask the
- * library for; returns its microseconds and leaves the program attached. */
-static double inproc_load_attach(struct bpfman_ctx *ctx, const char *obj, uint32_t *ret_id,
-				 uint64_t *ret_link)
-{
-	const char *specs[] = { "tracepoint:count_getpid" };
-	BPFMAN_OPTS(bpfman_load_opts, lo, .programs = specs, .programs_cnt = 1);
-	BPFMAN_OPTS(bpfman_attach_opts, ao, .tracepoint = "syscalls/sys_enter_getpid");
-	struct bpfman_program **p;
-	uint32_t *used;
-	size_t n, used_cnt;
-	double t0 = now_us();
-
-	if (bpfman_program__load_file(&p, &n, ctx, obj, &lo))
-		die("libbpfman load", bpfman_errmsg(ctx));
-	*ret_id = bpfman_program__id(p[0]);
-	bpfman_program_list__free(p, n);
-	if (bpfman_program__map_used_by(&used, &used_cnt, ctx, *ret_id))
-		die("libbpfman map_used_by", bpfman_errmsg(ctx));
-	free(used);
-	if (bpfman_program__attach(ret_link, ctx, *ret_id, &ao))
-		die("libbpfman attach", bpfman_errmsg(ctx));
-	return now_us() - t0;
-}
-
 /* One in-process Load+Attach, timed, then its untimed Detach and Unload. */
 static double inproc_side(struct bpfman_ctx *ctx, const char *obj)
 {
 	uint32_t id;
 	uint64_t link;
-	double t = inproc_load_attach(ctx, obj, &id, &link);
+	double t0 = bench_now_us(), t;
 
+	bench_handlers_load_attach("grpc_load_attach", ctx, obj, &id, &link);
+	t = bench_now_us() - t0;
 	if (bpfman_link__detach(ctx, link) || bpfman_program__unload(ctx, id, NULL))
 		die("libbpfman detach/unload", bpfman_errmsg(ctx));
 	return t;
@@ -363,29 +326,11 @@ static double inproc_side(struct bpfman_ctx *ctx, const char *obj)
 static double daemon_load_attach(struct client *c, const char *obj, uint32_t *ret_id,
 				 uint32_t *ret_link)
 {
-	double t0 = now_us();
+	double t0 = bench_now_us();
 
 	*ret_id = load(c, obj);
 	*ret_link = attach(c, *ret_id);
-	return now_us() - t0;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
-
-static struct bpfman_ctx *open_ctx(void)
-{
-	BPFMAN_OPTS(bpfman_ctx_opts, o, .state_dir = getenv("BPFMAN_STATE_DIR"),
-		    .bpffs_root = getenv("BPFMAN_BPFFS_ROOT"),
-		    .runtime_dir = getenv("BPFMAN_RUNTIME_DIR"));
-	struct bpfman_ctx *ctx;
-
-	if (bpfman_ctx_new(&ctx, &o))
-		die("libbpfman", bpfman_errmsg(NULL));
-	return ctx;
+	return bench_now_us() - t0;
 }
 
 int main(int argc, char **argv)
@@ -406,7 +351,7 @@ int main(int argc, char **argv)
 	if (paired) {
 		ti = calloc((size_t)iters, sizeof(*ti));
 		ratio = calloc((size_t)iters, sizeof(*ratio));
-		ctx = open_ctx();
+		ctx = bench_ctx_open("grpc_load_attach");
 	}
 	if (!t || (paired && (!ti || !ratio)))
 		die("memory", strerror(errno));
@@ -436,10 +381,10 @@ int main(int argc, char **argv)
 	}
 	detach_unload(&c, 0, sentinel);
 	if (paired)
-		printf("paired %d %.1f %.1f %.3f\n", iters, median(t, iters), median(ti, iters),
-		       median(ratio, iters));
+		printf("paired %d %.1f %.1f %.3f\n", iters, bench_median(t, (size_t)iters),
+		       bench_median(ti, (size_t)iters), bench_median(ratio, (size_t)iters));
 	else
-		printf("load-attach %d %.1f\n", iters, median(t, iters));
+		printf("load-attach %d %.1f\n", iters, bench_median(t, (size_t)iters));
 	nghttp2_session_del(c.session);
 	close(c.fd);
 	bpfman_ctx_free(ctx);

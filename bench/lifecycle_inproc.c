@@ -12,9 +12,8 @@
  *       re-copies and fsyncs the bytecode: a disk cost both sides pay
  *       alike, which on a shared machine varies from 1 to 25 ms; one
  *       untimed warm-up iteration first, as goload load-attach does).
- *       The calls are the ones bpfmand's Load and Attach make: the load,
- *       the program's map_used_by (bpfman's Load reply carries it) and
- *       the attach.
+ *       The calls are the ones bpfmand's Load and Attach make
+ *       (bench_handlers_load_attach).
  *
  * Prints "<mode> <iterations> <mean microseconds per lifecycle>". State goes
  * where BPFMAN_STATE_DIR / BPFMAN_BPFFS_ROOT say. */
@@ -23,29 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static struct bpfman_ctx *open_ctx(void)
-{
-	BPFMAN_OPTS(bpfman_ctx_opts, o, .state_dir = getenv("BPFMAN_STATE_DIR"),
-		    .bpffs_root = getenv("BPFMAN_BPFFS_ROOT"),
-		    .runtime_dir = getenv("BPFMAN_STATE_DIR"));
-	struct bpfman_ctx *ctx;
-
-	if (bpfman_ctx_new(&ctx, &o)) {
-		fprintf(stderr, "%s\n", bpfman_errmsg(NULL));
-		exit(1);
-	}
-	return ctx;
-}
+#include "bench_util.h"
 
 static int one_libbpfman(struct bpfman_ctx *ctx, const char *obj, bool keep)
 {
@@ -89,18 +67,10 @@ static int one_libbpf(const char *obj_path)
 	return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static int load_attach(struct bpfman_ctx *ctx, const char *obj, int iters)
 {
 	const char *specs[] = { "tracepoint:count_getpid" };
 	BPFMAN_OPTS(bpfman_load_opts, lo, .programs = specs, .programs_cnt = 1);
-	BPFMAN_OPTS(bpfman_attach_opts, ao, .tracepoint = "syscalls/sys_enter_getpid");
 	double *t = calloc((size_t)iters, sizeof(*t));
 	struct bpfman_program **sp;
 	size_t sn;
@@ -114,33 +84,19 @@ static int load_attach(struct bpfman_ctx *ctx, const char *obj, int iters)
 	 * context (statements kept prepared, libraries opened, kernel BTF
 	 * parsed) that has served calls before, and so does this one. */
 	for (int i = -1; i < iters; i++) {
-		struct bpfman_program **p;
-		uint32_t *used;
-		size_t n, used_cnt;
 		uint64_t link;
 		uint32_t id;
-		double t0 = now_us();
+		double t0 = bench_now_us();
 
-		if (bpfman_program__load_file(&p, &n, ctx, obj, &lo))
-			goto fail;
-		id = bpfman_program__id(p[0]);
-		bpfman_program_list__free(p, n);
-		/* What bpfmand's Load asks the library for beside the load:
-		 * bpfman's ProgramInfo carries map_used_by. */
-		if (bpfman_program__map_used_by(&used, &used_cnt, ctx, id))
-			goto fail;
-		free(used);
-		if (bpfman_program__attach(&link, ctx, id, &ao))
-			goto fail;
+		bench_handlers_load_attach("lifecycle_inproc", ctx, obj, &id, &link);
 		if (i >= 0)
-			t[i] = now_us() - t0;
+			t[i] = bench_now_us() - t0;
 		if (bpfman_link__detach(ctx, link) || bpfman_program__unload(ctx, id, NULL))
 			goto fail;
 	}
 	if (bpfman_program__unload(ctx, sentinel, NULL))
 		goto fail;
-	qsort(t, (size_t)iters, sizeof(*t), cmp_double);
-	printf("load-attach %d %.1f\n", iters, t[iters / 2]);
+	printf("load-attach %d %.1f\n", iters, bench_median(t, (size_t)iters));
 	free(t);
 	return 0;
 fail:
@@ -161,14 +117,14 @@ int main(int argc, char **argv)
 	}
 	iters = atoi(argv[3]);
 	if (strcmp(argv[1], "libbpf"))
-		ctx = open_ctx();
+		ctx = bench_ctx_open("lifecycle_inproc");
 	if (!strcmp(argv[1], "load-attach")) {
 		int err = load_attach(ctx, argv[2], iters > 0 ? iters : 1);
 
 		bpfman_ctx_free(ctx);
 		return err;
 	}
-	t0 = now_us();
+	t0 = bench_now_us();
 	for (int i = 0; i < iters; i++) {
 		int err = !strcmp(argv[1], "libbpf") ? one_libbpf(argv[2]) :
 			  one_libbpfman(ctx, argv[2], !strcmp(argv[1], "load-many"));
@@ -176,7 +132,7 @@ int main(int argc, char **argv)
 		if (err)
 			return 1;
 	}
-	printf("%s %d %.1f\n", argv[1], iters, (now_us() - t0) / iters);
+	printf("%s %d %.1f\n", argv[1], iters, (bench_now_us() - t0) / iters);
 	bpfman_ctx_free(ctx);
 	return 0;
 }
