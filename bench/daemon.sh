@@ -29,8 +29,9 @@
 #     pairs' ratios)
 #
 # Environment: COUNT (1000), REPS (Load+Attach iterations per round, 15),
-# ROUNDS (9), PAIRS (the C client's pairs, 200), GETS (requests per Get client, 200), GET_RATE (the fixed
-# offered rate of the second Get measurement, 1000 calls/s), PEER (1;
+# ROUNDS (9), PAIRS (the C client's pairs, 200), GETS (requests per Get
+# client, 200), GET_RATE (the fixed offered rate of the second Get
+# measurement, 1000 calls/s), PEER (1;
 # PEER=0 measures bpfmand alone, ~1 minute instead of 4-12, for
 # iterating: no ratios to bpfman-rpc then).
 . "$(dirname "$0")/lib.sh"
@@ -273,13 +274,12 @@ trap stop_daemons EXIT
 wait_sock "$sock" "$dpid"
 wait_ready "$work/notify.sock" "$dpid" && settle "$dpid"
 bpfmand_idle=$(rss_mb "$dpid") # started, no call yet
-# Load+Attach: interleaved rounds, the two sides back to back in each
-# (which goes first alternates), both warm (each times its iterations after
-# an untimed one, on a context that has served calls before). The ratio is
-# the median of the rounds' own ratios: a burst of the machine's load hits
-# one round, not one side.
-# Two clients of the daemon. bpfman's Go client (goload), in rounds against
-# lifecycle_inproc, the two taking turns going first. And a C client
+# Load+Attach, both sides warm (each times its iterations after an untimed
+# one, on a context that has served calls before), through two clients of
+# the daemon. bpfman's Go client (goload), in rounds against
+# lifecycle_inproc, the two back to back in each round, taking turns going
+# first; the ratio is the median of the rounds' own ratios, so a burst of
+# the machine's load hits one round, not one side. And a C client
 # (bench/grpc_load_attach: nghttp2 + protobuf-c, one write per call), whose
 # own per-call work is a small part of a round trip, run "paired": each of
 # its iterations times a Load+Attach through the daemon and the same calls
