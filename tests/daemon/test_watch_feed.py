@@ -84,6 +84,26 @@ def ctl(d, *args):
     return out.stdout
 
 
+def inotify_fds(d):
+    """The daemon's inotify descriptors: the change feed's, while a Watch is open."""
+    fd_dir = "/proc/%d/fd" % d.proc.pid
+    n = 0
+    for fd in os.listdir(fd_dir):
+        try:
+            n += os.readlink(os.path.join(fd_dir, fd)) == "anon_inode:inotify"
+        except FileNotFoundError:
+            pass
+    return n
+
+
+def wait_inotify_fds(d, want, what):
+    deadline = time.time() + 10
+    while inotify_fds(d) != want:
+        if time.time() > deadline:
+            fail("%s: bpfmand holds %d inotify descriptors, expected %d" % (what, inotify_fds(d), want))
+        time.sleep(0.05)
+
+
 def shape(evs):
     return [(e.kind, e.program_id, e.link_id) for e in evs]
 
@@ -94,6 +114,14 @@ watchers = []
 try:
     api = bpfman_pb2_grpc.BpfmanStub(d.channel)
     mgr = manager_pb2_grpc.ManagerStub(d.channel)
+    # The feed's descriptor is held only while a Watch is open: a daemon
+    # nobody watches is not woken by every commit.
+    wait_inotify_fds(d, 0, "before any Watch")
+    t = Watcher(d.sock)
+    wait_inotify_fds(d, 1, "with one Watch open")
+    t.close()
+    wait_inotify_fds(d, 0, "after the only Watch closed")
+
     # Changes while no Watch is open (the daemon then leaves its cursor
     # behind): a stream opened afterwards starts after them, not at them.
     early = api.Load(pb.LoadRequest(bytecode=pb.BytecodeLocation(file=obj),
@@ -102,6 +130,7 @@ try:
     api.Unload(pb.UnloadRequest(id=early), timeout=30)
     w = Watcher(d.sock)
     watchers.append(w)
+    wait_inotify_fds(d, 1, "with a Watch open again")
 
     # bpfmanctl beside the daemon, on the same state directory.
     pid = json.loads(ctl(d, "load", "file", "-p", obj, "--programs", "tracepoint:count_getpid",

@@ -157,26 +157,58 @@ static void on_feed(struct ev_loop *loop, ev_io *w, int revents)
 
 int events_start(struct server *srv)
 {
-	int err;
+	int fd = -1;
 
+	/* Checked once here, so a daemon that could never serve a Watch
+	 * says so at start; the descriptor itself is only held while a
+	 * stream is open (events_watch_open). */
 	srv->feed_fd = -1;
-	if ((err = bpfman_events_last_seq(&srv->feed_seq, srv->ctx)) ||
-	    (err = bpfman_events_fd(&srv->feed_fd, srv->ctx))) {
+	if (bpfman_events_last_seq(&srv->feed_seq, srv->ctx) || bpfman_events_fd(&fd, srv->ctx)) {
 		fprintf(stderr, "bpfmand: error: the change feed: %s\n", bpfman_errmsg(srv->ctx));
-		return err;
+		return -1;
+	}
+	close(fd);
+	srv->feed_behind = true;
+	return 0;
+}
+
+int events_watch_open(struct server *srv, const char **why)
+{
+	if (srv->feed_fd >= 0)
+		return 0;
+	/* Opened before the cursor is read (events_cursor), so a commit
+	 * between the two still wakes the broadcast. */
+	if (bpfman_events_fd(&srv->feed_fd, srv->ctx)) {
+		srv->feed_fd = -1;
+		*why = bpfman_errmsg(srv->ctx);
+		return -1;
 	}
 	ev_io_init(&srv->feed_io, on_feed, srv->feed_fd, EV_READ);
 	srv->feed_io.data = srv;
 	ev_io_start(srv->loop, &srv->feed_io);
+	srv->feed_behind = true;
 	return 0;
+}
+
+void events_watch_closed(struct server *srv)
+{
+	/* Without a stream, every commit (the daemon's own included) would
+	 * still wake the loop and queue inotify events: let the feed go
+	 * until the next Watch catches the cursor up. */
+	if (srv->watchers || srv->feed_fd < 0)
+		return;
+	ev_io_stop(srv->loop, &srv->feed_io);
+	close(srv->feed_fd);
+	srv->feed_fd = -1;
+	srv->feed_behind = true;
 }
 
 void events_stop(struct server *srv)
 {
-	if (srv->loop)
-		ev_io_stop(srv->loop, &srv->feed_io);
-	if (srv->feed_fd >= 0)
-		close(srv->feed_fd);
+	if (srv->feed_fd < 0)
+		return;
+	ev_io_stop(srv->loop, &srv->feed_io);
+	close(srv->feed_fd);
 	srv->feed_fd = -1;
 }
 

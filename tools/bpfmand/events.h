@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* libbpfman.v1.Manager/Watch: the library's change feed (bpfman/event.h)
- * forwarded to every open Watch stream. The daemon keeps one cursor; an
- * inotify source on the feed's descriptor wakes it after any process
- * commits a change on the same state directory, the daemon's own RPCs
- * included, so each change reaches each watcher exactly once. */
+ * forwarded to every open Watch stream. The daemon keeps one cursor; while
+ * a stream is open, an inotify source on the feed's descriptor wakes it
+ * after any process commits a change on the same state directory, the
+ * daemon's own RPCs included, so each change reaches each watcher exactly
+ * once. */
 #ifndef BPFMAND_EVENTS_H
 #define BPFMAND_EVENTS_H
 
@@ -14,11 +15,16 @@
 struct server;
 struct h2_stream;
 
-/* Opens the feed's descriptor and starts the cursor at the newest event;
- * a negative errno (and a message on stderr) when the feed cannot be
- * watched. */
+/* Checks the feed can be read and watched; -1 (and a message on stderr)
+ * when it cannot. */
 int events_start(struct server *srv);
 void events_stop(struct server *srv);
+/* A Watch stream is opening: holds the feed's inotify descriptor while
+ * any stream is open, so a daemon nobody watches is not woken by every
+ * commit. -1 with *why set when the descriptor cannot be had. */
+int events_watch_open(struct server *srv, const char **why);
+/* A Watch stream has gone: the last one lets the descriptor go. */
+void events_watch_closed(struct server *srv);
 /* Sends what the feed holds past the cursor to every watcher (the inotify
  * source calls it; SIGTERM calls it once more before ending the streams). */
 void events_pump(struct server *srv);

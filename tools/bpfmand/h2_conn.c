@@ -96,6 +96,7 @@ static void stream_free(struct h2_stream *s)
 			s->conn->srv->watchers = s->wnext;
 		if (s->wnext)
 			s->wnext->wprev = s->wprev;
+		events_watch_closed(s->conn->srv);
 	}
 	free(s->body);
 	free(s->out);
@@ -339,6 +340,10 @@ static void run_stream(struct h2_conn *c, struct h2_stream *s)
 		if (!events_watch_request(&call, s->body, s->len, &resume, &after, &s->owner_filter,
 					  &why)) {
 			respond(c, s, GRPC_INVALID_ARGUMENT, why, NULL, 0);
+			return;
+		}
+		if (events_watch_open(c->srv, &why)) {
+			respond(c, s, GRPC_UNAVAILABLE, why, NULL, 0);
 			return;
 		}
 		/* What the feed holds now goes to the streams already open;
