@@ -5,7 +5,7 @@
  * a user finds the mistake without guessing. */
 #include "internal.h"
 #include "apply_internal.h"
-#include "apply_yaml.h"
+#include "yaml_tree.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* libFuzzer: the declarative apply document parser (libbpfman/apply_parse.c
- * over apply_yaml.c): untrusted YAML/JSON from users and the Kubernetes
+ * over yaml_tree.c): untrusted YAML/JSON from users and the Kubernetes
  * agent. */
 #include <stdint.h>
 

@@ -77,13 +77,14 @@ END_TEST
 
 START_TEST(refusals_name_line_and_problem)
 {
-	parse_fails("a: 1\na: 2\n", "test.yaml:2:1: duplicate key");
+	parse_fails("a: 1\na: 2\n", "test.yaml:2:1: key 'a' appears twice");
 	parse_fails("a: &x 1\nb: *x\n", "anchors");
 	parse_fails("a: !!str 1\n", "tags");
 	parse_fails("- a\n- b\n", "top level must be a mapping");
-	parse_fails("a: 1\n---\nb: 2\n", "more than one YAML document");
 	parse_fails("a: [1, 2\n", "test.yaml:");
-	parse_fails("? [a]\n: 1\n", "plain word");
+	parse_fails("? [a]\n: 1\n", "mapping keys must be plain strings");
+	parse_fails("a: \"x\\0y\"\n", "NUL bytes");
+	parse_fails("a: 1\n---\nb: 2\n", "test.yaml:3: more than one YAML document");
 }
 END_TEST
 

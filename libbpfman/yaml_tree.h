@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* A YAML (or JSON) stream read into plain trees that keep each node's line,
- * so errors about a document can point at the field (apply_parse.c).
- * Anchors, aliases and tags are refused: what a reader sees applies. */
-#ifndef BPFMAN_APPLY_YAML_H
-#define BPFMAN_APPLY_YAML_H
+ * so errors about a document can point at the field: the one YAML reader,
+ * for apply documents (apply_parse.c) and the config file (config.c).
+ * Anchors, aliases, tags, duplicate keys and NUL bytes are refused: what a
+ * reader sees applies. */
+#ifndef BPFMAN_YAML_TREE_H
+#define BPFMAN_YAML_TREE_H
 
 #include <stdbool.h>
 #include <stddef.h>

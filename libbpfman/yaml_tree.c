@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-/* YAML stream -> ynode trees with lines (apply_yaml.h). */
+/* YAML stream -> ynode trees with lines (yaml_tree.h). */
 #include "internal.h"
-#include "apply_yaml.h"
+#include "yaml_tree.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include "dlopen_yaml.h"
 
-/* Bounds recursion on untrusted text; no document comes near it. */
-#define YAML_MAX_DEPTH 64
+/* Bounds recursion on untrusted text; no document or config comes near it. */
+#define YAML_MAX_DEPTH 32
 
 struct yreader {
 	struct bpfman_ctx *ctx;
@@ -86,16 +86,16 @@ static int refuse_extras(struct yreader *r, const yaml_event_t *ev)
 		break;
 	case YAML_ALIAS_EVENT:
 		return yerr(r, &ev->start_mark,
-			    "aliases (*name) are not supported in documents; write the value out");
+			    "aliases (*name) are not supported; write the value out");
 	default:
 		break;
 	}
 	if (anchor)
 		return yerr(r, &ev->start_mark,
-			    "anchors (&name) are not supported in documents; write the value out");
+			    "anchors (&name) are not supported; write the value out");
 	if (tag)
 		return yerr(r, &ev->start_mark,
-			    "tags (!name) are not supported in documents; remove the tag");
+			    "tags (!name) are not supported; remove the tag");
 	return 0;
 }
 
