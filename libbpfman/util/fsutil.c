@@ -20,6 +20,12 @@ int mkdir_p(const char *path, mode_t mode)
 
 	if (len == 0 || len >= sizeof(buf))
 		return -ENAMETOOLONG;
+	/* Nearly always the directory is there already: one mkdir() says so,
+	 * instead of one per component (system calls are dear in VMs). */
+	if (mkdir(path, mode) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -errno;
 	memcpy(buf, path, len + 1);
 	for (p = buf + 1; *p; p++) {
 		if (*p != '/')

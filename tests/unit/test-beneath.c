@@ -148,6 +148,25 @@ START_TEST(remove_tree_removes_links_inside_not_their_targets)
 }
 END_TEST
 
+START_TEST(mkdir_p_makes_parents_and_accepts_what_exists)
+{
+	char p[1200];
+	struct stat st;
+
+	/* Three missing levels, then the same path again (already there). */
+	snprintf(p, sizeof(p), "%s/new/deeper/deepest", root);
+	ck_assert_int_eq(mkdir_p(p, 0700), 0);
+	ck_assert(stat(p, &st) == 0 && S_ISDIR(st.st_mode));
+	ck_assert_int_eq(mkdir_p(p, 0700), 0);
+	/* Under a regular file: refused, nothing made. */
+	snprintf(p, sizeof(p), "%s/a/b/file/sub", root);
+	ck_assert_int_eq(mkdir_p(p, 0700), -ENOTDIR);
+	snprintf(p, sizeof(p), "%s/a/b/file/sub/more", root);
+	ck_assert_int_eq(mkdir_p(p, 0700), -ENOTDIR);
+	ck_assert_int_eq(mkdir_p("", 0700), -ENAMETOOLONG);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("beneath");
@@ -161,6 +180,7 @@ int main(void)
 	tcase_add_test(tc, root_may_not_be_a_link);
 	tcase_add_test(tc, remove_refuses_a_link_and_keeps_its_target);
 	tcase_add_test(tc, remove_tree_removes_links_inside_not_their_targets);
+	tcase_add_test(tc, mkdir_p_makes_parents_and_accepts_what_exists);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
