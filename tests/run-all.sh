@@ -50,6 +50,9 @@ mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 # cosign (the reference signer/verifier of the sign suite) is built once from
 # the Go module proxy and cached; a failure here fails the sign tests, loudly.
 tests/sign/get-cosign.sh >/dev/null || echo "*** building cosign failed: the sign-cosign test will fail ***"
+# etcd and Kubernetes likewise (~11 min cold): built here, not inside the
+# first k8s test, whose timeout a cold build would overrun.
+tests/k8s/get-kube.sh >/dev/null || echo "*** building Kubernetes failed: the k8s tests will fail ***"
 mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing
 
 build() {  # dir extra-meson-args...
