@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 
 /* Changing the schema: bump SCHEMA_VERSION below and teach migrate() to
@@ -204,6 +205,45 @@ static int identity_ensure(struct bpfman_ctx *ctx)
 	return err == 1 ? 0 : err < 0 ? err : bpfman_err(ctx, -EIO, "state database %s: no identity after writing one", ctx->db_path);
 }
 
+static int journal_mode_row(void *mode, int cols, char **vals, char **names)
+{
+	(void)names;
+	if (cols == 1 && vals[0])
+		snprintf(mode, 16, "%s", vals[0]);
+	return 0;
+}
+
+/* Switching a new database to WAL takes an exclusive lock, and SQLite
+ * answers BUSY at once rather than call the busy handler (it could
+ * deadlock two switchers otherwise). Processes opening a database that
+ * does not exist yet (a daemon and bpfmanctl started together) collide
+ * here; they take turns instead, within the busy timeout's 30 s. Once the
+ * file is in WAL mode the pragma only reads it, and nobody waits. */
+static int journal_mode_wal(struct bpfman_ctx *ctx)
+{
+	struct timespec pause = { .tv_nsec = 1000000 }; /* 1 ms, doubling to 32 */
+	char mode[16] = "";
+	int rc;
+
+	long waited_ms = 0;
+
+	while ((rc = sqlite3_exec(ctx->db, "PRAGMA journal_mode=WAL;", journal_mode_row, mode,
+				  NULL)) == SQLITE_BUSY &&
+	       waited_ms < 30000) {
+		nanosleep(&pause, NULL);
+		waited_ms += pause.tv_nsec / 1000000;
+		if (pause.tv_nsec < 32000000)
+			pause.tv_nsec *= 2;
+	}
+	if (rc != SQLITE_OK)
+		return db_error(ctx, "PRAGMA journal_mode=WAL;");
+	if (strcmp(mode, "wal"))
+		return bpfman_err(ctx, -EIO,
+				  "state database %s stays in journal mode '%s', not WAL: its file system may not support WAL's shared memory (put state_dir on a local file system; nothing was changed)",
+				  ctx->db_path, mode);
+	return 0;
+}
+
 int bpfman_db_open(struct bpfman_ctx *ctx)
 {
 	int err;
@@ -232,7 +272,7 @@ int bpfman_db_open(struct bpfman_ctx *ctx)
 	 * so rebuilds the WAL index by reading every frame since the last
 	 * checkpoint; at SQLite's default (1,000 pages) a busy host's CLI
 	 * calls would each read up to 4 MiB before their first query. */
-	if ((err = exec(ctx, "PRAGMA journal_mode=WAL;")) ||
+	if ((err = journal_mode_wal(ctx)) ||
 	    (err = exec(ctx, "PRAGMA synchronous=NORMAL;")) ||
 	    (err = exec(ctx, "PRAGMA wal_autocheckpoint=64;")) ||
 	    (err = exec(ctx, "PRAGMA foreign_keys=ON;")))
