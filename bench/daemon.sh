@@ -26,7 +26,9 @@
 #     ratios), and bench/grpc_load_attach (C: nghttp2 and protobuf-c, no
 #     Go runtime between the calls), which pairs each call through the
 #     daemon with the same calls in its own process (the median of the
-#     pairs' ratios)
+#     pairs' ratios); and under both, bench/ipc_floor: the same calls in
+#     a forked process over a socketpair, paired the same way, the floor
+#     any out-of-process daemon stands on, with its wake-up latencies
 #
 # Environment: COUNT (1000), REPS (Load+Attach iterations per round, 15),
 # ROUNDS (9), PAIRS (the C client's pairs, 200), GETS (requests per Get
@@ -304,6 +306,10 @@ la_in=$(printf '%s\n' "${inproc[@]}" | median)
 la_d=$(printf '%s\n' "${ours[@]}" | median)
 la_ratio=$(printf '%s\n' "${la_ratios[@]}" | median)
 read -r _ pairs la_c la_c_in la_ratio_c < <("$c_client" "$sock" "$obj" "$pairs" paired)
+# The floor under both: the same calls in a forked process over a
+# socketpair (bench/ipc_floor), paired the same way: what any daemon pays
+# here for living in another process, before HTTP/2 and protobuf.
+{ read -r _ _ floor_ipc floor_in floor_ratio; read -r _ floor_wakes; } < <("$build/bench/ipc_floor" "$obj" "$pairs")
 sleep 1.5 # the heap is trimmed a second after calls stop
 measure bpfmand "$sock" "$dpid"
 
@@ -384,6 +390,9 @@ echo "Load+Attach through bpfmand (gobpfman) vs in-process, median of the $round
 ratio "Load+Attach through bpfmand (C client: nghttp2 + protobuf-c) vs in-process (libbpfman) in the same process, medians of $pairs pairs" \
   "$la_c" "$la_c_in" "in-process" "informational; the goal is on the next line"
 echo "Load+Attach through bpfmand (C client) vs in-process, median of the $pairs pairs' ratios: ${la_ratio_c}x (goal <= 1.1x)"
+ratio "Load+Attach in a forked process over a socketpair, no HTTP/2 or protobuf (bench/ipc_floor), vs in-process, medians of $pairs pairs" \
+  "$floor_ipc" "$floor_in" "in-process" "informational: the floor any out-of-process daemon stands on here"
+echo "Load+Attach, floor (ipc_floor) vs in-process, median of the $pairs pairs' ratios: ${floor_ratio}x; its wakes, median us (load: server, client; attach: server, client): $floor_wakes (informational: what the C-client ratio above has on top of this is the gRPC path, client and daemon)"
 [ -n "$peer_bin" ] && ratio "Load+Attach through bpfmand vs through bpfman-rpc 0.6.0" "$la_d" "$la_p" \
   "bpfman-rpc" "informational"
 exit 0
