@@ -39,41 +39,52 @@ static void opener(const char *path, int start_fd)
 	_exit(err ? 1 : 0);
 }
 
+/* OPENERS processes open path at once; returns how many failed. */
+static int open_all_at_once(const char *path)
+{
+	pid_t pids[OPENERS];
+	int start[2], failed = 0;
+
+	ck_assert_int_eq(pipe(start), 0);
+	for (int i = 0; i < OPENERS; i++) {
+		pids[i] = fork();
+		ck_assert_int_ge(pids[i], 0);
+		if (!pids[i]) {
+			close(start[1]);
+			opener(path, start[0]);
+		}
+	}
+	close(start[0]);
+	/* One byte each: they all start within microseconds. */
+	ck_assert_int_eq(write(start[1], "gggggggggggg", OPENERS), OPENERS);
+	close(start[1]);
+	for (int i = 0; i < OPENERS; i++) {
+		int status;
+
+		ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			failed++;
+	}
+	return failed;
+}
+
 START_TEST(concurrent_first_opens_all_succeed)
 {
 	for (int round = 0; round < ROUNDS; round++) {
-		char dir[] = "/tmp/bpfman-first-open-XXXXXX", path[64];
-		int start[2], failed = 0;
-		pid_t pids[OPENERS];
+		char dir[] = "/tmp/bpfman-first-open-XXXXXX", path[64], f[96];
+		const char *suffix[] = { "", "-wal", "-shm", "-journal" };
+		int failed;
 
 		ck_assert_ptr_nonnull(mkdtemp(dir));
 		snprintf(path, sizeof(path), "%s/state.db", dir);
-		ck_assert_int_eq(pipe(start), 0);
-		for (int i = 0; i < OPENERS; i++) {
-			pids[i] = fork();
-			ck_assert_int_ge(pids[i], 0);
-			if (!pids[i]) {
-				close(start[1]);
-				opener(path, start[0]);
-			}
-		}
-		close(start[0]);
-		/* One byte each: they all start within microseconds. */
-		ck_assert_int_eq(write(start[1], "gggggggggggg", OPENERS), OPENERS);
-		close(start[1]);
-		for (int i = 0; i < OPENERS; i++) {
-			int status;
-
-			ck_assert_int_eq(waitpid(pids[i], &status, 0), pids[i]);
-			if (!WIFEXITED(status) || WEXITSTATUS(status))
-				failed++;
-		}
+		failed = open_all_at_once(path);
 		ck_assert_msg(!failed, "round %d: %d of %d first openers failed (stderr says why)",
 			      round, failed, OPENERS);
+		/* And again, now that the database exists and is in WAL mode. */
+		failed = open_all_at_once(path);
+		ck_assert_msg(!failed, "round %d: %d of %d openers of the existing database failed (stderr says why)",
+			      round, failed, OPENERS);
 		/* Only what this test made, in the directory it made. */
-		char f[96];
-		const char *suffix[] = { "", "-wal", "-shm", "-journal" };
-
 		for (size_t i = 0; i < sizeof(suffix) / sizeof(*suffix); i++) {
 			snprintf(f, sizeof(f), "%s%s", path, suffix[i]);
 			unlink(f);
