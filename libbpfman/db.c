@@ -213,19 +213,19 @@ static int journal_mode_row(void *mode, int cols, char **vals, char **names)
 	return 0;
 }
 
-/* Switching a new database to WAL takes an exclusive lock, and SQLite
- * answers BUSY at once rather than call the busy handler (it could
- * deadlock two switchers otherwise). Processes opening a database that
- * does not exist yet (a daemon and bpfmanctl started together) collide
- * here; they take turns instead, within the busy timeout's 30 s. Once the
- * file is in WAL mode the pragma only reads it, and nobody waits. */
+/* Switching a new database to WAL needs an exclusive lock while this
+ * connection already holds a shared one; waiting there could deadlock two
+ * switchers, so SQLite answers BUSY at once instead of calling the busy
+ * handler. Processes opening a database that does not exist yet (a daemon
+ * and bpfmanctl started together) collide here; they take turns instead,
+ * within the busy timeout's 30 s. Once the file is in WAL mode the pragma
+ * only reads it, and nobody waits. */
 static int journal_mode_wal(struct bpfman_ctx *ctx)
 {
 	struct timespec pause = { .tv_nsec = 1000000 }; /* 1 ms, doubling to 32 */
 	char mode[16] = "";
-	int rc;
-
 	long waited_ms = 0;
+	int rc;
 
 	while ((rc = sqlite3_exec(ctx->db, "PRAGMA journal_mode=WAL;", journal_mode_row, mode,
 				  NULL)) == SQLITE_BUSY &&
@@ -239,7 +239,7 @@ static int journal_mode_wal(struct bpfman_ctx *ctx)
 		return db_error(ctx, "PRAGMA journal_mode=WAL;");
 	if (strcmp(mode, "wal"))
 		return bpfman_err(ctx, -EIO,
-				  "state database %s stays in journal mode '%s', not WAL: its file system may not support WAL's shared memory (put state_dir on a local file system; nothing was changed)",
+				  "state database %s stays in journal mode '%s', not WAL: its file system may not support WAL's shared memory: put state_dir on a local file system",
 				  ctx->db_path, mode);
 	return 0;
 }
