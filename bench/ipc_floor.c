@@ -6,26 +6,25 @@
  *
  *   ipc_floor TRACEPOINT_OBJECT ITERATIONS
  *       forks a server process with its own libbpfman context, joined by a
- *       socketpair (AF_UNIX stream): 16-byte fixed messages, blocking
+ *       socketpair (AF_UNIX stream): 40-byte fixed messages, blocking
  *       read/write, no event loop, no HTTP/2, no protobuf. Each iteration
  *       times "load" (the server makes bench_handlers_load_attach's load and
  *       map_used_by, as bpfmand's Load does) then "attach" (its attach, as
  *       bpfmand's Attach does): two round trips, as through bpfmand. Then,
  *       untimed, detach and unload. A sentinel program of the same object
- *       stays loaded throughout, as in grpc_load_attach. Each iteration is paired with the same
- *       calls in this process, the two taking turns going first, as
- *       grpc_load_attach's "paired" mode does, and it prints
+ *       stays loaded throughout, as in grpc_load_attach. Each iteration is
+ *       paired with the same calls in this process, the two taking turns
+ *       going first, as grpc_load_attach's "paired" mode does, and it prints
  *       "floor ITERATIONS MEDIAN_IPC_US MEDIAN_INPROC_US MEDIAN_OF_THE_PAIRS'_RATIOS"
  *       and "wakes LOAD_WAKE LOAD_BACK ATTACH_WAKE ATTACH_BACK": medians, in
  *       microseconds, of a request's write to the server's read returning
  *       and of the reply's write to the client's read returning (the
- *       switches any daemon pays; bpfmand pays its HTTP/2 and protobuf on
- *       top).
+ *       switches any daemon pays; bpfmand's gRPC path, client and daemon,
+ *       comes on top).
  *       State goes where BPFMAN_STATE_DIR / BPFMAN_BPFFS_ROOT /
  *       BPFMAN_RUNTIME_DIR say (bench/lib.sh's sandbox). */
 #include <bpfman/bpfman.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
