@@ -52,23 +52,37 @@ struct bpfman_ctx *bench_ctx_open(const char *tool)
 	return ctx;
 }
 
-void bench_handlers_load_attach(const char *tool, struct bpfman_ctx *ctx, const char *obj,
-				uint32_t *ret_id, uint64_t *ret_link)
+uint32_t bench_handler_load(const char *tool, struct bpfman_ctx *ctx, const char *obj)
 {
 	const char *specs[] = { "tracepoint:count_getpid" };
 	BPFMAN_OPTS(bpfman_load_opts, lo, .programs = specs, .programs_cnt = 1);
-	BPFMAN_OPTS(bpfman_attach_opts, ao, .tracepoint = "syscalls/sys_enter_getpid");
 	struct bpfman_program **p;
-	uint32_t *used;
+	uint32_t *used, id;
 	size_t n, used_cnt;
 
 	if (bpfman_program__load_file(&p, &n, ctx, obj, &lo))
 		fail(tool, "libbpfman load", bpfman_errmsg(ctx));
-	*ret_id = bpfman_program__id(p[0]);
+	id = bpfman_program__id(p[0]);
 	bpfman_program_list__free(p, n);
-	if (bpfman_program__map_used_by(&used, &used_cnt, ctx, *ret_id))
+	if (bpfman_program__map_used_by(&used, &used_cnt, ctx, id))
 		fail(tool, "libbpfman map_used_by", bpfman_errmsg(ctx));
 	free(used);
-	if (bpfman_program__attach(ret_link, ctx, *ret_id, &ao))
+	return id;
+}
+
+uint64_t bench_handler_attach(const char *tool, struct bpfman_ctx *ctx, uint32_t id)
+{
+	BPFMAN_OPTS(bpfman_attach_opts, ao, .tracepoint = "syscalls/sys_enter_getpid");
+	uint64_t link;
+
+	if (bpfman_program__attach(&link, ctx, id, &ao))
 		fail(tool, "libbpfman attach", bpfman_errmsg(ctx));
+	return link;
+}
+
+void bench_handlers_load_attach(const char *tool, struct bpfman_ctx *ctx, const char *obj,
+				uint32_t *ret_id, uint64_t *ret_link)
+{
+	*ret_id = bench_handler_load(tool, ctx, obj);
+	*ret_link = bench_handler_attach(tool, ctx, *ret_id);
 }

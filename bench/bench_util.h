@@ -27,5 +27,10 @@ struct bpfman_ctx *bench_ctx_open(const char *tool);
  * attach. Returns the program and link IDs. */
 void bench_handlers_load_attach(const char *tool, struct bpfman_ctx *ctx, const char *obj,
 				uint32_t *ret_id, uint64_t *ret_link);
+/* The same, one call at a time: bpfmand's Load (the load and
+ * map_used_by; returns the program ID) and its Attach (returns the link
+ * ID). */
+uint32_t bench_handler_load(const char *tool, struct bpfman_ctx *ctx, const char *obj);
+uint64_t bench_handler_attach(const char *tool, struct bpfman_ctx *ctx, uint32_t id);
 
 #endif

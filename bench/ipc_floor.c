@@ -8,9 +8,9 @@
  *       forks a server process with its own libbpfman context, joined by a
  *       socketpair (AF_UNIX stream): 40-byte fixed messages, blocking
  *       read/write, no event loop, no HTTP/2, no protobuf. Each iteration
- *       times "load" (the server makes bench_handlers_load_attach's load and
- *       map_used_by, as bpfmand's Load does) then "attach" (its attach, as
- *       bpfmand's Attach does): two round trips, as through bpfmand. Then,
+ *       times "load" (the server makes bench_handler_load's calls: the load
+ *       and map_used_by, as bpfmand's Load does) then "attach"
+ *       (bench_handler_attach's, as bpfmand's Attach does): two round trips, as through bpfmand. Then,
  *       untimed, detach and unload. A sentinel program of the same object
  *       stays loaded throughout, as in grpc_load_attach. Each iteration is
  *       paired with the same calls in this process, the two taking turns
@@ -74,34 +74,21 @@ static int xread(int fd, struct msg *m)
 	return 1;
 }
 
-/* The other process: one request, one library call (or two), one reply. */
+/* The other process: one request, bpfmand's library calls for it (the
+ * same helpers as the in-process side), one reply. */
 static void serve(int fd, const char *obj)
 {
-	const char *specs[] = { "tracepoint:count_getpid" };
-	BPFMAN_OPTS(bpfman_load_opts, lo, .programs = specs, .programs_cnt = 1);
-	BPFMAN_OPTS(bpfman_attach_opts, ao, .tracepoint = "syscalls/sys_enter_getpid");
 	struct bpfman_ctx *ctx = bench_ctx_open("ipc_floor server");
 	struct msg m;
 
 	while (xread(fd, &m) && m.op != OP_QUIT) {
-		struct bpfman_program **p;
-		uint32_t *used;
-		size_t n, used_cnt;
-
 		m.woke_us = bench_now_us();
 		switch (m.op) {
 		case OP_LOAD:
-			if (bpfman_program__load_file(&p, &n, ctx, obj, &lo))
-				die("server load", bpfman_errmsg(ctx));
-			m.id = bpfman_program__id(p[0]);
-			bpfman_program_list__free(p, n);
-			if (bpfman_program__map_used_by(&used, &used_cnt, ctx, m.id))
-				die("server map_used_by", bpfman_errmsg(ctx));
-			free(used);
+			m.id = bench_handler_load("ipc_floor server", ctx, obj);
 			break;
 		case OP_ATTACH:
-			if (bpfman_program__attach(&m.link, ctx, m.id, &ao))
-				die("server attach", bpfman_errmsg(ctx));
+			m.link = bench_handler_attach("ipc_floor server", ctx, m.id);
 			break;
 		case OP_DETACH_UNLOAD:
 			if (bpfman_link__detach(ctx, m.link) ||
@@ -164,24 +151,6 @@ static double inproc_side(struct bpfman_ctx *ctx, const char *obj)
 	return t;
 }
 
-/* A program of the same object kept loaded throughout, as lifecycle_inproc
- * and grpc_load_attach keep one: otherwise every load re-copies and
- * fsyncs the bytecode, a disk cost that varies by milliseconds. */
-static uint32_t load_sentinel(struct bpfman_ctx *ctx, const char *obj)
-{
-	const char *specs[] = { "tracepoint:count_getpid" };
-	BPFMAN_OPTS(bpfman_load_opts, lo, .programs = specs, .programs_cnt = 1);
-	struct bpfman_program **p;
-	uint32_t id;
-	size_t n;
-
-	if (bpfman_program__load_file(&p, &n, ctx, obj, &lo))
-		die("load of the sentinel", bpfman_errmsg(ctx));
-	id = bpfman_program__id(p[0]);
-	bpfman_program_list__free(p, n);
-	return id;
-}
-
 int main(int argc, char **argv)
 {
 	struct bpfman_ctx *ctx;
@@ -213,7 +182,11 @@ int main(int argc, char **argv)
 	if (!t || !ti || !ratio)
 		die("memory", strerror(errno));
 	ctx = bench_ctx_open("ipc_floor");
-	sentinel = load_sentinel(ctx, argv[1]);
+	/* A program of the same object kept loaded throughout, as
+	 * lifecycle_inproc and grpc_load_attach keep one: otherwise every load
+	 * re-copies and fsyncs the bytecode, a disk cost that varies by
+	 * milliseconds. */
+	sentinel = bench_handler_load("ipc_floor", ctx, argv[1]);
 	/* One untimed warm-up pair (i = -1), then the two sides alternate
 	 * going first, as in grpc_load_attach. */
 	for (int i = -1; i < iters; i++) {
