@@ -4,7 +4,8 @@
 # runs every harness (or those named) for SECONDS each, keeping the corpus
 # it grows in build-fuzz/fuzz-corpus/<target>/ between runs.
 #   bench/fuzz.sh [-t SECONDS] [-j JOBS] [target...]
-# Targets: image-ref manifest image-config layer config-yaml.
+# Targets: every tests/fuzz/fuzz-<target>.c (image-ref, manifest,
+# image-config, layer, config-yaml, apply-doc, registry-auth, grpc-server).
 # A crash leaves build-fuzz/fuzz-crash-<target>-* and makes the script fail;
 # add the reproducer to tests/fuzz/corpus/<target>/ once it is fixed.
 set -euo pipefail
@@ -20,7 +21,13 @@ while getopts "t:j:" o; do
 done
 shift $((OPTIND - 1))
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(image-ref manifest image-config layer config-yaml)
+if [ ${#targets[@]} -eq 0 ]; then
+  # Every harness, so a new one is never left out of the long runs.
+  for f in tests/fuzz/fuzz-*.c; do
+    f=${f#tests/fuzz/fuzz-}
+    targets+=("${f%.c}")
+  done
+fi
 
 dir=build-fuzz
 if [ ! -f $dir/build.ninja ]; then
