@@ -11,10 +11,11 @@
  *       times "load" (the server makes bench_handler_load's calls: the load
  *       and map_used_by, as bpfmand's Load does) then "attach"
  *       (bench_handler_attach's, as bpfmand's Attach does): two round
- *       trips, as through bpfmand. Then, untimed, detach and unload. A sentinel program of the same object
- *       stays loaded throughout, as in grpc_load_attach. Each iteration is
- *       paired with the same calls in this process, the two taking turns
- *       going first, as grpc_load_attach's "paired" mode does, and it prints
+ *       trips, as through bpfmand. Then, untimed, detach and unload. A
+ *       sentinel program of the same object stays loaded throughout, as in
+ *       grpc_load_attach. Each iteration is paired with the same calls in
+ *       this process, the two taking turns going first, as
+ *       grpc_load_attach's "paired" mode does, and it prints
  *       "floor ITERATIONS MEDIAN_IPC_US MEDIAN_INPROC_US MEDIAN_OF_THE_PAIRS'_RATIOS"
  *       and "wakes LOAD_WAKE LOAD_BACK ATTACH_WAKE ATTACH_BACK": medians, in
  *       microseconds, of a request's write to the server's read returning
